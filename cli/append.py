@@ -1,0 +1,230 @@
+"""`chronicle append`: one typed subcommand per development type, or many from JSON Lines."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from chronicle.cli.common import StoreOpt, errors, open_store, say
+
+EXAMPLES = """
+Examples:
+
+  chronicle append strike --occurred 2024-01-04 --by us --targets iran-aligned-groups \\
+      --location Baghdad --killed militia-leader --summary "U.S. strike in Baghdad" --source Reuters
+
+  chronicle append --file story.jsonl          # many, all or nothing
+
+  cat story.jsonl | chronicle append --file -
+"""
+
+app = typer.Typer(
+    name="append",
+    help="Record developments: one with a typed subcommand, or many with --file." + EXAMPLES,
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+
+AutoOpt = Annotated[
+    bool,
+    typer.Option("--auto-register", help="Register unknown actor ids as organizations (and say so)."),
+]
+
+
+def record(developments: list[Any], lines: list[int] | None, store: str | None, auto: bool) -> None:
+    from chronicle.domain.rules import BatchError
+    from chronicle.service.interchange import at_line
+
+    with open_store(store) as opened:
+        try:
+            plan = opened.append(developments, auto_register=auto)
+        except BatchError as error:
+            if lines is not None:
+                raise at_line(error, lines) from None
+            raise error.cause from None
+    for note in plan.notes:
+        say(note)
+    for dev_id in plan.recorded:
+        print(dev_id)
+    for dev_id in plan.unchanged:
+        print(dev_id)
+        say(f"{dev_id} was already recorded with the same content: nothing to do")
+
+
+@app.callback()
+def append(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None,
+        typer.Option("--file", "-f", help="JSON Lines file of developments ('-' reads stdin).", metavar="FILE"),
+    ] = None,
+    auto_register: AutoOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record developments: one with a typed subcommand, or many with --file."""
+    if ctx.invoked_subcommand is not None:
+        if file is not None:
+            with errors():
+                from chronicle.domain.errors import InvalidInput
+
+                raise InvalidInput("use either --file or a typed subcommand, not both")
+        ctx.obj = {"auto_register": auto_register, "store": store}
+        return
+    if file is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(2)
+    with errors():
+        from chronicle.domain.errors import InvalidInput, StoreError
+        from chronicle.service.interchange import read_jsonl
+
+        if file == "-":
+            developments, lines = read_jsonl(sys.stdin.buffer)
+        else:
+            try:
+                with Path(file).open("rb") as stream:
+                    developments, lines = read_jsonl(stream)
+            except OSError as error:
+                raise StoreError(f"cannot read {file}: {error.strerror}") from None
+        if not developments:
+            raise InvalidInput(f"{file}: no developments in the file")
+        record(developments, lines, store, auto_register)
+
+
+# -- one subcommand per type, generated from the interchange models ---------------------------
+
+_COMMON_SKIP = {"type", "sources", "changes", "deadlines"}
+
+
+def _option_type(annotation: Any) -> tuple[Any, bool]:
+    """The CLI type for a model field, and whether the option repeats."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _option_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if set(args) == {int, float}:
+            return float, False
+        return _option_type(args[0])
+    if origin is list:
+        return list[str], True
+    if annotation in (int, float):
+        return annotation, False
+    return str, False
+
+
+def _make_command(kind: str, model: Any) -> None:
+    params = []
+    for name, info in model.model_fields.items():
+        if name in _COMMON_SKIP:
+            continue
+        cli_type, repeats = _option_type(info.annotation)
+        flag = "--" + name.replace("_", "-")
+        help_text = (info.description or "").strip() or None
+        if repeats:
+            help_text = (help_text + "; " if help_text else "") + "repeat for several"
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[cli_type | None, typer.Option(flag, help=help_text)],
+            )
+        )
+    extra = {
+        "source": (list[str] | None, typer.Option("--source", help="Publisher of a source; repeat for several.")),
+        "url": (str | None, typer.Option("--url", help="URL of the (first) source.")),
+        "title": (str | None, typer.Option("--title-of-source", help="Title of the (first) source.")),
+        "author": (list[str] | None, typer.Option("--author", help="Author of the (first) source; repeat.")),
+        "published": (str | None, typer.Option("--published", help="When the (first) source was published.")),
+    }
+    if kind == "correction":
+        extra["set_"] = (
+            list[str] | None,
+            typer.Option("--set", help="FIELD=VALUE to change (VALUE as JSON if it parses); repeat."),
+        )
+    if kind == "agreement_reached":
+        extra["deadline"] = (
+            list[str] | None,
+            typer.Option("--deadline", help="MILESTONE@YYYY-MM-DD; repeat for several."),
+        )
+    for name, (annotation, option) in extra.items():
+        if name in model.model_fields and name not in _COMMON_SKIP:
+            continue
+        params.append(
+            inspect.Parameter(
+                f"x_{name}", inspect.Parameter.KEYWORD_ONLY, default=None,
+                annotation=Annotated[annotation, option],
+            )
+        )
+
+    def command(ctx: typer.Context, **values: Any) -> None:
+        with errors():
+            record([_build(kind, values)], None, ctx.obj["store"], ctx.obj["auto_register"])
+
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *params]
+    )
+    doc = (model.__doc__ or kind).strip().splitlines()[0]
+    app.command(kind, help=doc, rich_help_panel="Development types", no_args_is_help=True)(command)
+
+
+def _build(kind: str, values: dict[str, Any]) -> Any:
+    import orjson
+
+    from chronicle.domain.errors import InvalidInput
+    from chronicle.service.interchange import parse_development
+
+    body: dict[str, Any] = {"type": kind}
+    for name, value in values.items():
+        if name.startswith("x_") or value is None or value == []:
+            continue
+        body[name] = value
+    publishers = values.get("x_source") or []
+    if publishers:
+        sources: list[dict[str, Any]] = [{"publisher": p} for p in publishers]
+        first = sources[0]
+        for key, field in (("url", "x_url"), ("title", "x_title"), ("published", "x_published")):
+            if values.get(field):
+                first[key] = values[field]
+        if values.get("x_author"):
+            first["authors"] = values["x_author"]
+        body["sources"] = sources
+    elif any(values.get(f) for f in ("x_url", "x_title", "x_author", "x_published")):
+        raise InvalidInput("--url, --title-of-source, --author and --published need --source PUBLISHER")
+    if kind == "correction":
+        changes: dict[str, Any] = {}
+        for item in values.get("x_set_") or []:
+            field, sep, raw = item.partition("=")
+            if not sep or not field:
+                raise InvalidInput(f"--set {item!r}: expected FIELD=VALUE")
+            try:
+                changes[field] = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                changes[field] = raw
+        body["changes"] = changes
+    if kind == "agreement_reached":
+        deadlines = []
+        for item in values.get("x_deadline") or []:
+            milestone, sep, due = item.rpartition("@")
+            if not sep or not milestone:
+                raise InvalidInput(f"--deadline {item!r}: expected MILESTONE@YYYY-MM-DD")
+            deadlines.append({"milestone": milestone, "due": due})
+        body["deadlines"] = deadlines
+    return parse_development(body)
+
+
+def _register_all() -> None:
+    from chronicle.domain.developments import TYPES
+
+    for kind, model in TYPES.items():
+        _make_command(kind, model)
+
+
+_register_all()

@@ -1,0 +1,135 @@
+"""Options every command shares, opening the store, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from chronicle.service.store import Store
+
+STORE_HELP = (
+    "Store URL: sqlite:///relative.db, sqlite:////absolute.db, a plain file path, or "
+    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME]. "
+    "Default: $CHRONICLE_STORE, else ~/.local/share/chronicle/chronicle.db."
+)
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", "-s", help=STORE_HELP, envvar="CHRONICLE_STORE", show_envvar=True),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="State of the world as of this date (YYYY-MM-DD).", metavar="DATE"),
+]
+KnownAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--known-at",
+        help="Only what had been recorded by then (ISO 8601; UTC if no offset; a date = end of day).",
+        metavar="TIMESTAMP",
+    ),
+]
+
+
+def say(message: str) -> None:
+    """A message for the person (stderr), never data."""
+    print(f"chronicle: {message}", file=sys.stderr)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    print(f"chronicle: error: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def errors() -> Iterator[None]:
+    """Map every domain error to one line on stderr and its exit code; never a traceback."""
+    from chronicle.domain.errors import ChronicleError
+
+    try:
+        yield
+    except ChronicleError as error:
+        fail(str(error), error.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+
+
+def open_store(store: str | None, *, create: bool = False) -> Store:
+    from chronicle.service.settings import resolve_store
+    from chronicle.service.store import Store
+
+    return Store.open(resolve_store(store), create=create)
+
+
+def parse_date(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    from chronicle.domain.dates import parse_day
+    from chronicle.domain.errors import InvalidInput
+
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise InvalidInput(f"{flag}: {error}") from None
+
+
+def parse_instant(text: str | None, flag: str) -> datetime | None:
+    if text is None:
+        return None
+    from chronicle.domain.dates import parse_instant as parse
+    from chronicle.domain.errors import InvalidInput
+
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise InvalidInput(f"{flag}: {error}") from None
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def print_json(value: Any) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def print_jsonl(values: Any) -> None:
+    import orjson
+
+    out = sys.stdout
+    for value in values:
+        out.write(orjson.dumps(value).decode() + "\n")
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A progress callback: a rich bar on a TTY, nothing otherwise (scripts read stdout)."""
+    if not is_tty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"[progress.description]{label}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -1,0 +1,59 @@
+"""The demo: the seed report, a later correction and retraction, and what the store then shows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from importlib.resources import files
+
+from chronicle.cli import render
+from chronicle.cli.common import open_store, say
+
+
+def _load(name: str) -> list[object]:
+    from chronicle.service.interchange import read_jsonl
+
+    with files("chronicle.service").joinpath("stories", name).open("rb") as stream:
+        developments, _ = read_jsonl(stream)
+    return developments
+
+
+def run(store: str | None) -> None:
+    from rich.console import Console
+
+    from chronicle.projections import queries
+
+    console = Console(highlight=False)
+    with open_store(store, create=True) as opened:
+        first = opened.append(_load("seed.jsonl"))
+        later = opened.append(_load("later.jsonl"))
+        say(
+            f"recorded {len(first.recorded) + len(later.recorded)} developments "
+            f"({len(first.unchanged) + len(later.unchanged)} already there) in {opened.settings.describe()}"
+        )
+        entries = opened.query(lambda v, c: queries.log(v, c, queries.LogFilter(include_retracted=True)))
+        correction = next(e for e in entries if e.development.id == "strike-toll-revised")
+        before = datetime.fromisoformat(correction.recorded) - timedelta(microseconds=1)
+        actors = opened.query(lambda v, c: queries.list_views(v, c, "actor"))
+        us = opened.query(lambda v, c: queries.current_view(v, c, "actor", "us"))
+        talks = opened.query(lambda v, c: queries.current_view(v, c, "negotiation", "coalition-exit"))
+        strike_then = opened.query(
+            lambda v, c: queries.log(v, c, queries.LogFilter(types=("strike",), known_at=before))
+        )
+        strike_now = [e for e in entries if e.development.id == "us-strike-baghdad"]
+    console.rule("Timeline (story order)")
+    render.timeline(entries)
+    console.rule("Actors")
+    render.entity_list("actor", actors)
+    console.rule("Actor: us")
+    render.actor(us)
+    console.rule("Negotiation: coalition-exit")
+    render.negotiation(talks)
+    console.rule("The Baghdad strike: what we believed before the correction, and now")
+    for label, found in (("before", strike_then), ("now", strike_now)):
+        deaths = getattr(found[0].development, "deaths", None) if found else None
+        console.print(f"  {label:<7} deaths = {deaths}", markup=False)
+    console.print(
+        f"\nExplore it: chronicle log --store {opened.settings.describe()} "
+        "(or show, actors, negotiations, replay --play)",
+        markup=False,
+    )

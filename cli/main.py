@@ -1,0 +1,100 @@
+"""`chronicle`: the command-line entry point. Commands parse, call the service once, and render."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from chronicle.cli import append as append_cmd
+from chronicle.cli import read
+from chronicle.cli.common import StoreOpt, errors, open_store, print_json, say
+
+app = typer.Typer(
+    name="chronicle",
+    help=(
+        "Chronicle: an event-sourced timeline of a developing story.\n\n"
+        "Record developments as immutable events; read back every actor and negotiation; replay and "
+        "audit how the story's state changed.\n\n"
+        "Examples:\n\n"
+        "  chronicle demo                       # a demo store from the seed report\n\n"
+        "  chronicle init --store sqlite:///iraq.db\n\n"
+        "  chronicle append --file story.jsonl\n\n"
+        "  chronicle log --actor us --json\n\n"
+        "  chronicle show actor us --as-of 2024-01-10"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(append_cmd.app, name="append")
+app.command("log")(read.log)
+app.command("show")(read.show)
+app.command("actors")(read.actors)
+app.command("negotiations")(read.negotiations)
+
+
+@app.command()
+def init(store: StoreOpt = None) -> None:
+    """Create a store (idempotent: an existing store is left as it is).
+
+    Examples:
+
+      chronicle init                              # the default SQLite file
+
+      chronicle init --store sqlite:///iraq.db
+
+      chronicle init --store postgresql://chronicle@localhost/newsroom?schema=iraq
+    """
+    with errors(), open_store(store, create=True) as opened:
+        say(f"store ready at {opened.settings.describe()}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the interchange format (one development per JSON Lines line).
+
+    Example:
+
+      chronicle schema > chronicle.schema.json
+    """
+    from chronicle.domain.developments import interchange_schema
+
+    print_json(interchange_schema())
+
+
+@app.command()
+def demo(
+    store: Annotated[
+        str | None,
+        typer.Option("--store", "-s", help="Where to build the demo store.", show_default=True),
+    ] = "chronicle-demo.db",
+) -> None:
+    """Build a demo store from the seed report (Reuters, 5 Jan 2024) and print what it shows.
+
+    Records the report's developments, then a later correction and a retraction, and prints the
+    timeline, the actors, the negotiation, and what was believed before the correction.
+
+    Example:
+
+      chronicle demo && chronicle log --store chronicle-demo.db
+    """
+    from chronicle.cli import demo as demo_module
+
+    with errors():
+        demo_module.run(store)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

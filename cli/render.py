@@ -1,0 +1,111 @@
+"""Text rendering of read models and timelines (JSON output is the models' own dump)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.markup import escape
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _sources(development: Any) -> str:
+    names = [s.publisher for s in development.sources]
+    return ", ".join(names) if names else "no source"
+
+
+def timeline(entries: Iterable[Any]) -> None:
+    console = _console()
+    for entry in entries:
+        d = entry.development
+        marks = []
+        if entry.corrected_by:
+            marks.append(f"corrected by {', '.join(entry.corrected_by)}")
+        if entry.retracted_by:
+            marks.append(f"RETRACTED by {entry.retracted_by}")
+        mark = f"  [{'; '.join(marks)}]" if marks else ""
+        console.print(
+            f"{d.occurred:<10}  {d.type:<21} {escape(d.summary)}{escape(mark)}\n"
+            f"{'':<10}  [dim]{escape(f'{d.id} · {d.confidence.value} · {_sources(d)}')}[/dim]",
+            markup=True,
+        )
+
+
+def _line(console: Any, label: str, value: Any) -> None:
+    if value in (None, [], {}, ""):
+        return
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    console.print(f"  {label + ' ':<22}{value}", markup=False)
+
+
+def actor(view: Any) -> None:
+    console = _console()
+    console.print(f"[bold]{escape(view.name or view.id)}[/bold] ({view.id}) · {view.kind}", markup=True)
+    status = view.status if view.status == "active" else f"killed on {view.killed_on} ({view.killed_in})"
+    _line(console, "status", status)
+    _line(console, "aliases", view.aliases)
+    _line(console, "aligned with", view.aligned_with)
+    _line(console, "part of", view.part_of)
+    for f in view.figures:
+        scope = f" in {f.scope}" if f.scope else ""
+        _line(console, f"{f.metric}{scope}", f"{f.value:,} as of {f.as_of} ({f.development})")
+    for negotiation, p in view.positions.items():
+        _line(console, f"position: {negotiation}", f"{p.position}: {p.text} ({p.development})")
+    _line(console, "strikes carried out", view.strikes_carried_out)
+    _line(console, "strikes suffered", view.strikes_suffered)
+    _line(console, "attacks carried out", view.attacks_carried_out)
+    _line(console, "attacks suffered", view.attacks_suffered)
+    _line(console, "developments", view.developments)
+    if view.first_development:
+        _line(console, "first", f"{view.first_development.occurred} {view.first_development.id}")
+        _line(console, "last", f"{view.last_development.occurred} {view.last_development.id}")
+
+
+def negotiation(view: Any) -> None:
+    console = _console()
+    console.print(f"[bold]{escape(view.title or view.id)}[/bold] ({view.id})", markup=True)
+    status = view.status
+    if view.status == "suspended" and view.status_before_suspension:
+        status += f" (was {view.status_before_suspension})"
+    _line(console, "status", status)
+    _line(console, "subject", view.subject)
+    _line(console, "parties", view.parties)
+    if view.committee:
+        c = view.committee
+        _line(console, "committee", f"convened by {c.convened_by} on {c.formed}")
+        _line(console, "  members", c.members)
+        _line(console, "  mandate", c.mandate)
+    _line(console, "rounds held", view.rounds)
+    for actor_id, p in view.positions.items():
+        _line(console, f"position: {actor_id}", f"{p.position}: {p.text}")
+    _line(console, "terms", view.terms)
+    for d in view.deadlines:
+        state = f"completed {d.completed}" + (" (late)" if d.late else "") if d.completed else "pending"
+        _line(console, f"deadline: {d.milestone}", f"due {d.due or '?'}, {state}")
+    _line(console, "developments", view.developments)
+    if view.first_development:
+        _line(console, "first", f"{view.first_development.occurred} {view.first_development.id}")
+        _line(console, "last", f"{view.last_development.occurred} {view.last_development.id}")
+
+
+def entity_list(kind: str, views: list[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    if kind == "actor":
+        for col in ("id", "name", "kind", "status", "developments"):
+            table.add_column(col)
+        for v in views:
+            table.add_row(v.id, v.name or "", v.kind or "", v.status, str(v.developments))
+    else:
+        for col in ("id", "title", "status", "parties", "developments"):
+            table.add_column(col)
+        for v in views:
+            table.add_row(v.id, v.title or "", v.status, ", ".join(v.parties), str(v.developments))
+    _console().print(table)

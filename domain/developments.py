@@ -1,0 +1,377 @@
+"""The interchange format, v1: one development per JSON object, one past-tense class per `type`.
+
+These names are a public contract (files, `--json` output, the JSON Schema): extend, never rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+
+import orjson
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+)
+
+from chronicle.domain.dates import FuzzyDate
+
+MAX_TEXT = 20_000
+MAX_SHORT = 1_000
+MAX_ITEMS = 1_000
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,127}$"),
+    Field(description="lower-case id: letters, digits, '-', '_', '.'; at most 128 characters"),
+]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SHORT)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+
+
+def _check_date(text: str) -> str:
+    FuzzyDate.parse(text)
+    return text.strip()
+
+
+DateText = Annotated[
+    str,
+    StringConstraints(max_length=10),
+    AfterValidator(_check_date),
+    Field(description="YYYY-MM-DD, YYYY-MM or YYYY; the precision is kept", examples=["2024-01-04"]),
+]
+Slugs = Annotated[list[Slug], Field(max_length=MAX_ITEMS)]
+
+
+class Confidence(StrEnum):
+    confirmed = "confirmed"
+    reported = "reported"
+    claimed = "claimed"
+    disputed = "disputed"
+
+
+class ActorKind(StrEnum):
+    state = "state"
+    government = "government"
+    military = "military"
+    armed_group = "armed_group"
+    coalition = "coalition"
+    organization = "organization"
+    person = "person"
+
+
+class Stance(StrEnum):
+    demands = "demands"
+    supports = "supports"
+    opposes = "opposes"
+    neutral = "neutral"
+
+
+class Record(BaseModel):
+    """Base of every value in the format: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Record):
+    """Who reported a development."""
+
+    publisher: ShortText
+    url: ShortText | None = None
+    title: ShortText | None = None
+    authors: Annotated[list[ShortText], Field(max_length=100)] = []
+    published: DateText | None = None
+
+
+class Deadline(Record):
+    """A milestone an agreement set, and when it is due."""
+
+    milestone: ShortText
+    due: DateText
+
+
+class Development(Record):
+    """Fields every development carries; subclasses add the fields of their `type`."""
+
+    id: Slug | None = Field(
+        default=None, description="idempotency key; generated from the content when absent"
+    )
+    occurred: DateText
+    summary: ShortText
+    sources: Annotated[list[Source], Field(max_length=100)] = []
+    confidence: Confidence = Confidence.reported
+
+    # Fields naming the entity a development is about; a correction may not change them.
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+
+    def actor_refs(self) -> list[str]:
+        """Actor ids this development refers to (all must exist)."""
+        return []
+
+    def negotiation_refs(self) -> list[str]:
+        """Negotiation ids this development refers to (all must exist)."""
+        return []
+
+    def either_refs(self) -> list[str]:
+        """Ids that may name an actor or a negotiation."""
+        return []
+
+    @property
+    def when(self) -> FuzzyDate:
+        return FuzzyDate.parse(self.occurred)
+
+    def content_digest(self) -> str:
+        """SHA-256 over the canonical JSON of this development (sorted keys, no id)."""
+        body = self.model_dump(mode="json", exclude={"id"})
+        return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    def with_id(self) -> Development:
+        """This development with its id, generating a stable one from the content if absent."""
+        if self.id:
+            return self
+        stem = getattr(self, "type", "development").replace("_", "-")
+        generated = f"{stem}-{self.occurred}-{self.content_digest()[:12]}"
+        return self.model_copy(update={"id": generated})
+
+
+class ActorRegistered(Development):
+    """An actor (state, group, person, ...) enters the story."""
+
+    type: Literal["actor_registered"]
+    actor: Slug
+    name: ShortText
+    kind: ActorKind
+    aliases: Annotated[list[ShortText], Field(max_length=100)] = []
+    aligned_with: Slugs = []
+    part_of: Slug | None = None
+    identity_fields: ClassVar[tuple[str, ...]] = ("actor",)
+
+    def actor_refs(self) -> list[str]:
+        return [*self.aligned_with, *([self.part_of] if self.part_of else [])]
+
+
+class StrikeCarriedOut(Development):
+    """An actor struck targets; people may have been killed."""
+
+    type: Literal["strike"]
+    by: Slug
+    targets: Slugs = []
+    location: ShortText | None = None
+    killed: Slugs = Field(default=[], description="actor ids of persons killed")
+    deaths: Annotated[int, Field(ge=0)] | None = None
+    injured: Annotated[int, Field(ge=0)] | None = None
+    stated_reason: LongText | None = None
+
+    def actor_refs(self) -> list[str]:
+        return [self.by, *self.targets, *self.killed]
+
+
+class AttackReported(Development):
+    """One or more attacks, claimed (`by`) or unclaimed (`by` null)."""
+
+    type: Literal["attack"]
+    by: Slug | None = None
+    targets: Slugs = []
+    location: ShortText | None = None
+    killed: Slugs = []
+    deaths: Annotated[int, Field(ge=0)] | None = None
+    injured: Annotated[int, Field(ge=0)] | None = None
+    stated_reason: LongText | None = None
+    count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+
+    def actor_refs(self) -> list[str]:
+        return [*([self.by] if self.by else []), *self.targets, *self.killed]
+
+
+class StatementMade(Development):
+    """An actor said something, about actors or negotiations."""
+
+    type: Literal["statement"]
+    by: Slug
+    text: LongText
+    about: Slugs = []
+
+    def actor_refs(self) -> list[str]:
+        return [self.by]
+
+    def either_refs(self) -> list[str]:
+        return list(self.about)
+
+
+class FigureReported(Development):
+    """A number about an actor, e.g. its troops in a country."""
+
+    type: Literal["figure_reported"]
+    actor: Slug
+    metric: Slug
+    value: int | float
+    scope: Slug | None = None
+    as_of: DateText | None = Field(default=None, description="defaults to `occurred`")
+
+    def actor_refs(self) -> list[str]:
+        return [self.actor]
+
+    @property
+    def effective_as_of(self) -> FuzzyDate:
+        return FuzzyDate.parse(self.as_of or self.occurred)
+
+
+class NegotiationOpened(Development):
+    """A negotiation (talks, a process) begins."""
+
+    type: Literal["negotiation_opened"]
+    negotiation: Slug
+    title: ShortText
+    parties: Slugs = []
+    subject: LongText
+    identity_fields: ClassVar[tuple[str, ...]] = ("negotiation",)
+
+    def actor_refs(self) -> list[str]:
+        return list(self.parties)
+
+
+class NegotiationDevelopment(Development):
+    """A development that moves a negotiation along."""
+
+    negotiation: Slug
+
+    def negotiation_refs(self) -> list[str]:
+        return [self.negotiation]
+
+
+class CommitteeFormed(NegotiationDevelopment):
+    """A committee is convened for a negotiation."""
+
+    type: Literal["committee_formed"]
+    convened_by: Slug
+    members: Slugs = []
+    mandate: LongText
+
+    def actor_refs(self) -> list[str]:
+        return [self.convened_by, *self.members]
+
+
+class TalksHeld(NegotiationDevelopment):
+    """A round of talks took place."""
+
+    type: Literal["talks_held"]
+    parties: Slugs = []
+    round: Annotated[int, Field(ge=1)] | None = None
+    outcome: LongText | None = None
+
+    def actor_refs(self) -> list[str]:
+        return list(self.parties)
+
+
+class PositionTaken(NegotiationDevelopment):
+    """An actor took a position in a negotiation."""
+
+    type: Literal["position_taken"]
+    actor: Slug
+    position: Stance
+    text: LongText
+
+    def actor_refs(self) -> list[str]:
+        return [self.actor]
+
+
+class AgreementReached(NegotiationDevelopment):
+    """The parties agreed terms, with deadlines."""
+
+    type: Literal["agreement_reached"]
+    terms: LongText
+    deadlines: Annotated[list[Deadline], Field(max_length=MAX_ITEMS)] = []
+
+
+class MilestoneCompleted(NegotiationDevelopment):
+    """A milestone of an agreement was completed."""
+
+    type: Literal["milestone_completed"]
+    milestone: ShortText
+
+
+class NegotiationSuspended(NegotiationDevelopment):
+    """A negotiation was suspended."""
+
+    type: Literal["negotiation_suspended"]
+    reason: LongText | None = None
+
+
+class NegotiationResumed(NegotiationDevelopment):
+    """A suspended negotiation resumed where it was."""
+
+    type: Literal["negotiation_resumed"]
+    reason: LongText | None = None
+
+
+class CorrectionIssued(Development):
+    """An earlier development is corrected: it counts as if recorded with these changes."""
+
+    type: Literal["correction"]
+    target: Slug
+    changes: Annotated[dict[str, Any], Field(min_length=1)]
+    reason: LongText
+
+
+class RetractionIssued(Development):
+    """An earlier development is retracted: its effect is removed, its record kept."""
+
+    type: Literal["retraction"]
+    target: Slug
+    reason: LongText
+
+
+AnyDevelopment: TypeAlias = Annotated[
+    ActorRegistered
+    | StrikeCarriedOut
+    | AttackReported
+    | StatementMade
+    | FigureReported
+    | NegotiationOpened
+    | CommitteeFormed
+    | TalksHeld
+    | PositionTaken
+    | AgreementReached
+    | MilestoneCompleted
+    | NegotiationSuspended
+    | NegotiationResumed
+    | CorrectionIssued
+    | RetractionIssued,
+    Field(discriminator="type"),
+]
+
+DEVELOPMENT_ADAPTER: TypeAdapter[AnyDevelopment] = TypeAdapter(AnyDevelopment)
+
+TYPES: dict[str, type[Development]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in (
+        ActorRegistered,
+        StrikeCarriedOut,
+        AttackReported,
+        StatementMade,
+        FigureReported,
+        NegotiationOpened,
+        CommitteeFormed,
+        TalksHeld,
+        PositionTaken,
+        AgreementReached,
+        MilestoneCompleted,
+        NegotiationSuspended,
+        NegotiationResumed,
+        CorrectionIssued,
+        RetractionIssued,
+    )
+}
+
+
+def interchange_schema() -> dict[str, Any]:
+    """JSON Schema of one line of the interchange format."""
+    schema = DEVELOPMENT_ADAPTER.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Chronicle development (interchange format v1)"
+    return schema

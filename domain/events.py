@@ -1,0 +1,68 @@
+"""What is stored: each development's own stream, plus id claims that keep actors and negotiations unique.
+
+Stream ids: `development:<id>`, `actor:<id>`, `negotiation:<id>`. Short streams make an append cost the
+same in a store of ten developments or ten million.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from chronicle.domain.developments import AnyDevelopment
+
+
+class DomainEvent(BaseModel):
+    """Base of stored events: immutable, with eventsourcing's originator id, version and timestamp."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    originator_id: str
+    originator_version: int
+    timestamp: datetime
+
+
+class DevelopmentRecorded(DomainEvent):
+    """A development entered the log; `digest` is the SHA-256 of its canonical content."""
+
+    development: AnyDevelopment
+    digest: str
+
+
+class DevelopmentCorrected(DomainEvent):
+    """A correction now applies to this development (recorded on the target's own stream)."""
+
+    correction: str
+    changes: dict[str, Any]
+
+
+class DevelopmentRetracted(DomainEvent):
+    """A retraction now applies to this development (recorded on the target's own stream)."""
+
+    retraction: str
+
+
+class ActorIdClaimed(DomainEvent):
+    """An actor id was taken by the registration `development`."""
+
+    development: str
+
+
+class NegotiationIdClaimed(DomainEvent):
+    """A negotiation id was taken by the opening `development`."""
+
+    development: str
+
+
+def development_stream(dev_id: str) -> str:
+    return f"development:{dev_id}"
+
+
+def actor_stream(actor_id: str) -> str:
+    return f"actor:{actor_id}"
+
+
+def negotiation_stream(negotiation_id: str) -> str:
+    return f"negotiation:{negotiation_id}"

@@ -1,0 +1,297 @@
+"""The rules an append must obey, decided against a read-only view of the store (a `Lookup`).
+
+Pure: the service layer supplies the lookup and saves the events the plan returns, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from chronicle.domain.developments import (
+    DEVELOPMENT_ADAPTER,
+    ActorKind,
+    ActorRegistered,
+    CorrectionIssued,
+    Development,
+    NegotiationOpened,
+    RetractionIssued,
+)
+from chronicle.domain.errors import ConflictingDevelopment, InvalidInput, UnknownReference
+from chronicle.domain.events import (
+    ActorIdClaimed,
+    DevelopmentCorrected,
+    DevelopmentRecorded,
+    DevelopmentRetracted,
+    DomainEvent,
+    NegotiationIdClaimed,
+    actor_stream,
+    development_stream,
+    negotiation_stream,
+)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Pydantic's first complaint as one line: `field: message`."""
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"] if not isinstance(part, int) or True)
+    message = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        message = f"unknown type {first.get('input', {}).get('type')!r}" if isinstance(
+            first.get("input"), dict
+        ) else message
+        where = ""
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    return f"{where}: {message}" if where else message
+
+
+@dataclass(frozen=True)
+class DevelopmentState:
+    """A development as the write side knows it: what was recorded and what now applies."""
+
+    version: int
+    original: Development
+    digest: str
+    current: Development
+    retracted_by: str | None = None
+
+    def corrected(self, event: DevelopmentCorrected) -> DevelopmentState:
+        return DevelopmentState(
+            event.originator_version,
+            self.original,
+            self.digest,
+            apply_changes(self.current, event.changes),
+            self.retracted_by,
+        )
+
+    def retracted(self, event: DevelopmentRetracted) -> DevelopmentState:
+        return DevelopmentState(
+            event.originator_version, self.original, self.digest, self.current, event.retraction
+        )
+
+
+def fold_development(events: Iterable[DomainEvent]) -> DevelopmentState | None:
+    """Rebuild a development's write-side state from its own stream."""
+    state: DevelopmentState | None = None
+    for event in events:
+        if isinstance(event, DevelopmentRecorded):
+            state = DevelopmentState(
+                event.originator_version, event.development, event.digest, event.development
+            )
+        elif isinstance(event, DevelopmentCorrected) and state is not None:
+            state = state.corrected(event)
+        elif isinstance(event, DevelopmentRetracted) and state is not None:
+            state = state.retracted(event)
+    return state
+
+
+def apply_changes(development: Development, changes: dict[str, Any]) -> Development:
+    """The development as if it had been recorded with `changes`; identity fields cannot change."""
+    frozen = {"type", "id", *development.identity_fields}
+    touched = sorted(frozen & changes.keys())
+    if touched:
+        raise InvalidInput(f"a correction cannot change {', '.join(touched)}")
+    unknown = sorted(changes.keys() - type(development).model_fields.keys())
+    if unknown:
+        kind = getattr(development, "type", "development")
+        raise InvalidInput(f"a correction names unknown field(s) of {kind}: {', '.join(unknown)}")
+    merged = development.model_dump(mode="json") | changes
+    try:
+        return DEVELOPMENT_ADAPTER.validate_python(merged)
+    except ValidationError as error:
+        raise InvalidInput(f"the corrected development is invalid: {describe_validation_error(error)}") from None
+
+
+class Lookup(Protocol):
+    """What the rules need to know about the store, asked in bulk."""
+
+    def developments(self, ids: Sequence[str]) -> dict[str, DevelopmentState]: ...
+
+    def existing_actors(self, ids: Sequence[str]) -> set[str]: ...
+
+    def existing_negotiations(self, ids: Sequence[str]) -> set[str]: ...
+
+
+class BatchError(InvalidInput):
+    """A rule failed for item `index` (0-based) of a batch."""
+
+    def __init__(self, index: int, error: InvalidInput) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.cause = error
+
+
+@dataclass
+class AppendPlan:
+    events: list[DomainEvent] = field(default_factory=list)
+    recorded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _auto_actor(actor_id: str, cause: Development) -> ActorRegistered:
+    return ActorRegistered(
+        type="actor_registered",
+        id=f"auto-register-{actor_id}",
+        occurred=cause.occurred,
+        summary=f"{actor_id} registered automatically (first named by {cause.id})",
+        actor=actor_id,
+        name=actor_id,
+        kind=ActorKind.organization,
+    )
+
+
+class _Planner:
+    def __init__(self, lookup: Lookup, auto_register: bool, now: Callable[[], datetime]) -> None:
+        self.lookup = lookup
+        self.auto_register = auto_register
+        self.now = now
+        self.plan = AppendPlan()
+        self.states: dict[str, DevelopmentState] = {}
+        self.actors: set[str] = set()
+        self.negotiations: set[str] = set()
+
+    def prefetch(self, batch: Sequence[Development]) -> None:
+        dev_ids = {d.id for d in batch if d.id}
+        dev_ids |= {d.target for d in batch if isinstance(d, CorrectionIssued | RetractionIssued)}
+        dev_ids |= {f"auto-register-{a}" for d in batch for a in d.actor_refs()}
+        self.states = dict(self.lookup.developments(sorted(dev_ids)))
+        actor_ids = {a for d in batch for a in (*d.actor_refs(), *d.either_refs())}
+        actor_ids |= {d.actor for d in batch if isinstance(d, ActorRegistered)}
+        self.actors = set(self.lookup.existing_actors(sorted(actor_ids)))
+        neg_ids = {n for d in batch for n in (*d.negotiation_refs(), *d.either_refs())}
+        neg_ids |= {d.negotiation for d in batch if isinstance(d, NegotiationOpened)}
+        self.negotiations = set(self.lookup.existing_negotiations(sorted(neg_ids)))
+
+    def add(self, development: Development) -> None:
+        assert development.id is not None
+        existing = self.states.get(development.id)
+        digest = development.content_digest()
+        if existing is not None:
+            if existing.digest == digest:
+                self.plan.unchanged.append(development.id)
+                return
+            raise ConflictingDevelopment(
+                f"development {development.id!r} was recorded before with other content"
+            )
+        self.check_references(development)
+        if isinstance(development, CorrectionIssued | RetractionIssued):
+            self.apply_to_target(development)
+        self.record(development, digest)
+
+    def record(self, development: Development, digest: str) -> None:
+        assert development.id is not None
+        self.emit(
+            DevelopmentRecorded,
+            development_stream(development.id),
+            1,
+            development=development,
+            digest=digest,
+        )
+        self.states[development.id] = DevelopmentState(1, development, digest, development)
+        self.plan.recorded.append(development.id)
+        if isinstance(development, ActorRegistered):
+            self.actors.add(development.actor)
+            self.emit(ActorIdClaimed, actor_stream(development.actor), 1, development=development.id)
+        elif isinstance(development, NegotiationOpened):
+            self.negotiations.add(development.negotiation)
+            self.emit(
+                NegotiationIdClaimed,
+                negotiation_stream(development.negotiation),
+                1,
+                development=development.id,
+            )
+
+    def emit(self, cls: type[DomainEvent], stream: str, version: int, **fields: Any) -> None:
+        self.plan.events.append(
+            cls(originator_id=stream, originator_version=version, timestamp=self.now(), **fields)
+        )
+
+    def check_references(self, development: Development) -> None:
+        if isinstance(development, ActorRegistered) and development.actor in self.actors:
+            raise ConflictingDevelopment(f"actor {development.actor!r} is already registered")
+        if isinstance(development, NegotiationOpened) and development.negotiation in self.negotiations:
+            raise ConflictingDevelopment(
+                f"negotiation {development.negotiation!r} is already opened"
+            )
+        missing_negotiations = [n for n in development.negotiation_refs() if n not in self.negotiations]
+        if missing_negotiations:
+            raise UnknownReference(
+                f"unknown negotiation {missing_negotiations[0]!r} (open it first with negotiation_opened)"
+            )
+        missing = [a for a in development.actor_refs() if a not in self.actors]
+        missing += [
+            x for x in development.either_refs() if x not in self.actors and x not in self.negotiations
+        ]
+        own = development.actor if isinstance(development, ActorRegistered) else None
+        missing = [a for a in dict.fromkeys(missing) if a != own]
+        if not missing:
+            return
+        if not self.auto_register:
+            raise UnknownReference(
+                f"unknown actor {missing[0]!r} (register it first, or pass --auto-register)"
+            )
+        for actor_id in missing:
+            auto = _auto_actor(actor_id, development)
+            self.record(auto, auto.content_digest())
+            self.plan.notes.append(f"registered unknown actor {actor_id!r} as an organization")
+
+    def apply_to_target(self, development: CorrectionIssued | RetractionIssued) -> None:
+        assert development.id is not None
+        target = self.states.get(development.target)
+        if target is None:
+            raise UnknownReference(f"unknown development {development.target!r}")
+        if isinstance(target.original, CorrectionIssued | RetractionIssued):
+            raise InvalidInput(
+                f"development {development.target!r} is itself a {target.original.type}; "
+                "issue a new correction instead"
+            )
+        if target.retracted_by:
+            raise ConflictingDevelopment(
+                f"development {development.target!r} was already retracted by {target.retracted_by!r}"
+            )
+        stream = development_stream(development.target)
+        version = target.version + 1
+        if isinstance(development, CorrectionIssued):
+            corrected = DevelopmentCorrected(
+                originator_id=stream,
+                originator_version=version,
+                timestamp=self.now(),
+                correction=development.id,
+                changes=development.changes,
+            )
+            self.states[development.target] = target.corrected(corrected)
+            self.plan.events.append(corrected)
+        else:
+            retracted = DevelopmentRetracted(
+                originator_id=stream,
+                originator_version=version,
+                timestamp=self.now(),
+                retraction=development.id,
+            )
+            self.states[development.target] = target.retracted(retracted)
+            self.plan.events.append(retracted)
+
+
+def plan_append(
+    batch: Sequence[Development],
+    lookup: Lookup,
+    *,
+    auto_register: bool = False,
+    now: Callable[[], datetime],
+) -> AppendPlan:
+    """Decide the events that record `batch`, all or nothing; raise `BatchError` on the first bad item."""
+    planner = _Planner(lookup, auto_register, now)
+    with_ids = [d.with_id() for d in batch]
+    planner.prefetch(with_ids)
+    for index, development in enumerate(with_ids):
+        try:
+            planner.add(development)
+        except InvalidInput as error:
+            raise BatchError(index, error) from None
+    return planner.plan

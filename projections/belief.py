@@ -1,0 +1,77 @@
+"""What we believe about each development: the record, as corrected, unless retracted. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.rules import apply_changes
+from chronicle.projections.fold import Step, View, fold, touched
+
+
+@dataclass
+class Entry:
+    """One development in the log, with what now applies to it."""
+
+    original: Development
+    position: int
+    recorded: datetime
+    current: Development
+    corrected_by: list[str] = field(default_factory=list)
+    retracted_by: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.original.id or ""
+
+    @property
+    def counts(self) -> bool:
+        """Whether it shapes the state of actors and negotiations."""
+        return self.retracted_by is None and not isinstance(
+            self.original, CorrectionIssued | RetractionIssued
+        )
+
+    def step(self) -> Step:
+        return Step(self.current, self.position)
+
+
+def believe(
+    recorded: Iterable[tuple[Development, int, datetime]], known_at: datetime | None = None
+) -> dict[str, Entry]:
+    """Entries by id, from developments in record order; `known_at` ignores what was recorded later."""
+    entries: dict[str, Entry] = {}
+    for development, position, when in recorded:
+        if known_at is not None and when > known_at:
+            continue
+        entry = Entry(development, position, when, development)
+        entries[entry.id] = entry
+        if isinstance(development, CorrectionIssued):
+            target = entries.get(development.target)
+            if target is not None:
+                target.current = apply_changes(target.current, development.changes)
+                target.corrected_by.append(entry.id)
+        elif isinstance(development, RetractionIssued):
+            target = entries.get(development.target)
+            if target is not None:
+                target.retracted_by = entry.id
+    return entries
+
+
+def steps_by_entity(entries: Iterable[Entry]) -> dict[str, list[Step]]:
+    grouped: dict[str, list[Step]] = {}
+    for entry in entries:
+        if entry.counts:
+            for key in touched(entry.current):
+                grouped.setdefault(key, []).append(entry.step())
+    return grouped
+
+
+def fold_all(entries: Iterable[Entry]) -> dict[str, View]:
+    """Every entity's view from scratch: the reference the persistent views must equal."""
+    return {key: fold(key, steps) for key, steps in steps_by_entity(entries).items()}
+
+
+def story_order(entries: Iterable[Entry]) -> Iterator[Entry]:
+    yield from sorted(entries, key=lambda e: (e.current.when.start, e.position))

@@ -1,0 +1,253 @@
+"""One function per development type that changes a read model; a rebuild is just a fold of these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from chronicle.domain.dates import FuzzyDate
+from chronicle.domain.developments import (
+    ActorRegistered,
+    AgreementReached,
+    AttackReported,
+    CommitteeFormed,
+    CorrectionIssued,
+    Development,
+    FigureReported,
+    MilestoneCompleted,
+    NegotiationOpened,
+    NegotiationResumed,
+    NegotiationSuspended,
+    PositionTaken,
+    RetractionIssued,
+    StrikeCarriedOut,
+    TalksHeld,
+)
+from chronicle.projections.models import (
+    ActorView,
+    Committee,
+    DeadlineState,
+    DevelopmentRef,
+    Figure,
+    NegotiationStatus,
+    NegotiationView,
+    Position,
+    Round,
+)
+
+View: TypeAlias = ActorView | NegotiationView
+
+_RANK: dict[NegotiationStatus, int] = {
+    "opened": 0,
+    "committee_formed": 1,
+    "in_talks": 2,
+    "agreed": 3,
+    "implementing": 4,
+    "concluded": 5,
+    "suspended": -1,
+}
+
+
+def actor_key(actor_id: str) -> str:
+    return f"actor:{actor_id}"
+
+
+def negotiation_key(negotiation_id: str) -> str:
+    return f"negotiation:{negotiation_id}"
+
+
+def touched(development: Development) -> list[str]:
+    """Keys of the entities whose state a development can change, in a stable order."""
+    if isinstance(development, CorrectionIssued | RetractionIssued):
+        return []
+    keys = [actor_key(a) for a in development.actor_refs()]
+    if isinstance(development, ActorRegistered):
+        keys.insert(0, actor_key(development.actor))
+    if isinstance(development, NegotiationOpened):
+        keys.insert(0, negotiation_key(development.negotiation))
+    keys += [negotiation_key(n) for n in development.negotiation_refs()]
+    for either in development.either_refs():
+        keys += [actor_key(either), negotiation_key(either)]
+    return list(dict.fromkeys(keys))
+
+
+def new_view(key: str) -> View:
+    kind, _, ident = key.partition(":")
+    return ActorView(id=ident) if kind == "actor" else NegotiationView(id=ident)
+
+
+def source_count(development: Development) -> int:
+    """Independent sources: distinct publishers."""
+    return len({s.publisher.strip().lower() for s in development.sources})
+
+
+@dataclass(frozen=True)
+class Step:
+    """A development as currently believed, with its place in the log."""
+
+    development: Development
+    position: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """Story order: when it happened (interval start), then when it was recorded."""
+        return (self.development.when.start.isoformat(), self.position)
+
+
+def _advance(view: NegotiationView, status: NegotiationStatus) -> None:
+    if view.status == "suspended":
+        before = view.status_before_suspension or "opened"
+        if _RANK[status] > _RANK[before]:
+            view.status_before_suspension = status
+    elif _RANK[status] > _RANK[view.status]:
+        view.status = status
+
+
+def _on_actor(view: ActorView, d: Development) -> None:
+    dev_id = d.id or ""
+    if isinstance(d, ActorRegistered) and d.actor == view.id:
+        view.registered = True
+        view.name, view.kind = d.name, d.kind.value
+        view.aliases, view.aligned_with = list(d.aliases), list(d.aligned_with)
+        view.part_of, view.registered_in = d.part_of, dev_id
+    elif isinstance(d, StrikeCarriedOut | AttackReported):
+        weight = d.count if isinstance(d, AttackReported) else 1
+        is_strike = isinstance(d, StrikeCarriedOut)
+        if d.by == view.id:
+            if is_strike:
+                view.strikes_carried_out += weight
+            else:
+                view.attacks_carried_out += weight
+        if view.id in d.targets:
+            if is_strike:
+                view.strikes_suffered += weight
+            else:
+                view.attacks_suffered += weight
+        if view.id in d.killed:
+            view.status, view.killed_on, view.killed_in = "killed", d.occurred, dev_id
+    elif isinstance(d, FigureReported) and d.actor == view.id:
+        _set_figure(view, d)
+    elif isinstance(d, PositionTaken) and d.actor == view.id:
+        view.positions[d.negotiation] = _position(d)
+
+
+def _set_figure(view: ActorView, d: FigureReported) -> None:
+    as_of = d.effective_as_of
+    figure = Figure(
+        metric=d.metric,
+        scope=d.scope,
+        value=d.value,
+        as_of=as_of.text,
+        development=d.id or "",
+        sources=source_count(d),
+    )
+    for index, old in enumerate(view.figures):
+        if (old.metric, old.scope) == (d.metric, d.scope):
+            if FuzzyDate.parse(old.as_of).start <= as_of.start:
+                view.figures[index] = figure
+            return
+    view.figures.append(figure)
+    view.figures.sort(key=lambda f: (f.metric, f.scope or ""))
+
+
+def _position(d: PositionTaken) -> Position:
+    return Position(
+        position=d.position.value,
+        text=d.text,
+        occurred=d.occurred,
+        development=d.id or "",
+        sources=source_count(d),
+    )
+
+
+def _on_negotiation(view: NegotiationView, d: Development) -> None:
+    dev_id = d.id or ""
+    if isinstance(d, NegotiationOpened) and d.negotiation == view.id:
+        view.registered = True
+        view.title, view.subject, view.opened_in = d.title, d.subject, dev_id
+        view.parties = list(dict.fromkeys([*view.parties, *d.parties]))
+    elif isinstance(d, CommitteeFormed):
+        view.committee = Committee(
+            convened_by=d.convened_by,
+            members=list(d.members),
+            mandate=d.mandate,
+            formed=d.occurred,
+            development=dev_id,
+        )
+        _advance(view, "committee_formed")
+    elif isinstance(d, TalksHeld):
+        view.rounds += 1
+        view.talks.append(
+            Round(
+                round=d.round,
+                occurred=d.occurred,
+                parties=list(d.parties),
+                outcome=d.outcome,
+                development=dev_id,
+            )
+        )
+        view.parties = list(dict.fromkeys([*view.parties, *d.parties]))
+        _advance(view, "in_talks")
+    elif isinstance(d, PositionTaken):
+        view.positions[d.actor] = _position(d)
+    elif isinstance(d, AgreementReached):
+        view.terms, view.agreed_on = d.terms, d.occurred
+        for deadline in d.deadlines:
+            _set_deadline(view, deadline.milestone, deadline.due, dev_id)
+        _advance(view, "agreed")
+    elif isinstance(d, MilestoneCompleted):
+        _complete(view, d)
+    elif isinstance(d, NegotiationSuspended):
+        if view.status != "suspended":
+            view.status_before_suspension, view.status = view.status, "suspended"
+    elif isinstance(d, NegotiationResumed) and view.status == "suspended":
+        view.status = view.status_before_suspension or "opened"
+        view.status_before_suspension = None
+
+
+def _set_deadline(view: NegotiationView, milestone: str, due: str, dev_id: str) -> None:
+    for existing in view.deadlines:
+        if existing.milestone.casefold() == milestone.casefold():
+            existing.due, existing.development = due, dev_id
+            return
+    view.deadlines.append(DeadlineState(milestone=milestone, due=due, development=dev_id))
+
+
+def _complete(view: NegotiationView, d: MilestoneCompleted) -> None:
+    done = d.when
+    for deadline in view.deadlines:
+        if deadline.milestone.casefold() == d.milestone.casefold():
+            break
+    else:
+        deadline = DeadlineState(milestone=d.milestone, due=None, development=d.id or "")
+        view.deadlines.append(deadline)
+    deadline.completed = d.occurred
+    deadline.late = None if deadline.due is None else done.start > FuzzyDate.parse(deadline.due).end
+    complete = all(x.completed for x in view.deadlines)
+    _advance(view, "concluded" if complete else "implementing")
+
+
+def apply(view: View, step: Step) -> None:
+    """Fold one development into one entity's view (the development must touch it)."""
+    d = step.development
+    ref = DevelopmentRef(id=d.id or "", occurred=d.occurred)
+    view.developments += 1
+    if view.first_development is None:
+        view.first_development = ref
+    view.last_development = ref
+    if isinstance(view, ActorView):
+        _on_actor(view, d)
+    else:
+        _on_negotiation(view, d)
+
+
+def fold(key: str, steps: Iterable[Step]) -> View:
+    """The state of one entity after the given developments, taken in story order."""
+    view = new_view(key)
+    for step in sorted(steps, key=lambda s: s.key):
+        apply(view, step)
+    return view
+
+
+Observer: TypeAlias = Callable[[str, View, View, Step], None]

@@ -1,0 +1,119 @@
+"""The read models: what Chronicle says an actor or a negotiation is, at some point of the story.
+
+These names appear in `show --json`: a public contract, extend but never rename.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DevelopmentRef(ReadModel):
+    """A pointer to the development that set a fact."""
+
+    id: str
+    occurred: str
+
+
+class Figure(ReadModel):
+    """The latest value of one metric in one scope."""
+
+    metric: str
+    scope: str | None
+    value: int | float
+    as_of: str
+    development: str
+    sources: int = 0
+
+
+class Position(ReadModel):
+    """Where an actor stands in a negotiation."""
+
+    position: str
+    text: str
+    occurred: str
+    development: str
+    sources: int = 0
+
+
+class ActorView(ReadModel):
+    """The projected state of an actor."""
+
+    id: str
+    registered: bool = False
+    name: str | None = None
+    kind: str | None = None
+    aliases: list[str] = []
+    aligned_with: list[str] = []
+    part_of: str | None = None
+    status: Literal["active", "killed"] = "active"
+    killed_on: str | None = None
+    killed_in: str | None = None
+    figures: list[Figure] = []
+    positions: dict[str, Position] = {}
+    strikes_carried_out: int = 0
+    strikes_suffered: int = 0
+    attacks_carried_out: int = 0
+    attacks_suffered: int = 0
+    developments: int = 0
+    first_development: DevelopmentRef | None = None
+    last_development: DevelopmentRef | None = None
+    registered_in: str | None = None
+
+
+class Committee(ReadModel):
+    convened_by: str
+    members: list[str]
+    mandate: str
+    formed: str
+    development: str
+
+
+class Round(ReadModel):
+    round: int | None
+    occurred: str
+    parties: list[str]
+    outcome: str | None
+    development: str
+
+
+class DeadlineState(ReadModel):
+    milestone: str
+    due: str | None
+    completed: str | None = None
+    late: bool | None = None
+    development: str
+
+
+NegotiationStatus = Literal[
+    "opened", "committee_formed", "in_talks", "agreed", "implementing", "concluded", "suspended"
+]
+
+
+class NegotiationView(ReadModel):
+    """The projected state of a negotiation."""
+
+    id: str
+    registered: bool = False
+    title: str | None = None
+    subject: str | None = None
+    status: NegotiationStatus = "opened"
+    status_before_suspension: NegotiationStatus | None = None
+    parties: list[str] = []
+    committee: Committee | None = None
+    rounds: int = 0
+    talks: list[Round] = []
+    positions: dict[str, Position] = {}
+    terms: str | None = None
+    agreed_on: str | None = None
+    deadlines: list[DeadlineState] = []
+    developments: int = 0
+    first_development: DevelopmentRef | None = None
+    last_development: DevelopmentRef | None = None
+    opened_in: str | None = None

@@ -1,0 +1,229 @@
+"""Fold newly recorded developments into the persistent views, one page per transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import orjson
+
+from chronicle.domain.developments import (
+    DEVELOPMENT_ADAPTER,
+    CorrectionIssued,
+    Development,
+    RetractionIssued,
+)
+from chronicle.domain.events import DevelopmentRecorded
+from chronicle.domain.rules import apply_changes
+from chronicle.projections.fold import Step, View, apply, fold, new_view, touched
+from chronicle.projections.models import ActorView, NegotiationView
+from chronicle.projections.views import Cursor, ViewStore
+
+NO_STEP = ("", 0)
+
+
+def iso_utc(moment: datetime) -> str:
+    """Record times in one fixed-width form, so text order is time order."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def parse_development(text: str | bytes) -> Development:
+    return DEVELOPMENT_ADAPTER.validate_json(text)
+
+
+def view_from_json(key: str, text: str | bytes) -> View:
+    if key.startswith("actor:"):
+        return ActorView.model_validate_json(text)
+    return NegotiationView.model_validate_json(text)
+
+
+def lookup_names(view: View) -> list[str]:
+    """Lower-cased names an entity answers to besides its id."""
+    names: list[str] = []
+    if isinstance(view, ActorView):
+        names = [view.name or "", *view.aliases]
+    else:
+        names = [view.title or ""]
+    return sorted({n.strip().casefold() for n in names if n.strip()})
+
+
+class Projector:
+    """Applies developments to one set of view tables inside the caller's transaction."""
+
+    def __init__(self, store: ViewStore, cursor: Cursor, prefix: str) -> None:
+        self.store, self.c, self.p = store, cursor, prefix
+        self.cache: dict[str, tuple[View, tuple[str, int]]] = {}
+        self.dirty: set[str] = set()
+
+    def process(self, event: DevelopmentRecorded, position: int) -> None:
+        development = event.development
+        recorded = iso_utc(event.timestamp)
+        if isinstance(development, CorrectionIssued | RetractionIssued):
+            self.insert(development, position, recorded, [], development.target)
+            self.revise(development)
+            return
+        keys = touched(development)
+        self.insert(development, position, recorded, keys, None)
+        step = Step(development, position)
+        for key in keys:
+            view, last = self.get(key)
+            if last <= step.key:
+                apply(view, step)
+                self.cache[key] = (view, step.key)
+                self.dirty.add(key)
+            else:
+                self.refold(key)
+
+    def insert(
+        self,
+        development: Development,
+        position: int,
+        recorded: str,
+        keys: list[str],
+        target: str | None,
+    ) -> None:
+        when = development.when
+        body = development.model_dump_json()
+        publishers = sorted({s.publisher for s in development.sources})
+        self.store.run(
+            self.c,
+            f"INSERT INTO {{s}}{self.p}timeline (position, dev_id, type, occurred, occ_start, occ_end, "
+            "recorded, summary, original, current, corrected_by, retracted_by, target, entities, "
+            "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                development.id,
+                getattr(development, "type", ""),
+                development.occurred,
+                when.start.isoformat(),
+                when.end.isoformat(),
+                recorded,
+                development.summary,
+                body,
+                body,
+                "[]",
+                None,
+                target,
+                orjson.dumps(keys).decode(),
+                orjson.dumps(publishers).decode(),
+            ),
+        )
+        for key in keys:
+            self.index(key, position)
+
+    def index(self, key: str, position: int) -> None:
+        self.store.run(
+            self.c,
+            f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (key, position),
+        )
+
+    def revise(self, development: CorrectionIssued | RetractionIssued) -> None:
+        """Apply a correction or retraction to its target's row, then refold what it touched."""
+        row = self.store.one(
+            self.c,
+            f"SELECT position, current, corrected_by, entities FROM {{s}}{self.p}timeline "
+            "WHERE dev_id=?",
+            (development.target,),
+        )
+        if row is None:
+            return
+        position, current_json, corrected_json, entities_json = (
+            row["position"], row["current"], row["corrected_by"], row["entities"]
+        )
+        current = parse_development(current_json)
+        corrected_by: list[str] = orjson.loads(corrected_json)
+        retracted_by = None
+        if isinstance(development, CorrectionIssued):
+            current = apply_changes(current, development.changes)
+            corrected_by.append(development.id or "")
+        else:
+            retracted_by = development.id
+        old_keys: list[str] = orjson.loads(entities_json)
+        keys = list(dict.fromkeys([*old_keys, *touched(current)]))
+        when = current.when
+        assignments = "current=?, occ_start=?, occ_end=?, corrected_by=?, entities=?"
+        params: list[object] = [
+            current.model_dump_json(),
+            when.start.isoformat(),
+            when.end.isoformat(),
+            orjson.dumps(corrected_by).decode(),
+            orjson.dumps(keys).decode(),
+        ]
+        if retracted_by:
+            assignments += ", retracted_by=?"
+            params.append(retracted_by)
+        self.store.run(
+            self.c,
+            f"UPDATE {{s}}{self.p}timeline SET {assignments} WHERE position=?",
+            (*params, position),
+        )
+        for key in keys:
+            if key not in old_keys:
+                self.index(key, position)
+            self.refold(key)
+
+    def get(self, key: str) -> tuple[View, tuple[str, int]]:
+        if key in self.cache:
+            return self.cache[key]
+        row = self.store.one(
+            self.c,
+            f"SELECT state, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
+            (key,),
+        )
+        if row is None:
+            found: tuple[View, tuple[str, int]] = (new_view(key), NO_STEP)
+        else:
+            found = (
+                view_from_json(key, row["state"]),
+                (row["last_start"], int(row["last_position"])),
+            )
+        self.cache[key] = found
+        return found
+
+    def refold(self, key: str) -> None:
+        steps = entity_steps(self.store, self.c, self.p, key)
+        view = fold(key, steps)
+        last = max((s.key for s in steps), default=NO_STEP)
+        self.cache[key] = (view, last)
+        self.dirty.add(key)
+
+    def flush(self) -> None:
+        for key in sorted(self.dirty):
+            view, (last_start, last_position) = self.cache[key]
+            self.store.run(
+                self.c,
+                f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, "
+                "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
+                "UPDATE SET registered=excluded.registered, names=excluded.names, "
+                "state=excluded.state, last_start=excluded.last_start, "
+                "last_position=excluded.last_position",
+                (
+                    key,
+                    key.partition(":")[0],
+                    int(view.registered),
+                    orjson.dumps(lookup_names(view)).decode(),
+                    view.model_dump_json(),
+                    last_start,
+                    last_position,
+                ),
+            )
+        self.dirty.clear()
+
+
+def entity_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> list[Step]:
+    """The developments that currently shape an entity, in story order."""
+    rows = store.rows(
+        c,
+        f"SELECT t.position, t.current FROM {{s}}{prefix}entity_index i "
+        f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
+        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
+        "ORDER BY t.occ_start, t.position",
+        (key,),
+    )
+    steps = []
+    for row in rows:
+        development = parse_development(row["current"])
+        if key in touched(development):
+            steps.append(Step(development, int(row["position"])))
+    return steps

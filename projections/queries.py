@@ -1,0 +1,298 @@
+"""Questions the views answer: who is this, what is their state (now, as of a date, as known at a time),
+and which developments make up the story."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from chronicle.domain.developments import Development, FigureReported
+from chronicle.domain.errors import InvalidInput, NotFound
+from chronicle.projections.belief import Entry, believe
+from chronicle.projections.fold import Step, View, fold, touched
+from chronicle.projections.projector import iso_utc, parse_development, view_from_json
+from chronicle.projections.views import LIVE, Cursor, ViewStore
+
+KINDS = ("actor", "negotiation")
+_COLUMNS = (
+    "t.position, t.dev_id, t.type, t.occurred, t.occ_start, t.occ_end, t.recorded, t.summary, "
+    "t.original, t.current, t.corrected_by, t.retracted_by, t.target"
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One development as the timeline view holds it."""
+
+    position: int
+    id: str
+    type: str
+    recorded: str
+    original: Development
+    current: Development
+    corrected_by: list[str]
+    retracted_by: str | None
+    target: str | None
+
+    def entry(self) -> Entry:
+        return Entry(self.original, self.position, datetime.fromisoformat(self.recorded), self.original)
+
+
+def _row(r: Any) -> Row:
+    return Row(
+        position=int(r["position"]),
+        id=r["dev_id"],
+        type=r["type"],
+        recorded=r["recorded"],
+        original=parse_development(r["original"]),
+        current=parse_development(r["current"]),
+        corrected_by=orjson.loads(r["corrected_by"]),
+        retracted_by=r["retracted_by"],
+        target=r["target"],
+    )
+
+
+def counts_from(development: Development) -> date:
+    """The day from which `--as-of` counts a development: the end of its interval (figures: `as_of`)."""
+    if isinstance(development, FigureReported):
+        return development.effective_as_of.end
+    return development.when.end
+
+
+# -- who ---------------------------------------------------------------------------------------
+
+
+def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
+    """The id of the actor or negotiation called `name`: its id, an alias or its name, any case."""
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}: use actor or negotiation")
+    wanted = name.strip().casefold()
+    exact = store.one(
+        c,
+        f"SELECT entity FROM {{s}}{LIVE}entities WHERE entity=? AND registered=1",
+        (f"{kind}:{wanted}",),
+    )
+    if exact is not None:
+        return wanted
+    rows = store.rows(
+        c, f"SELECT entity, names FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1", (kind,)
+    )
+    matches = sorted(r["entity"].partition(":")[2] for r in rows if wanted in orjson.loads(r["names"]))
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise InvalidInput(f"{kind} {name!r} is ambiguous: it could be {', '.join(matches)}")
+    raise NotFound(f"no {kind} called {name!r} (see `chronicle {kind}s`)")
+
+
+# -- what state ----------------------------------------------------------------------------------
+
+
+def current_view(store: ViewStore, c: Cursor, kind: str, ident: str) -> View:
+    key = f"{kind}:{ident}"
+    row = store.one(c, f"SELECT state FROM {{s}}{LIVE}entities WHERE entity=?", (key,))
+    if row is None:
+        raise NotFound(f"no {kind} {ident!r}")
+    return view_from_json(key, row["state"])
+
+
+def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
+    rows = store.rows(
+        c,
+        f"SELECT entity, state FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1 ORDER BY entity",
+        (kind,),
+    )
+    return [view_from_json(r["entity"], r["state"]) for r in rows]
+
+
+def entity_rows(store: ViewStore, c: Cursor, key: str) -> list[Row]:
+    """Every development ever indexed for an entity, with the corrections and retractions aimed at them."""
+    rows = [
+        _row(r)
+        for r in store.rows(
+            c,
+            f"SELECT {_COLUMNS} FROM {{s}}{LIVE}entity_index i "
+            f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?",
+            (key,),
+        )
+    ]
+    ids = [r.id for r in rows]
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows += [
+            _row(r)
+            for r in store.rows(
+                c, f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks})", chunk
+            )
+        ]
+    return sorted(rows, key=lambda r: r.position)
+
+
+def entries_for(rows: Iterable[Row], known_at: datetime | None) -> dict[str, Entry]:
+    return believe(
+        ((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at
+    )
+
+
+def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[Step]:
+    return [
+        e.step()
+        for e in entries
+        if e.counts
+        and key in touched(e.current)
+        and (as_of is None or counts_from(e.current) <= as_of)
+    ]
+
+
+def view_at(
+    store: ViewStore,
+    c: Cursor,
+    kind: str,
+    ident: str,
+    *,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+) -> View:
+    """The entity as of a date in the world, as known at a moment of recording (either or both)."""
+    if as_of is None and known_at is None:
+        return current_view(store, c, kind, ident)
+    key = f"{kind}:{ident}"
+    entries = entries_for(entity_rows(store, c, key), known_at).values()
+    view = fold(key, steps_for(key, entries, as_of))
+    if not view.registered:
+        when = " and ".join(
+            x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x
+        )
+        raise NotFound(f"{kind} {ident!r} was not yet in the story {when}")
+    return view
+
+
+def views_at(
+    store: ViewStore, c: Cursor, kind: str, *, as_of: date | None, known_at: datetime | None
+) -> list[View]:
+    found = []
+    for view in list_views(store, c, kind):
+        try:
+            found.append(view_at(store, c, kind, view.id, as_of=as_of, known_at=known_at))
+        except NotFound:
+            continue
+    return found
+
+
+# -- which developments ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    actor: str | None = None
+    negotiation: str | None = None
+    types: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    as_of: date | None = None
+    known_at: datetime | None = None
+    include_retracted: bool = False
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.until < self.since:
+            raise InvalidInput(f"--until {self.until} is before --since {self.since}")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """A development as currently believed (or as believed at `known_at`)."""
+
+    position: int
+    recorded: str
+    development: Development
+    corrected_by: list[str]
+    retracted_by: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        body = self.development.model_dump(mode="json")
+        body.update(
+            position=self.position,
+            recorded=self.recorded,
+            corrected_by=self.corrected_by,
+            retracted_by=self.retracted_by,
+        )
+        return body
+
+
+def _matches_text(development: Development, needle: str) -> bool:
+    haystack = orjson.dumps(development.model_dump(mode="json")).decode().casefold()
+    return needle.casefold() in haystack
+
+
+def log(store: ViewStore, c: Cursor, flt: LogFilter) -> list[LogEntry]:
+    """Developments in story order (interval start, then record position) that pass the filter."""
+    where: list[str] = []
+    params: list[Any] = []
+    source = f"{{s}}{LIVE}timeline t"
+    keys = [k for k in (flt.actor and f"actor:{flt.actor}", flt.negotiation and f"negotiation:{flt.negotiation}") if k]
+    for n, key in enumerate(keys):
+        source += f" JOIN {{s}}{LIVE}entity_index i{n} ON i{n}.position = t.position AND i{n}.entity = ?"
+        params.append(key)
+    if flt.types:
+        where.append(f"t.type IN ({','.join('?' * len(flt.types))})")
+        params += list(flt.types)
+    if flt.known_at is not None:
+        where.append("t.recorded <= ?")
+        params.append(iso_utc(flt.known_at))
+    else:
+        # Without --known-at the stored interval is the believed one: let the index filter.
+        if flt.since:
+            where.append("t.occ_end >= ?")
+            params.append(flt.since.isoformat())
+        if flt.until:
+            where.append("t.occ_start <= ?")
+            params.append(flt.until.isoformat())
+        if not flt.include_retracted:
+            where.append("t.retracted_by IS NULL")
+    statement = f"SELECT {_COLUMNS} FROM {source}"
+    if where:
+        statement += " WHERE " + " AND ".join(where)
+    statement += " ORDER BY t.position"
+    rows = [_row(r) for r in store.rows(c, statement, params)]
+    if flt.known_at is not None:
+        # As believed then: corrections and retractions recorded later are not applied yet.
+        targets = {r.id for r in rows}
+        extra = store.rows(
+            c,
+            f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.recorded <= ? AND t.target IS NOT NULL",
+            (iso_utc(flt.known_at),),
+        )
+        revisions = [_row(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
+        entries = entries_for(sorted([*rows, *revisions], key=lambda r: r.position), flt.known_at)
+        believed = [
+            LogEntry(r.position, r.recorded, e.current, e.corrected_by, e.retracted_by)
+            for r in rows
+            if (e := entries[r.id])
+        ]
+    else:
+        believed = [LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by) for r in rows]
+    result = []
+    for entry in believed:
+        d = entry.development
+        if entry.retracted_by and not flt.include_retracted:
+            continue
+        if any(key not in touched(d) for key in keys):
+            continue
+        when = d.when
+        if flt.since and when.end < flt.since:
+            continue
+        if flt.until and when.start > flt.until:
+            continue
+        if flt.as_of and counts_from(d) > flt.as_of:
+            continue
+        if flt.text and not _matches_text(d, flt.text):
+            continue
+        result.append(entry)
+    result.sort(key=lambda e: (e.development.when.start, e.position))
+    return result

@@ -1,0 +1,219 @@
+"""Persistent views in the store's own database, written with their tracking record in one transaction.
+
+Each backend's view recorder subclasses eventsourcing's tracking recorder for that backend, so the rows a
+page of events produces and the position it reached commit together: exactly once, never skipped.
+Tables come in two sets, `live` (what readers see) and `aside` (a rebuild in progress), swapped in one
+transaction when a rebuild completes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+LIVE = "view_"
+ASIDE = "rebuild_"
+TABLES = ("timeline", "entity_index", "entities")
+INDEXES = ("timeline_story", "timeline_end", "timeline_recorded", "timeline_target")
+META = "chronicle_meta"
+
+
+class Cursor(Protocol):
+    def execute(self, statement: Any, params: Any = ...) -> Any: ...
+
+    def fetchall(self) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+
+def _ddl(prefix: str, big: str) -> list[str]:
+    p = prefix
+    return [
+        f"CREATE TABLE IF NOT EXISTS {{s}}{p}timeline ("
+        f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, "
+        "occurred TEXT NOT NULL, occ_start TEXT NOT NULL, occ_end TEXT NOT NULL, "
+        "recorded TEXT NOT NULL, summary TEXT NOT NULL, original TEXT NOT NULL, "
+        "current TEXT NOT NULL, corrected_by TEXT NOT NULL, retracted_by TEXT, "
+        "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {p}timeline_story ON {{s}}{p}timeline (occ_start, position)",
+        f"CREATE INDEX IF NOT EXISTS {p}timeline_end ON {{s}}{p}timeline (occ_end)",
+        f"CREATE INDEX IF NOT EXISTS {p}timeline_recorded ON {{s}}{p}timeline (recorded)",
+        f"CREATE INDEX IF NOT EXISTS {p}timeline_target ON {{s}}{p}timeline (target)",
+        f"CREATE TABLE IF NOT EXISTS {{s}}{p}entity_index ("
+        f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position))",
+        f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("
+        "entity TEXT PRIMARY KEY, kind TEXT NOT NULL, registered INTEGER NOT NULL, "
+        f"names TEXT NOT NULL, state TEXT NOT NULL, last_start TEXT NOT NULL, last_position {big} NOT NULL)",
+    ]
+
+
+class ViewStore:
+    """SQL for the views, in either dialect; `{s}` stands for the schema prefix, `?` for a parameter."""
+
+    dialect = "sqlite"
+    big = "INTEGER"
+
+    def schema_prefix(self) -> str:
+        return ""
+
+    def sql(self, statement: str) -> str:
+        statement = statement.replace("{s}", self.schema_prefix())
+        return statement.replace("?", "%s") if self.dialect == "postgres" else statement
+
+    def run(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> None:
+        c.execute(self.sql(statement), tuple(params))
+
+    def rows(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        c.execute(self.sql(statement), tuple(params))
+        return list(c.fetchall())
+
+    def one(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> Any:
+        c.execute(self.sql(statement), tuple(params))
+        return c.fetchone()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def create_views(self, c: Cursor, prefix: str) -> None:
+        for statement in _ddl(prefix, self.big):
+            self.run(c, statement)
+
+    def drop_views(self, c: Cursor, prefix: str) -> None:
+        for table in TABLES:
+            self.run(c, f"DROP TABLE IF EXISTS {{s}}{prefix}{table}")
+
+    def swap_in(self, c: Cursor) -> None:
+        """Replace the live tables with the aside ones (inside the caller's transaction)."""
+        self.drop_views(c, LIVE)
+        for table in TABLES:
+            self.run(c, f"ALTER TABLE {{s}}{ASIDE}{table} RENAME TO {LIVE}{table}")
+        # Index names are global in SQLite: give the renamed tables their live-named indexes.
+        for name in INDEXES:
+            self.run(c, f"DROP INDEX IF EXISTS {{s}}{ASIDE}{name}")
+        self.create_views(c, LIVE)
+
+    def create_meta(self, c: Cursor) -> None:
+        self.run(c, f"CREATE TABLE IF NOT EXISTS {{s}}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+    def get_meta(self, c: Cursor, key: str) -> str | None:
+        row = self.one(c, f"SELECT value FROM {{s}}{META} WHERE key=?", (key,))
+        return None if row is None else str(row[0] if not isinstance(row, dict) else row["value"])
+
+    def set_meta(self, c: Cursor, key: str, value: str) -> None:
+        self.run(
+            c,
+            f"INSERT INTO {{s}}{META} (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def set_tracking(self, c: Cursor, name: str, position: int) -> None:
+        self.run(c, f"DELETE FROM {self.tracking_table()} WHERE application_name=?", (name,))
+        self.insert_tracking_in(c, Tracking(name, position))
+
+    def clear_tracking(self, c: Cursor, name: str) -> None:
+        self.run(c, f"DELETE FROM {self.tracking_table()} WHERE application_name=?", (name,))
+
+    def tracking_table(self) -> str:
+        raise NotImplementedError
+
+    def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
+        raise NotImplementedError
+
+    def tracked(self, c: Cursor, name: str) -> int:
+        raise NotImplementedError
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        """A transaction holding the store's projection lock, so one worker projects at a time."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+
+class SQLiteViews(SQLiteTrackingRecorder, ViewStore):
+    """Views in the SQLite file, beside eventsourcing's `stored_events` and `tracking` tables."""
+
+    dialect = "sqlite"
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements()
+        statements.append(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        statements += [s.replace("{s}", "") for s in _ddl(LIVE, self.big)]
+        return statements
+
+    def tracking_table(self) -> str:
+        return "tracking"
+
+    def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(c, tracking)  # type: ignore[arg-type]
+
+    def tracked(self, c: Cursor, name: str) -> int:
+        return self._max_tracking_id(name, c) or 0  # type: ignore[arg-type]
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        with self.datastore.get_connection(commit=True) as conn:
+            raw: sqlite3.Connection = conn._sqlite_conn
+            cursor = raw.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                raw.rollback()
+                raise
+            raw.commit()
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=False) as c:
+            yield c
+
+
+class PostgresViews(PostgresTrackingRecorder, ViewStore):
+    """Views in the PostgreSQL schema, beside eventsourcing's events and tracking tables."""
+
+    dialect = "postgres"
+    big = "BIGINT"
+    LOCK_KEY = 0x43_68_72_6F  # "Chro": one projection worker per schema at a time
+
+    def schema_prefix(self) -> str:
+        return f'"{self.datastore.schema}".'
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements()
+        prefix = self.schema_prefix()
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {prefix}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
+        statements += [s.replace("{s}", prefix) for s in _ddl(LIVE, self.big)]
+        return statements
+
+    def tracking_table(self) -> str:
+        return f'{self.schema_prefix()}"{self.tracking_table_name}"'
+
+    def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(c, tracking)  # type: ignore[arg-type]
+
+    def tracked(self, c: Cursor, name: str) -> int:
+        return self._max_tracking_id(name, c) or 0  # type: ignore[arg-type]
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (self.LOCK_KEY, self.datastore.schema))
+            yield c
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=False) as c:
+            yield c

@@ -1,0 +1,1 @@
+"""The thin service layer: the eventsourcing Application, the pydantic mapper, and store settings."""

@@ -1,0 +1,218 @@
+"""Open a store (SQLite file or PostgreSQL schema) and keep its views current before every read."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from eventsourcing.persistence import PersistenceError
+
+from chronicle.domain.developments import Development
+from chronicle.domain.errors import StoreError
+from chronicle.domain.rules import AppendPlan
+from chronicle.projections import catchup
+from chronicle.projections.views import Cursor, ViewStore
+from chronicle.service.application import Chronicle
+from chronicle.service.settings import StoreSettings
+
+T = TypeVar("T")
+Say = Callable[[str], None]
+
+STORE_FORMAT = "1"
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+class Store:
+    """One open store: the application that records, and the views that answer."""
+
+    def __init__(self, settings: StoreSettings, app: Chronicle, views: ViewStore) -> None:
+        self.settings, self.app, self.views = settings, app, views
+        self.refreshed = False
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: StoreSettings, *, create: bool = False) -> Store:
+        if settings.path is not None:
+            _check_sqlite_file(settings, create=create)
+        with _translate(settings):
+            if create and settings.path is not None:
+                settings.path.parent.mkdir(parents=True, exist_ok=True)
+                old = os.umask(0o077)  # the store file and its WAL/SHM are the owner's alone
+                try:
+                    app = Chronicle(env=settings.env(create_tables=True))
+                finally:
+                    os.umask(old)
+            else:
+                if settings.is_postgres and create:
+                    _create_schema(settings)
+                app = Chronicle(env=settings.env(create_tables=create))
+            views = app.factory.tracking_recorder(_views_class(settings))  # type: ignore[type-var]
+            store = cls(settings, app, views)
+            if create:
+                with views.write() as c:
+                    views.create_meta(c)
+                    if views.get_meta(c, "format") is None:
+                        views.set_meta(c, "format", STORE_FORMAT)
+                        views.set_meta(c, "views_version", catchup.VIEWS_VERSION)
+            elif settings.is_postgres and not store._pg_initialised():
+                raise StoreError(f"no Chronicle store at {settings.describe()}: run `chronicle init`")
+            return store
+
+    def _pg_initialised(self) -> bool:
+        table = self.app.recorder.events_table_name  # type: ignore[attr-defined]
+        with self.views.read() as c:
+            c.execute("SELECT to_regclass(%s) AS found", (f'"{self.settings.schema or "public"}"."{table}"',))
+            row = c.fetchone()
+        return row is not None and row["found"] is not None
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def append(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
+        with _translate(self.settings):
+            return self.app.record(batch, auto_register=auto_register)
+
+    # -- projecting ------------------------------------------------------------------------
+
+    def decode(self, notification: Any) -> Any:
+        return self.app.mapper.to_domain_event(notification)
+
+    def refresh(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> int:
+        """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
+        with _translate(self.settings):
+            try:
+                version = catchup.views_version(self.views)
+            except (PersistenceError, sqlite3.Error):
+                version = None
+            if version != catchup.VIEWS_VERSION:
+                say(
+                    "views were built by other rules (version "
+                    f"{version or 'none'}, now {catchup.VIEWS_VERSION}): rebuilding them"
+                )
+                self.rebuild(progress=progress)
+                return 0
+            try:
+                count = catchup.catch_up(self.views, self.app.recorder, self.decode, progress=progress)
+            except (PersistenceError, sqlite3.Error, ValueError) as damage:
+                say(f"views are damaged ({_first_line(damage)}): rebuilding them")
+                self.rebuild(progress=progress)
+                count = 0
+            self.refreshed = True
+            return count
+
+    def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
+        with _translate(self.settings):
+            with self.views.write() as c:
+                self.views.create_meta(c)
+            return catchup.rebuild(self.views, self.app.recorder, self.decode, progress=progress)
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        with _translate(self.settings), self.views.read() as c:
+            yield c
+
+    def query(self, fn: Callable[[ViewStore, Cursor], T], *, say: Say = _quiet) -> T:
+        """Run a read after a refresh; damaged views are rebuilt once and the read retried."""
+        if not self.refreshed:
+            self.refresh(say=say)
+        try:
+            with self.reading() as c:
+                return fn(self.views, c)
+        except (StoreError, ValueError) as damage:
+            if isinstance(damage, StoreError) and not _missing_table(str(damage)):
+                raise
+            say(f"views are damaged ({_first_line(damage)}): rebuilding them")
+            self.rebuild()
+            with self.reading() as c:
+                return fn(self.views, c)
+
+
+def _views_class(settings: StoreSettings) -> type[ViewStore]:
+    if settings.is_postgres:
+        from chronicle.projections.views import PostgresViews
+
+        return PostgresViews
+    from chronicle.projections.views import SQLiteViews
+
+    return SQLiteViews
+
+
+def _missing_table(message: str) -> bool:
+    return "no such table" in message or "does not exist" in message
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _check_sqlite_file(settings: StoreSettings, *, create: bool) -> None:
+    path = settings.path
+    assert path is not None
+    if not path.exists():
+        if create:
+            return
+        raise StoreError(f"no store at {path}: run `chronicle init` (or pass --store)")
+    if path.is_dir():
+        raise StoreError(f"store path {path} is a directory, not a file")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
+            names = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        probe.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"store file {path} is unreadable: {error}") from None
+    if "stored_events" not in names and not create:
+        raise StoreError(f"{path} is not an initialised Chronicle store: run `chronicle init`")
+
+
+def _create_schema(settings: StoreSettings) -> None:
+    if not settings.schema:
+        return
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=settings.host,
+            port=settings.port,
+            user=settings.user,
+            password=settings.password,
+            dbname=settings.dbname,
+            connect_timeout=5,
+            autocommit=True,
+        ) as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
+    except psycopg.Error as error:
+        raise StoreError(_pg_message(settings, error)) from None
+
+
+def _pg_message(settings: StoreSettings, error: BaseException) -> str:
+    detail = _first_line(error)
+    if settings.password:
+        detail = detail.replace(settings.password, "***")
+    return f"cannot use PostgreSQL store {settings.describe()}: {detail}"
+
+
+@contextmanager
+def _translate(settings: StoreSettings) -> Iterator[None]:
+    """Library and driver errors become one-line StoreErrors that never show a password."""
+    try:
+        yield
+    except (PersistenceError, sqlite3.Error, OSError) as error:
+        if settings.is_postgres:
+            raise StoreError(_pg_message(settings, error)) from None
+        raise StoreError(f"store {settings.describe()}: {_first_line(error)}") from None
