@@ -119,6 +119,16 @@ def _option_type(annotation: Any) -> tuple[Any, bool]:
     return str, False
 
 
+def _metavar(name: str, cli_type: Any) -> str:
+    if name in ("occurred", "as_of", "published", "due"):
+        return "DATE"
+    if cli_type in (int, float):
+        return "N"
+    if name in ("summary", "text", "reason", "mandate", "terms", "outcome", "subject", "stated_reason"):
+        return "TEXT"
+    return "ID" if name not in ("name", "title", "location", "metric", "milestone") else "TEXT"
+
+
 def _make_command(kind: str, model: Any) -> None:
     params = []
     for name, info in model.model_fields.items():
@@ -126,33 +136,40 @@ def _make_command(kind: str, model: Any) -> None:
             continue
         cli_type, repeats = _option_type(info.annotation)
         flag = "--" + name.replace("_", "-")
-        help_text = (info.description or "").strip() or None
+        notes = [(info.description or "").strip()]
         if repeats:
-            help_text = (help_text + "; " if help_text else "") + "repeat for several"
+            notes.append("repeat for several")
+        if name == "confidence":
+            notes.append("confirmed, reported (default), claimed or disputed")
+        if info.is_required():
+            notes.append("required")
+        help_text = "; ".join(n for n in notes if n) or None
         params.append(
             inspect.Parameter(
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
                 default=None,
-                annotation=Annotated[cli_type | None, typer.Option(flag, help=help_text)],
+                annotation=Annotated[
+                    cli_type | None, typer.Option(flag, help=help_text, metavar=_metavar(name, cli_type))
+                ],
             )
         )
     extra = {
-        "source": (list[str] | None, typer.Option("--source", help="Publisher of a source; repeat for several.")),
+        "source": (list[str] | None, typer.Option("--source", metavar="PUBLISHER", help="Publisher of a source; repeat for several.")),
         "url": (str | None, typer.Option("--url", help="URL of the (first) source.")),
         "title": (str | None, typer.Option("--title-of-source", help="Title of the (first) source.")),
-        "author": (list[str] | None, typer.Option("--author", help="Author of the (first) source; repeat.")),
+        "author": (list[str] | None, typer.Option("--author", metavar="NAME", help="Author of the (first) source; repeat.")),
         "published": (str | None, typer.Option("--published", help="When the (first) source was published.")),
     }
     if kind == "correction":
         extra["set_"] = (
             list[str] | None,
-            typer.Option("--set", help="FIELD=VALUE to change (VALUE as JSON if it parses); repeat."),
+            typer.Option("--set", metavar="FIELD=VALUE", help="FIELD=VALUE to change (VALUE as JSON if it parses); repeat."),
         )
     if kind == "agreement_reached":
         extra["deadline"] = (
             list[str] | None,
-            typer.Option("--deadline", help="MILESTONE@YYYY-MM-DD; repeat for several."),
+            typer.Option("--deadline", metavar="MILESTONE@DATE", help="MILESTONE@YYYY-MM-DD; repeat for several."),
         )
     for name, (annotation, option) in extra.items():
         if name in model.model_fields and name not in _COMMON_SKIP:

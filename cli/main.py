@@ -35,6 +35,10 @@ app.command("show")(read.show)
 app.command("actors")(read.actors)
 app.command("negotiations")(read.negotiations)
 
+# Command groups that live in their own modules; each adds its commands to `app`.
+for _module in ("replay", "audit", "integrity", "transfer", "exchange"):
+    __import__(f"chronicle.cli.{_module}", fromlist=["register"]).register(app)
+
 
 @app.command()
 def init(store: StoreOpt = None) -> None:

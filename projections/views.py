@@ -189,14 +189,14 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
     def schema_prefix(self) -> str:
         return f'"{self.datastore.schema}".'
 
-    def construct_create_table_statements(self) -> list[str]:
-        statements = super().construct_create_table_statements()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from psycopg.sql import SQL
+
         prefix = self.schema_prefix()
-        statements.append(
-            f"CREATE TABLE IF NOT EXISTS {prefix}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
+        statements = [f"CREATE TABLE IF NOT EXISTS {prefix}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]
         statements += [s.replace("{s}", prefix) for s in _ddl(LIVE, self.big)]
-        return statements
+        self.sql_create_statements += [SQL(s) for s in statements]  # type: ignore[arg-type]
 
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'

@@ -1,0 +1,178 @@
+"""One parametrised fixture runs every store test against a real SQLite file and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+STORIES = ROOT / "service" / "stories"
+SEED = STORIES / "seed.jsonl"
+LATER = STORIES / "later.jsonl"
+PG_URL = os.environ.get("CHRONICLE_TEST_PG", "")
+BACKENDS = [b.strip() for b in os.environ.get("CHRONICLE_TEST_BACKENDS", "sqlite,postgres").split(",") if b.strip()]
+
+
+def _backend_params() -> list[object]:
+    params: list[object] = []
+    for name in ("sqlite", "postgres"):
+        marks = [pytest.mark.postgres] if name == "postgres" else []
+        if name not in BACKENDS:
+            marks.append(pytest.mark.skip(reason=f"{name} not in CHRONICLE_TEST_BACKENDS"))
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
+
+
+@dataclass
+class StoreRef:
+    """A real, empty store for one test: its URL and how to look at its raw tables."""
+
+    backend: str
+    url: str
+    path: Path | None = None
+    schema: str = ""
+
+    def digest(self) -> str:
+        """SHA-256 over every row of every table: equal digests mean an unchanged store."""
+        h = hashlib.sha256()
+        if self.path is not None:
+            if not self.path.exists():
+                return "absent"
+            with sqlite3.connect(self.path) as conn:
+                tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+                for table in tables:
+                    h.update(table.encode())
+                    for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
+                        h.update(repr(row).encode())
+            conn.close()
+            return h.hexdigest()
+        import psycopg
+
+        with psycopg.connect(PG_URL) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema=%s ORDER BY 1",
+                    (self.schema,),
+                )
+            ]
+            for table in tables:
+                h.update(table.encode())
+                for row in conn.execute(f'SELECT * FROM "{self.schema}"."{table}" ORDER BY 1, 2'):
+                    h.update(repr(row).encode())
+        return h.hexdigest()
+
+    def sql(self, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        """Run raw SQL against the store (tests that tamper with it); `{events}` names the events table."""
+        if self.path is not None:
+            statement = statement.replace("{events}", "stored_events").replace("{s}", "")
+            with sqlite3.connect(self.path) as conn:
+                rows = list(conn.execute(statement, params))
+            conn.close()
+            return rows
+        import psycopg
+
+        statement = statement.replace("{events}", f'"{self.schema}".chronicle_events')
+        statement = statement.replace("{s}", f'"{self.schema}".').replace("?", "%s")
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            cur = conn.execute(statement, params)
+            return list(cur.fetchall()) if cur.description else []
+
+
+@pytest.fixture(params=_backend_params())
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreRef]:
+    """A fresh, not yet initialised store on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        yield StoreRef("sqlite", f"sqlite:///{path}", path=path)
+        return
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: CHRONICLE_TEST_PG is not set")
+        pytest.skip("CHRONICLE_TEST_PG not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield StoreRef("postgres", f"{PG_URL}?schema={schema}", schema=schema)
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    """Runs `chronicle` in-process (typer's CliRunner), stdout and stderr kept apart."""
+
+    def __init__(self, store: StoreRef) -> None:
+        self.store = store
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None, store: bool = True) -> Result:
+        from chronicle.cli.main import app
+
+        env = {"CHRONICLE_STORE": self.store.url, "NO_COLOR": "1", "COLUMNS": "200"} if store else {"NO_COLOR": "1"}
+        result = self.runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    def ok(self, *args: str, input: str | bytes | None = None) -> Result:
+        result = self(*args, input=input)
+        assert result.exit_code == 0, f"exit {result.exit_code}: {result.stderr}"
+        return result
+
+    def json(self, *args: str) -> object:
+        import json
+
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def jsonl(self, *args: str) -> list[dict[str, object]]:
+        import json
+
+        return [json.loads(line) for line in self.ok(*args, "--json").stdout.splitlines() if line]
+
+
+@pytest.fixture
+def cli(store: StoreRef) -> Cli:
+    return Cli(store)
+
+
+@pytest.fixture
+def story(cli: Cli) -> Cli:
+    """A store holding the seed report (5 Jan 2024)."""
+    cli.ok("init")
+    cli.ok("append", "--file", str(SEED))
+    return cli
+
+
+@pytest.fixture
+def revised_story(story: Cli) -> Cli:
+    """The seed report plus the later correction and retraction."""
+    story.ok("append", "--file", str(LATER))
+    return story
+
+
+def run_chronicle(*args: str, store_url: str, input: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    """Runs `chronicle` as a real subprocess, as a user would."""
+    env = dict(os.environ, CHRONICLE_STORE=store_url, NO_COLOR="1")
+    return subprocess.run(
+        [sys.executable, "-m", "chronicle.cli.main", *args],
+        input=input,
+        capture_output=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
