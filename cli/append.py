@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
 from chronicle.cli.common import StoreOpt, errors, open_store, say
 
 EXAMPLES = """
@@ -194,7 +193,6 @@ def _make_command(kind: str, model: Any) -> None:
 
 def _build(kind: str, values: dict[str, Any]) -> Any:
     import orjson
-
     from chronicle.domain.errors import InvalidInput
     from chronicle.service.interchange import parse_development
 

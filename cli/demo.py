@@ -18,9 +18,8 @@ def _load(name: str) -> list[object]:
 
 
 def run(store: str | None) -> None:
-    from rich.console import Console
-
     from chronicle.projections import queries
+    from rich.console import Console
 
     console = Console(highlight=False)
     with open_store(store, create=True) as opened:

@@ -6,7 +6,6 @@ import sys
 from typing import Annotated
 
 import typer
-
 from chronicle.cli import append as append_cmd
 from chronicle.cli import read
 from chronicle.cli.common import StoreOpt, errors, open_store, print_json, say

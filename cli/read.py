@@ -6,7 +6,6 @@ from enum import Enum
 from typing import Annotated
 
 import typer
-
 from chronicle.cli import render
 from chronicle.cli.common import (
     AsOfOpt,

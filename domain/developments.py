@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 import orjson
+from chronicle.domain.dates import FuzzyDate
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -18,8 +19,6 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
 )
-
-from chronicle.domain.dates import FuzzyDate
 
 MAX_TEXT = 20_000
 MAX_SHORT = 1_000

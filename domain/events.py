@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from chronicle.domain.developments import AnyDevelopment
+from pydantic import BaseModel, ConfigDict
 
 
 class DomainEvent(BaseModel):

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import ValidationError
-
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
+    TYPES,
     ActorKind,
     ActorRegistered,
     CorrectionIssued,
@@ -33,20 +32,22 @@ from chronicle.domain.events import (
     development_stream,
     negotiation_stream,
 )
+from pydantic import ValidationError
 
 
 def describe_validation_error(error: ValidationError) -> str:
-    """Pydantic's first complaint as one line: `field: message`."""
+    """Pydantic's first complaint as one line: `field: message` (the union's type tag left out)."""
     first = error.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"] if not isinstance(part, int) or True)
+    loc = [str(part) for part in first["loc"]]
+    if loc and loc[0] in TYPES:
+        loc = loc[1:]
     message = first["msg"]
     if first["type"] == "union_tag_invalid":
-        message = f"unknown type {first.get('input', {}).get('type')!r}" if isinstance(
-            first.get("input"), dict
-        ) else message
-        where = ""
+        tag = first.get("input", {}).get("type") if isinstance(first.get("input"), dict) else None
+        return f"unknown type {tag!r}: one of {', '.join(TYPES)}"
     if first["type"] == "extra_forbidden":
         message = "unknown field"
+    where = ".".join(loc)
     return f"{where}: {message}" if where else message
 
 

@@ -12,12 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
-
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.projections.projector import Projector
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
 VIEWS_VERSION = "1"

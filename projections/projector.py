@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
-
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     CorrectionIssued,
@@ -23,7 +22,7 @@ NO_STEP = ("", 0)
 
 def iso_utc(moment: datetime) -> str:
     """Record times in one fixed-width form, so text order is time order."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 def parse_development(text: str | bytes) -> Development:

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
-
 from chronicle.domain.developments import Development, FigureReported
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry, believe

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
-
-from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import StoreError
 from chronicle.domain.events import actor_stream, development_stream, negotiation_stream
 from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 MAX_ATTEMPTS = 8
 _CHUNK = 500
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Chronicle(Application[str]):

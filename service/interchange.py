@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 import orjson
-from pydantic import ValidationError
-
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, Development
 from chronicle.domain.errors import InvalidInput
 from chronicle.domain.rules import BatchError, describe_validation_error
+from pydantic import ValidationError
 
 MAX_LINE_BYTES = 1_000_000
 MAX_LINES = 5_000_000

@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from eventsourcing.persistence import PersistenceError
-
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import StoreError
 from chronicle.domain.rules import AppendPlan
@@ -17,6 +15,7 @@ from chronicle.projections import catchup
 from chronicle.projections.views import Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
+from eventsourcing.persistence import PersistenceError
 
 T = TypeVar("T")
 Say = Callable[[str], None]
