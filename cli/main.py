@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -96,6 +97,16 @@ def main() -> None:
         app()
     except BrokenPipeError:
         sys.stderr.close()
+        sys.exit(1)
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        if os.environ.get("CHRONICLE_DEBUG"):
+            raise
+        detail = str(error).strip().splitlines()
+        print(
+            f"chronicle: internal error: {type(error).__name__}: {detail[0] if detail else ''} "
+            "(set CHRONICLE_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         sys.exit(1)
 
 

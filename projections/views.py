@@ -22,6 +22,7 @@ ASIDE = "rebuild_"
 TABLES = ("timeline", "entity_index", "entities")
 INDEXES = ("timeline_story", "timeline_end", "timeline_recorded", "timeline_target")
 META = "chronicle_meta"
+CHAIN = "chronicle_chain"
 
 
 class Cursor(Protocol):
@@ -50,6 +51,13 @@ def _ddl(prefix: str, big: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("
         "entity TEXT PRIMARY KEY, kind TEXT NOT NULL, registered INTEGER NOT NULL, "
         f"names TEXT NOT NULL, state TEXT NOT NULL, last_start TEXT NOT NULL, last_position {big} NOT NULL)",
+    ]
+
+
+def _meta_ddl(big: str) -> list[str]:
+    return [
+        f"CREATE TABLE IF NOT EXISTS {{s}}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {{s}}{CHAIN} (position {big} PRIMARY KEY, hash TEXT NOT NULL)",
     ]
 
 
@@ -98,7 +106,9 @@ class ViewStore:
         self.create_views(c, LIVE)
 
     def create_meta(self, c: Cursor) -> None:
-        self.run(c, f"CREATE TABLE IF NOT EXISTS {{s}}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        """Tables that are not views: settings, and the hash chain (never rebuilt from the log)."""
+        for statement in _meta_ddl(self.big):
+            self.run(c, statement)
 
     def get_meta(self, c: Cursor, key: str) -> str | None:
         row = self.one(c, f"SELECT value FROM {{s}}{META} WHERE key=?", (key,))
@@ -147,8 +157,7 @@ class SQLiteViews(SQLiteTrackingRecorder, ViewStore):
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
-        statements.append(f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        statements += [s.replace("{s}", "") for s in _ddl(LIVE, self.big)]
+        statements += [s.replace("{s}", "") for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
         return statements
 
     def tracking_table(self) -> str:
@@ -194,8 +203,7 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         from psycopg.sql import SQL
 
         prefix = self.schema_prefix()
-        statements = [f"CREATE TABLE IF NOT EXISTS {prefix}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]
-        statements += [s.replace("{s}", prefix) for s in _ddl(LIVE, self.big)]
+        statements = [s.replace("{s}", prefix) for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
         self.sql_create_statements += [SQL(s) for s in statements]  # type: ignore[arg-type]
 
     def tracking_table(self) -> str:

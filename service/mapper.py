@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, cast
 
 import orjson
@@ -10,6 +11,32 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
 _ENVELOPE = {"originator_id", "originator_version"}
+_SEAL_SUFFIX_LEN = len(b',"sha256":""}') + 64
+
+
+def event_digest(originator_id: str, version: int, topic: str, payload: bytes) -> str:
+    """SHA-256 over an event's identity and its exact JSON payload bytes."""
+    head = f"{originator_id}\x00{version}\x00{topic}\x00".encode()
+    return hashlib.sha256(head + payload).hexdigest()
+
+
+def seal(originator_id: str, version: int, topic: str, payload: bytes) -> bytes:
+    """The payload with its own digest appended as a last `sha256` field."""
+    digest = event_digest(originator_id, version, topic, payload)
+    return payload[:-1] + b',"sha256":"' + digest.encode() + b'"}'
+
+
+def check_seal(originator_id: str, version: int, topic: str, state: bytes | str) -> bool:
+    """Whether a stored (decrypted) state still matches the digest it was sealed with."""
+    if isinstance(state, str):  # SQLite hands back text if someone rewrote the blob as text
+        state = state.encode()
+    if len(state) < _SEAL_SUFFIX_LEN or not state.endswith(b'"}'):
+        return False
+    payload = state[:-_SEAL_SUFFIX_LEN] + b"}"
+    marker = state[-_SEAL_SUFFIX_LEN:]
+    if not marker.startswith(b',"sha256":"'):
+        return False
+    return marker[11:75].decode(errors="replace") == event_digest(originator_id, version, topic, payload)
 
 
 class OrjsonTranscoder(Transcoder):
@@ -23,7 +50,9 @@ class OrjsonTranscoder(Transcoder):
 class PydanticMapper(Mapper[str]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         model = cast(BaseModel, domain_event)
-        state = self.transcoder.encode(model.model_dump(mode="json", exclude=_ENVELOPE))
+        topic = get_topic(type(domain_event))
+        payload = self.transcoder.encode(model.model_dump(mode="json", exclude=_ENVELOPE))
+        state = seal(domain_event.originator_id, domain_event.originator_version, topic, payload)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
@@ -31,7 +60,7 @@ class PydanticMapper(Mapper[str]):
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
+            topic=topic,
             state=state,
         )
 
@@ -43,6 +72,7 @@ class PydanticMapper(Mapper[str]):
             if self.compressor:
                 state = self.compressor.decompress(state)
             fields = self.transcoder.decode(state)
+            fields.pop("sha256", None)
             fields["originator_id"] = stored_event.originator_id
             fields["originator_version"] = stored_event.originator_version
             cls = resolve_topic(stored_event.topic)

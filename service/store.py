@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import StoreError
 from chronicle.domain.rules import AppendPlan
-from chronicle.projections import catchup
+from chronicle.projections import catchup, integrity
 from chronicle.projections.views import Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
@@ -105,6 +105,7 @@ class Store:
                 )
                 self.rebuild(progress=progress)
                 return 0
+            integrity.chain_up(self.views, self.app.recorder)
             try:
                 count = catchup.catch_up(self.views, self.app.recorder, self.decode, progress=progress)
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
@@ -119,6 +120,42 @@ class Store:
             with self.views.write() as c:
                 self.views.create_meta(c)
             return catchup.rebuild(self.views, self.app.recorder, self.decode, progress=progress)
+
+    def sealed(self, notification: Any) -> bool:
+        """Whether a stored event still matches the SHA-256 it was recorded with."""
+        from chronicle.service.mapper import check_seal
+
+        state = notification.state
+        cipher = self.app.mapper.cipher
+        try:
+            if cipher is not None:
+                state = cipher.decrypt(state)
+        except Exception:
+            return False
+        return check_seal(notification.originator_id, notification.originator_version, notification.topic, state)
+
+    def verify(self) -> integrity.Report:
+        """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold."""
+        self.refresh()
+        report = integrity.Report()
+        with _translate(self.settings):
+            records = integrity.verify_log(self.views, self.app.recorder, self.sealed, report)
+            if report.ok:
+                try:
+                    integrity.verify_views(self.views, records, self.decode, report)
+                except ValueError as error:
+                    report.problems.append(f"an event cannot be read: {_first_line(error)}")
+        return report
+
+    def root(self) -> tuple[int, str]:
+        """The current head of the chain: (position, hash)."""
+        self.refresh()
+        with self.reading() as c:
+            return integrity.head(self.views, c)
+
+    def history_hash(self, position: int) -> tuple[str, int]:
+        with _translate(self.settings):
+            return integrity.history_hash(self.app.recorder, position)
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:

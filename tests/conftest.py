@@ -75,14 +75,14 @@ class StoreRef:
     def sql(self, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Run raw SQL against the store (tests that tamper with it); `{events}` names the events table."""
         if self.path is not None:
-            statement = statement.replace("{events}", "stored_events").replace("{s}", "")
+            statement = statement.replace("{events}", "stored_events").replace("{s}", "").replace("{id}", "rowid")
             with sqlite3.connect(self.path) as conn:
                 rows = list(conn.execute(statement, params))
             conn.close()
             return rows
         import psycopg
 
-        statement = statement.replace("{events}", f'"{self.schema}".chronicle_events')
+        statement = statement.replace("{events}", f'"{self.schema}".chronicle_events').replace("{id}", "notification_id")
         statement = statement.replace("{s}", f'"{self.schema}".').replace("?", "%s")
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             cur = conn.execute(statement, params)
