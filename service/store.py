@@ -248,6 +248,8 @@ def _translate(settings: StoreSettings) -> Iterator[None]:
     """Library and driver errors become one-line StoreErrors that never show a password."""
     try:
         yield
+    except BrokenPipeError:
+        raise
     except (PersistenceError, sqlite3.Error, OSError) as error:
         if settings.is_postgres:
             raise StoreError(_pg_message(settings, error)) from None

@@ -1,0 +1,84 @@
+"""Play a story back: each development in story order, and what it changed in the entities it touched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from chronicle.domain.developments import Development
+from chronicle.projections.changes import Change, diff
+from chronicle.projections.fold import Step, View, apply, new_view, touched
+from chronicle.projections.projector import parse_development
+from chronicle.projections.views import LIVE, Cursor, ViewStore
+
+PAGE = 1000
+
+
+@dataclass(frozen=True)
+class PlayStep:
+    position: int
+    recorded: str
+    development: Development
+    changes: dict[str, list[Change]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "recorded": self.recorded,
+            "development": self.development.model_dump(mode="json"),
+            "changes": [
+                {"entity": key, **change.as_json()} for key, changes in self.changes.items() for change in changes
+            ],
+        }
+
+
+def _rows(store: ViewStore, c: Cursor) -> Iterator[Any]:
+    """Developments that count, in story order, a page at a time (memory stays bounded)."""
+    start, position = "", 0
+    while True:
+        page = store.rows(
+            c,
+            f"SELECT position, recorded, current, occ_start FROM {{s}}{LIVE}timeline "
+            "WHERE retracted_by IS NULL AND target IS NULL AND (occ_start > ? OR (occ_start = ? AND position > ?)) "
+            "ORDER BY occ_start, position LIMIT ?",
+            (start, start, position, PAGE),
+        )
+        yield from page
+        if len(page) < PAGE:
+            return
+        start, position = page[-1]["occ_start"], int(page[-1]["position"])
+
+
+def play(
+    store: ViewStore,
+    c: Cursor,
+    *,
+    focus: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Iterator[PlayStep]:
+    """Every step of the story (or those touching `focus`, within [since, until]) with its changes."""
+    views: dict[str, View] = {}
+    for row in _rows(store, c):
+        development = parse_development(row["current"])
+        when = development.when
+        if until is not None and when.start > until:
+            return
+        keys = touched(development)
+        step = Step(development, int(row["position"]))
+        changes: dict[str, list[Change]] = {}
+        for key in keys:
+            view = views.get(key) or new_view(key)
+            before = view.model_copy(deep=True)
+            apply(view, step)
+            views[key] = view
+            found = diff(before, view)
+            if found and view.registered:  # an id that names no registered entity is not news
+                changes[key] = found
+        if focus is not None and focus not in keys:
+            continue
+        if since is not None and when.end < since:
+            continue
+        yield PlayStep(step.position, row["recorded"], development, changes)

@@ -1,0 +1,39 @@
+"""`replay --play` walks the story in order and names what each development changed."""
+
+from __future__ import annotations
+
+
+def test_play_shows_each_development_and_its_changes(revised_story):
+    steps = revised_story.jsonl("replay", "--play")
+    ids = [s["development"]["id"] for s in steps]
+    assert "unverified-retaliation-claim" not in ids  # retracted: it no longer counts
+    assert ids.index("attacks-on-us-personnel") < ids.index("us-strike-baghdad")  # 2024-01 starts first
+    committee = next(s for s in steps if s["development"]["id"] == "withdrawal-committee")
+    status = [c for c in committee["changes"] if c["entity"] == "negotiation:coalition-exit" and c["field"] == "status"]
+    assert status == [{"entity": "negotiation:coalition-exit", "field": "status", "before": "opened", "after": "committee_formed"}]
+    strike = next(s for s in steps if s["development"]["id"] == "us-strike-baghdad")
+    assert strike["development"]["deaths"] == 2  # as corrected
+    killed = [c for c in strike["changes"] if c["entity"] == "actor:militia-leader" and c["field"] == "status"]
+    assert killed == [{"entity": "actor:militia-leader", "field": "status", "before": "active", "after": "killed"}]
+
+
+def test_play_can_focus_on_one_negotiation_and_a_date_range(revised_story):
+    steps = revised_story.jsonl("replay", "--play", "--negotiation", "coalition-exit", "--since", "2024-01-05")
+    assert [s["development"]["id"] for s in steps] == [
+        "coalition-exit-opened",
+        "groups-demand-exit",
+        "groups-position",
+        "withdrawal-committee",
+        "iraq-position",
+    ]
+    text = revised_story.ok("replay", "--play", "--actor", "militia leader killed in baghdad").stdout
+    assert "actor:militia-leader  status: active -> killed" in text
+
+
+def test_play_rejects_bad_ranges_and_unknown_entities(revised_story):
+    result = revised_story("replay", "--play", "--since", "2024-02-01", "--until", "2024-01-01")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "chronicle: error: --until 2024-01-01 is before --since 2024-02-01"
+    result = revised_story("replay", "--play", "--actor", "nobody")
+    assert result.exit_code == 1
+    assert "no actor called 'nobody'" in result.stderr
