@@ -158,16 +158,18 @@ class _Planner:
         self.negotiations: set[str] = set()
 
     def prefetch(self, batch: Sequence[Development]) -> None:
-        dev_ids = {d.id for d in batch if d.id}
-        dev_ids |= {d.target for d in batch if isinstance(d, CorrectionIssued | RetractionIssued)}
-        dev_ids |= {f"auto-register-{a}" for d in batch for a in d.actor_refs()}
-        self.states = dict(self.lookup.developments(sorted(dev_ids)))
+        # Claims are read before developments: a registration commits both at once, so a writer racing
+        # us can only make the developments look newer than the claims, never the other way round.
         actor_ids = {a for d in batch for a in (*d.actor_refs(), *d.either_refs())}
         actor_ids |= {d.actor for d in batch if isinstance(d, ActorRegistered)}
         self.actors = set(self.lookup.existing_actors(sorted(actor_ids)))
         neg_ids = {n for d in batch for n in (*d.negotiation_refs(), *d.either_refs())}
         neg_ids |= {d.negotiation for d in batch if isinstance(d, NegotiationOpened)}
         self.negotiations = set(self.lookup.existing_negotiations(sorted(neg_ids)))
+        dev_ids = {d.id for d in batch if d.id}
+        dev_ids |= {d.target for d in batch if isinstance(d, CorrectionIssued | RetractionIssued)}
+        dev_ids |= {f"auto-register-{a}" for d in batch for a in d.actor_refs()}
+        self.states = dict(self.lookup.developments(sorted(dev_ids)))
 
     def add(self, development: Development) -> None:
         assert development.id is not None
@@ -239,6 +241,9 @@ class _Planner:
             )
         for actor_id in missing:
             auto = _auto_actor(actor_id, development)
+            if auto.id in self.states:  # registered automatically by a writer that raced us
+                self.actors.add(actor_id)
+                continue
             self.record(auto, auto.content_digest())
             self.plan.notes.append(f"registered unknown actor {actor_id!r} as an organization")
 

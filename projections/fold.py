@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
@@ -95,6 +95,22 @@ class Step:
         return (self.development.when.start.isoformat(), self.position)
 
 
+Facts: TypeAlias = dict[str, list[Any]]
+
+
+def _claim(facts: Facts, fact: str, key: tuple[Any, ...]) -> bool:
+    """A max-register: whether this development is the latest (in story order) to set `fact`.
+
+    Keeping the key of whoever set each fact makes an actor's fold independent of the order its
+    developments arrive in, so a development recorded out of story order never forces a refold.
+    """
+    old = facts.get(fact)
+    if old is not None and tuple(old) > key:
+        return False
+    facts[fact] = list(key)
+    return True
+
+
 def _advance(view: NegotiationView, status: NegotiationStatus) -> None:
     if view.status == "suspended":
         before = view.status_before_suspension or "opened"
@@ -104,36 +120,49 @@ def _advance(view: NegotiationView, status: NegotiationStatus) -> None:
         view.status = status
 
 
-def _on_actor(view: ActorView, d: Development) -> None:
+_REGISTRATION_FACTS = ("name", "kind", "aliases", "aligned_with", "part_of")
+_DEATH_FACTS = ("status", "killed_on", "killed_in")
+
+
+def _count(view: ActorView, fact: str, weight: int, sources: int) -> None:
+    """Add to a counter; its corroboration is the weakest development counted."""
+    setattr(view, fact, getattr(view, fact) + weight)
+    view.corroboration[fact] = min(sources, view.corroboration.get(fact, sources))
+
+
+def _on_actor(view: ActorView, d: Development, key: tuple[str, int], facts: Facts) -> None:
     dev_id = d.id or ""
+    sources = source_count(d)
     if isinstance(d, ActorRegistered) and d.actor == view.id:
+        if not _claim(facts, "registered", key):
+            return
         view.registered = True
         view.name, view.kind = d.name, d.kind.value
         view.aliases, view.aligned_with = list(d.aliases), list(d.aligned_with)
         view.part_of, view.registered_in = d.part_of, dev_id
+        view.corroboration.update(dict.fromkeys(_REGISTRATION_FACTS, sources))
     elif isinstance(d, StrikeCarriedOut | AttackReported):
         weight = d.count if isinstance(d, AttackReported) else 1
-        is_strike = isinstance(d, StrikeCarriedOut)
+        kind = "strikes" if isinstance(d, StrikeCarriedOut) else "attacks"
         if d.by == view.id:
-            if is_strike:
-                view.strikes_carried_out += weight
-            else:
-                view.attacks_carried_out += weight
+            _count(view, f"{kind}_carried_out", weight, sources)
         if view.id in d.targets:
-            if is_strike:
-                view.strikes_suffered += weight
-            else:
-                view.attacks_suffered += weight
-        if view.id in d.killed:
+            _count(view, f"{kind}_suffered", weight, sources)
+        if view.id in d.killed and _claim(facts, "killed", key):
             view.status, view.killed_on, view.killed_in = "killed", d.occurred, dev_id
+            view.corroboration.update(dict.fromkeys(_DEATH_FACTS, sources))
     elif isinstance(d, FigureReported) and d.actor == view.id:
-        _set_figure(view, d)
+        _set_figure(view, d, key, facts)
     elif isinstance(d, PositionTaken) and d.actor == view.id:
-        view.positions[d.negotiation] = _position(d)
+        if _claim(facts, f"position:{d.negotiation}", key):
+            view.positions[d.negotiation] = _position(d)
 
 
-def _set_figure(view: ActorView, d: FigureReported) -> None:
+def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts: Facts) -> None:
     as_of = d.effective_as_of
+    # The latest `as_of` wins; among equal dates, the later development in story order.
+    if not _claim(facts, f"figure:{d.metric}/{d.scope or ''}", (as_of.start.isoformat(), *key)):
+        return
     figure = Figure(
         metric=d.metric,
         scope=d.scope,
@@ -144,8 +173,7 @@ def _set_figure(view: ActorView, d: FigureReported) -> None:
     )
     for index, old in enumerate(view.figures):
         if (old.metric, old.scope) == (d.metric, d.scope):
-            if FuzzyDate.parse(old.as_of).start <= as_of.start:
-                view.figures[index] = figure
+            view.figures[index] = figure
             return
     view.figures.append(figure)
     view.figures.sort(key=lambda f: (f.metric, f.scope or ""))
@@ -228,26 +256,47 @@ def _complete(view: NegotiationView, d: MilestoneCompleted) -> None:
     _advance(view, "concluded" if complete else "implementing")
 
 
-def apply(view: View, step: Step) -> None:
-    """Fold one development into one entity's view (the development must touch it)."""
+def is_commutative(view: View) -> bool:
+    """Whether developments may be applied to this view in any order (actors: yes; negotiations: no)."""
+    return isinstance(view, ActorView)
+
+
+def apply(view: View, step: Step, facts: Facts | None = None) -> None:
+    """Fold one development into one entity's view (the development must touch it).
+
+    `facts` remembers which development set each order-sensitive fact; pass the same dict for every
+    step of one view. Negotiations must still be folded in story order (their status is a state machine).
+    """
+    if facts is None:
+        facts = {}
     d = step.development
+    key = step.key
     ref = DevelopmentRef(id=d.id or "", occurred=d.occurred)
     view.developments += 1
-    if view.first_development is None:
+    first = facts.get("first")
+    if view.first_development is None or (first is not None and tuple(first) > key):
         view.first_development = ref
-    view.last_development = ref
+        facts["first"] = list(key)
+    if _claim(facts, "last", key):
+        view.last_development = ref
     if isinstance(view, ActorView):
-        _on_actor(view, d)
+        _on_actor(view, d, key, facts)
     else:
         _on_negotiation(view, d)
 
 
+def fold_with_facts(key: str, steps: Iterable[Step]) -> tuple[View, Facts]:
+    """The state of one entity after the given developments, taken in story order, and its facts."""
+    view = new_view(key)
+    facts: Facts = {}
+    for step in sorted(steps, key=lambda s: s.key):
+        apply(view, step, facts)
+    return view, facts
+
+
 def fold(key: str, steps: Iterable[Step]) -> View:
     """The state of one entity after the given developments, taken in story order."""
-    view = new_view(key)
-    for step in sorted(steps, key=lambda s: s.key):
-        apply(view, step)
-    return view
+    return fold_with_facts(key, steps)[0]
 
 
 Observer: TypeAlias = Callable[[str, View, View, Step], None]

@@ -65,6 +65,11 @@ class ActorView(ReadModel):
     first_development: DevelopmentRef | None = None
     last_development: DevelopmentRef | None = None
     registered_in: str | None = None
+    # Independent sources (distinct publishers) behind each fact above that a development set:
+    # the registration's for name/kind/aliases/aligned_with/part_of, the killing's for
+    # status/killed_on/killed_in, and for a count the fewest behind any development counted.
+    # Figures and positions carry their own `sources`.
+    corroboration: dict[str, int] = {}
 
 
 class Committee(ReadModel):

@@ -13,7 +13,7 @@ from chronicle.domain.developments import (
 )
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Step, View, apply, fold, new_view, touched
+from chronicle.projections.fold import Facts, Step, View, apply, fold_with_facts, is_commutative, new_view, touched
 from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.views import Cursor, ViewStore
 
@@ -50,8 +50,9 @@ class Projector:
 
     def __init__(self, store: ViewStore, cursor: Cursor, prefix: str) -> None:
         self.store, self.c, self.p = store, cursor, prefix
-        self.cache: dict[str, tuple[View, tuple[str, int]]] = {}
+        self.cache: dict[str, tuple[View, Facts, tuple[str, int]]] = {}
         self.dirty: set[str] = set()
+        self.stale: set[str] = set()  # refolded once, at the end of the page
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
         development = event.development
@@ -64,13 +65,15 @@ class Projector:
         self.insert(development, position, recorded, keys, None)
         step = Step(development, position)
         for key in keys:
-            view, last = self.get(key)
-            if last <= step.key:
-                apply(view, step)
-                self.cache[key] = (view, step.key)
+            if key in self.stale:
+                continue
+            view, facts, last = self.get(key)
+            if last <= step.key or is_commutative(view):
+                apply(view, step, facts)
+                self.cache[key] = (view, facts, max(last, step.key))
                 self.dirty.add(key)
             else:
-                self.refold(key)
+                self.stale.add(key)
 
     def insert(
         self,
@@ -160,21 +163,22 @@ class Projector:
         for key in keys:
             if key not in old_keys:
                 self.index(key, position)
-            self.refold(key)
+            self.stale.add(key)
 
-    def get(self, key: str) -> tuple[View, tuple[str, int]]:
+    def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
         if key in self.cache:
             return self.cache[key]
         row = self.store.one(
             self.c,
-            f"SELECT state, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
+            f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
             (key,),
         )
         if row is None:
-            found: tuple[View, tuple[str, int]] = (new_view(key), NO_STEP)
+            found: tuple[View, Facts, tuple[str, int]] = (new_view(key), {}, NO_STEP)
         else:
             found = (
                 view_from_json(key, row["state"]),
+                orjson.loads(row["facts"]),
                 (row["last_start"], int(row["last_position"])),
             )
         self.cache[key] = found
@@ -182,20 +186,23 @@ class Projector:
 
     def refold(self, key: str) -> None:
         steps = entity_steps(self.store, self.c, self.p, key)
-        view = fold(key, steps)
+        view, facts = fold_with_facts(key, steps)
         last = max((s.key for s in steps), default=NO_STEP)
-        self.cache[key] = (view, last)
+        self.cache[key] = (view, facts, last)
         self.dirty.add(key)
 
     def flush(self) -> None:
+        for key in sorted(self.stale):
+            self.refold(key)
+        self.stale.clear()
         for key in sorted(self.dirty):
-            view, (last_start, last_position) = self.cache[key]
+            view, facts, (last_start, last_position) = self.cache[key]
             self.store.run(
                 self.c,
-                f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, "
-                "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
+                f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, facts, "
+                "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
                 "UPDATE SET registered=excluded.registered, names=excluded.names, "
-                "state=excluded.state, last_start=excluded.last_start, "
+                "state=excluded.state, facts=excluded.facts, last_start=excluded.last_start, "
                 "last_position=excluded.last_position",
                 (
                     key,
@@ -203,6 +210,7 @@ class Projector:
                     int(view.registered),
                     orjson.dumps(lookup_names(view)).decode(),
                     view.model_dump_json(),
+                    orjson.dumps(facts).decode(),
                     last_start,
                     last_position,
                 ),

@@ -224,9 +224,21 @@ class LogEntry:
         return body
 
 
+def _texts(value: Any) -> Iterable[str]:
+    """Every text value in a dumped development (never the field names)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str):
+        yield value
+
+
 def _matches_text(development: Development, needle: str) -> bool:
-    haystack = orjson.dumps(development.model_dump(mode="json")).decode().casefold()
-    return needle.casefold() in haystack
+    wanted = needle.casefold()
+    return any(wanted in text.casefold() for text in _texts(development.model_dump(mode="json")))
 
 
 def log(store: ViewStore, c: Cursor, flt: LogFilter) -> list[LogEntry]:

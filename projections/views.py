@@ -50,7 +50,8 @@ def _ddl(prefix: str, big: str) -> list[str]:
         f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position))",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("
         "entity TEXT PRIMARY KEY, kind TEXT NOT NULL, registered INTEGER NOT NULL, "
-        f"names TEXT NOT NULL, state TEXT NOT NULL, last_start TEXT NOT NULL, last_position {big} NOT NULL)",
+        f"names TEXT NOT NULL, state TEXT NOT NULL, facts TEXT NOT NULL, last_start TEXT NOT NULL, "
+        f"last_position {big} NOT NULL)",
     ]
 
 

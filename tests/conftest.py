@@ -72,6 +72,16 @@ class StoreRef:
                     h.update(repr(row).encode())
         return h.hexdigest()
 
+    def sibling(self) -> StoreRef:
+        """Another empty store on the same backend (for tests that need many, e.g. property tests)."""
+        tag = uuid.uuid4().hex[:8]
+        if self.path is not None:
+            path = self.path.with_name(f"{self.path.stem}-{tag}.db")
+            return StoreRef("sqlite", f"sqlite:///{path}", path=path)
+        schema = f"{self.schema}_{tag}"
+        _SIBLING_SCHEMAS.append(schema)
+        return StoreRef("postgres", f"{PG_URL}?schema={schema}", schema=schema)
+
     def sql(self, statement: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Run raw SQL against the store (tests that tamper with it); `{events}` names the events table."""
         if self.path is not None:
@@ -87,6 +97,9 @@ class StoreRef:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             cur = conn.execute(statement, params)
             return list(cur.fetchall()) if cur.description else []
+
+
+_SIBLING_SCHEMAS: list[str] = []
 
 
 @pytest.fixture(params=_backend_params())
@@ -105,7 +118,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreRef]:
     import psycopg
 
     with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        for name in [schema, *_SIBLING_SCHEMAS]:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    _SIBLING_SCHEMAS.clear()
 
 
 @dataclass

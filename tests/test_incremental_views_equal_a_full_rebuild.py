@@ -1,0 +1,150 @@
+"""For any valid story, appended in any batches: incremental views == a full rebuild == a pure fold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ACTORS = ["us", "iraq", "militia", "coalition", "envoy"]
+NEGOTIATIONS = ["exit", "truce"]
+DATES = ["2023", "2023-12", "2023-12-31", "2024", "2024-01", "2024-01-04", "2024-01-05", "2024-02-10"]
+MILESTONES = ["phase one", "phase two"]
+
+
+@st.composite
+def stories(draw: Any) -> list[list[dict[str, Any]]]:
+    """Valid developments (registrations first where needed), with corrections and retractions, in batches."""
+    registered: list[str] = []
+    opened: list[str] = []
+    recorded: list[dict[str, Any]] = []
+    retracted: set[str] = set()
+    rows: list[dict[str, Any]] = []
+    for n in range(draw(st.integers(3, 22))):
+        common = {"id": f"d{n}", "occurred": draw(st.sampled_from(DATES)), "summary": f"development {n}"}
+        if draw(st.integers(1, 3)) > 1 and len(registered) < len(ACTORS):
+            actor = next(a for a in ACTORS if a not in registered)
+            kind = draw(st.sampled_from(["state", "person", "armed_group"]))
+            row = {**common, "type": "actor_registered", "actor": actor, "name": actor.title(), "kind": kind}
+            registered.append(actor)
+        elif not registered:
+            continue
+        else:
+            choices = ["strike", "attack", "figure", "statement", "open"]
+            if opened:
+                choices += ["committee", "talks", "position", "agreement", "milestone", "suspend", "resume"]
+            live = [r for r in recorded if r["id"] not in retracted]
+            if live:
+                choices += ["correction", "retraction"]
+            choice = draw(st.sampled_from(choices))
+            actor = draw(st.sampled_from(registered))
+            other = draw(st.sampled_from(registered))
+            negotiation = draw(st.sampled_from(opened)) if opened else None
+            if choice == "strike":
+                row = {**common, "type": "strike", "by": actor, "targets": [other],
+                       "killed": [other] if draw(st.booleans()) else [], "deaths": draw(st.integers(0, 9))}
+            elif choice == "attack":
+                row = {**common, "type": "attack", "by": draw(st.sampled_from([None, actor])), "targets": [other],
+                       "count": draw(st.integers(1, 4))}
+            elif choice == "figure":
+                row = {**common, "type": "figure_reported", "actor": actor, "metric": "troops",
+                       "scope": draw(st.sampled_from([None, "iraq"])), "value": draw(st.integers(0, 5000)),
+                       "as_of": draw(st.sampled_from([None, *DATES]))}
+            elif choice == "statement":
+                about = draw(st.lists(st.sampled_from(registered + opened), max_size=2, unique=True))
+                row = {**common, "type": "statement", "by": actor, "text": "said", "about": about}
+            elif choice == "open":
+                if len(opened) == len(NEGOTIATIONS):
+                    continue
+                name = NEGOTIATIONS[len(opened)]
+                row = {**common, "type": "negotiation_opened", "negotiation": name, "title": name.title(),
+                       "parties": [actor, other] if actor != other else [actor], "subject": "s"}
+                opened.append(name)
+            elif choice == "committee":
+                row = {**common, "type": "committee_formed", "negotiation": negotiation, "convened_by": actor,
+                       "members": [other], "mandate": "m"}
+            elif choice == "talks":
+                row = {**common, "type": "talks_held", "negotiation": negotiation, "parties": [actor],
+                       "round": draw(st.sampled_from([None, 1, 2]))}
+            elif choice == "position":
+                row = {**common, "type": "position_taken", "actor": actor, "negotiation": negotiation,
+                       "position": draw(st.sampled_from(["demands", "supports", "opposes", "neutral"])), "text": "t"}
+            elif choice == "agreement":
+                deadlines = [{"milestone": m, "due": draw(st.sampled_from(DATES))}
+                             for m in draw(st.lists(st.sampled_from(MILESTONES), min_size=1, unique=True))]
+                row = {**common, "type": "agreement_reached", "negotiation": negotiation, "terms": "t",
+                       "deadlines": deadlines}
+            elif choice == "milestone":
+                row = {**common, "type": "milestone_completed", "negotiation": negotiation,
+                       "milestone": draw(st.sampled_from(MILESTONES))}
+            elif choice in ("suspend", "resume"):
+                row = {**common, "type": f"negotiation_{choice}ed".replace("suspended", "suspended"),
+                       "negotiation": negotiation}
+                row["type"] = "negotiation_suspended" if choice == "suspend" else "negotiation_resumed"
+            elif choice == "correction":
+                target = draw(st.sampled_from(live))
+                changes: dict[str, Any] = {"occurred": draw(st.sampled_from(DATES))}
+                if target["type"] == "strike":
+                    changes["deaths"] = draw(st.integers(0, 20))
+                if target["type"] == "figure_reported":
+                    changes["value"] = draw(st.integers(0, 5000))
+                row = {**common, "type": "correction", "target": target["id"], "changes": changes, "reason": "r"}
+            else:
+                target = draw(st.sampled_from(live))
+                row = {**common, "type": "retraction", "target": target["id"], "reason": "r"}
+                retracted.add(target["id"])
+            if row["type"] not in ("correction", "retraction"):
+                recorded.append(row)
+        rows.append(row)
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(rows) - 1)), max_size=4)))
+    batches, start = [], 0
+    for cut in [*cuts, len(rows)]:
+        if rows[start:cut]:
+            batches.append(rows[start:cut])
+        start = cut
+    return batches
+
+
+def _views(store: Any) -> dict[str, Any]:
+    import orjson
+
+    with store.reading() as c:
+        entities = {r["entity"]: orjson.loads(r["state"]) for r in store.views.rows(c, "SELECT entity, state FROM {s}view_entities")}
+        timeline = {
+            r["dev_id"]: (r["current"], r["retracted_by"], r["corrected_by"])
+            for r in store.views.rows(c, "SELECT dev_id, current, retracted_by, corrected_by FROM {s}view_timeline")
+        }
+    return {"entities": {k: v for k, v in entities.items() if v["developments"]}, "timeline": timeline}
+
+
+def _pure_fold(store: Any) -> dict[str, Any]:
+    from chronicle.projections.belief import believe, fold_all
+    from chronicle.projections.catchup import RECORDED_TOPIC
+
+    notes = store.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
+    records = []
+    for n in notes:
+        event = store.decode(n)
+        records.append((event.development, n.id, event.timestamp))
+    return {k: v.model_dump(mode="json") for k, v in fold_all(believe(records).values()).items() if v.developments}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(batches=stories())
+def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
+    from chronicle.service.interchange import parse_development
+    from chronicle.service.settings import parse_store_url
+    from chronicle.service.store import Store
+
+    ref = store.sibling()
+    with Store.open(parse_store_url(ref.url), create=True) as opened:
+        for batch in batches:
+            opened.append([parse_development(row) for row in batch])
+            opened.refresh()  # incremental, batch by batch
+        incremental = _views(opened)
+        opened.rebuild()
+        rebuilt = _views(opened)
+        assert incremental == rebuilt
+        assert incremental["entities"] == _pure_fold(opened)
+        assert opened.verify().ok
