@@ -49,8 +49,8 @@ class Store:
                 finally:
                     os.umask(old)
             else:
-                if settings.is_postgres and create:
-                    _create_schema(settings)
+                if settings.is_postgres:
+                    _probe_postgres(settings, create_schema=create)
                 app = Chronicle(env=settings.env(create_tables=create))
             views = app.factory.tracking_recorder(_views_class(settings))  # type: ignore[type-var]
             store = cls(settings, app, views)
@@ -216,9 +216,9 @@ def _check_sqlite_file(settings: StoreSettings, *, create: bool) -> None:
         raise StoreError(f"{path} is not an initialised Chronicle store: run `chronicle init`")
 
 
-def _create_schema(settings: StoreSettings) -> None:
-    if not settings.schema:
-        return
+def _probe_postgres(settings: StoreSettings, *, create_schema: bool) -> None:
+    """Connect once, directly, so a bad host, password or database gets its own precise message fast
+    (the connection pool would only say it timed out); create the schema on `init`."""
     import psycopg
 
     try:
@@ -231,13 +231,14 @@ def _create_schema(settings: StoreSettings) -> None:
             connect_timeout=5,
             autocommit=True,
         ) as conn:
-            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
+            if create_schema and settings.schema:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
     except psycopg.Error as error:
         raise StoreError(_pg_message(settings, error)) from None
 
 
 def _pg_message(settings: StoreSettings, error: BaseException) -> str:
-    detail = _first_line(error)
+    detail = _first_line(error).removeprefix("connection failed: ")
     if settings.password:
         detail = detail.replace(settings.password, "***")
     return f"cannot use PostgreSQL store {settings.describe()}: {detail}"
