@@ -67,6 +67,7 @@ class StoreSettings:
                 "POSTGRES_POOL_SIZE": "2",
                 "POSTGRES_MAX_OVERFLOW": "4",
                 "POSTGRES_LOCK_TIMEOUT": "30",
+                "APPLICATION_RECORDER_TOPIC": "chronicle.service.pg:ChunkedPostgresRecorder",
             }
         return env
 
