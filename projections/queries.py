@@ -80,7 +80,9 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
     rows = store.rows(
         c, f"SELECT entity, names FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1", (kind,)
     )
-    matches = sorted(r["entity"].partition(":")[2] for r in rows if wanted in orjson.loads(r["names"]))
+    matches: list[str] = sorted(
+        str(r["entity"]).partition(":")[2] for r in rows if wanted in orjson.loads(r["names"])
+    )
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -205,7 +205,7 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
 
         prefix = self.schema_prefix()
         statements = [s.replace("{s}", prefix) for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
-        self.sql_create_statements += [SQL(s) for s in statements]  # type: ignore[arg-type]
+        self.sql_create_statements += [SQL(s).format() for s in statements]
 
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
