@@ -43,8 +43,21 @@ def say(message: str) -> None:
     print(f"chronicle: {message}", file=sys.stderr)
 
 
+MAX_MESSAGE = 1_000
+
+
+def one_line(message: str) -> str:
+    """A message as one printable line: control and other unprintable characters escaped
+    (a hostile id or field name cannot add lines or drive the terminal), and long ones cut."""
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for ch in message.strip()
+    )
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
+
+
 def fail(message: str, code: int) -> NoReturn:
-    print(f"chronicle: error: {message}", file=sys.stderr)
+    print(f"chronicle: error: {one_line(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -61,11 +74,23 @@ def errors() -> Iterator[None]:
         fail("interrupted", 130)
 
 
-def open_store(store: str | None, *, create: bool = False) -> Store:
+KeyFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--key-file",
+        metavar="FILE",
+        envvar="CHRONICLE_KEY_FILE",
+        help="File (mode 0600) holding the key of an encrypted store; else $CHRONICLE_KEY.",
+    ),
+]
+KEY_FILE: list[str | None] = [None]  # set by the top-level --key-file option
+
+
+def open_store(store: str | None, *, create: bool = False, encrypt: bool = False) -> Store:
     from chronicle.service.settings import resolve_store
     from chronicle.service.store import Store
 
-    return Store.open(resolve_store(store), create=create)
+    return Store.open(resolve_store(store, KEY_FILE[0]), create=create, encrypt=encrypt)
 
 
 def parse_date(text: str | None, flag: str) -> date | None:

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from chronicle.cli import append as append_cmd
 from chronicle.cli import read
-from chronicle.cli.common import StoreOpt, errors, open_store, print_json, say
+from chronicle.cli import common
+from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, print_json, say
 
 app = typer.Typer(
     name="chronicle",
@@ -40,8 +41,20 @@ for _module in ("replay", "audit", "integrity", "transfer", "exchange"):
     __import__(f"chronicle.cli.{_module}", fromlist=["register"]).register(app)
 
 
+@app.callback()
+def _options(key_file: KeyFileOpt = None) -> None:
+    """Chronicle: an event-sourced timeline of a developing story."""
+    common.KEY_FILE[0] = key_file
+
+
 @app.command()
-def init(store: StoreOpt = None) -> None:
+def init(
+    store: StoreOpt = None,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Encrypt events and views at rest (AES-GCM); needs a key.")
+    ] = False,
+    key_file: KeyFileOpt = None,
+) -> None:
     """Create a store (idempotent: an existing store is left as it is).
 
     Examples:
@@ -50,10 +63,32 @@ def init(store: StoreOpt = None) -> None:
 
       chronicle init --store sqlite:///iraq.db
 
+      chronicle key new > key && chmod 600 key && chronicle init --encrypt --key-file key
+
       chronicle init --store postgresql://chronicle@localhost/newsroom?schema=iraq
     """
-    with errors(), open_store(store, create=True) as opened:
-        say(f"store ready at {opened.settings.describe()}")
+    if key_file:
+        common.KEY_FILE[0] = key_file
+    with errors(), open_store(store, create=True, encrypt=encrypt) as opened:
+        state = "encrypted " if opened.app.mapper.cipher is not None else ""
+        say(f"{state}store ready at {opened.settings.describe()}")
+
+
+key_app = typer.Typer(name="key", help="Keys for encrypted stores.", no_args_is_help=True)
+app.add_typer(key_app, name="key")
+
+
+@key_app.command("new")
+def key_new() -> None:
+    """Print a fresh 256-bit key on stdout, for your secret manager (it is never printed again).
+
+    Example:
+
+      chronicle key new > chronicle.key && chmod 600 chronicle.key
+    """
+    from chronicle.service.settings import new_key
+
+    print(new_key())
 
 
 @app.command()

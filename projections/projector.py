@@ -99,14 +99,14 @@ class Projector:
                 when.start.isoformat(),
                 when.end.isoformat(),
                 recorded,
-                development.summary,
-                body,
-                body,
+                self.store.protect(development.summary),
+                self.store.protect(body),
+                self.store.protect(body),
                 "[]",
                 None,
                 target,
                 orjson.dumps(keys).decode(),
-                orjson.dumps(publishers).decode(),
+                self.store.protect(orjson.dumps(publishers).decode()),
             ),
         )
         for key in keys:
@@ -146,7 +146,7 @@ class Projector:
         when = current.when
         assignments = "current=?, occ_start=?, occ_end=?, corrected_by=?, entities=?"
         params: list[object] = [
-            current.model_dump_json(),
+            self.store.protect(current.model_dump_json()),
             when.start.isoformat(),
             when.end.isoformat(),
             orjson.dumps(corrected_by).decode(),
@@ -208,9 +208,9 @@ class Projector:
                     key,
                     key.partition(":")[0],
                     int(view.registered),
-                    orjson.dumps(lookup_names(view)).decode(),
-                    view.model_dump_json(),
-                    orjson.dumps(facts).decode(),
+                    self.store.protect(orjson.dumps(lookup_names(view)).decode()),
+                    self.store.protect(view.model_dump_json()),
+                    self.store.protect(orjson.dumps(facts).decode()),
                     last_start,
                     last_position,
                 ),

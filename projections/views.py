@@ -8,6 +8,7 @@ transaction when a rebuild completes.
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -62,11 +63,40 @@ def _meta_ddl(big: str) -> list[str]:
     ]
 
 
+class TextCipher(Protocol):
+    def encrypt(self, plaintext: bytes) -> bytes: ...
+
+    def decrypt(self, ciphertext: bytes) -> bytes: ...
+
+
+SEALED = "enc1:"
+
+
 class ViewStore:
-    """SQL for the views, in either dialect; `{s}` stands for the schema prefix, `?` for a parameter."""
+    """SQL for the views, in either dialect; `{s}` stands for the schema prefix, `?` for a parameter.
+
+    In an encrypted store every text that is not needed for indexing (summaries, development bodies,
+    sources, entity states, names) is written encrypted (`protect`) and read back decrypted transparently;
+    ids, types, dates and positions stay in clear so the indexes work.
+    """
 
     dialect = "sqlite"
     big = "INTEGER"
+    cipher: TextCipher | None = None
+
+    def protect(self, text: str) -> str:
+        if self.cipher is None:
+            return text
+        return SEALED + base64.b64encode(self.cipher.encrypt(text.encode())).decode()
+
+    def _reveal(self, row: Any) -> Any:
+        if self.cipher is None or row is None:
+            return row
+        revealed = dict(row) if not isinstance(row, dict) else row
+        for name, value in revealed.items():
+            if isinstance(value, str) and value.startswith(SEALED):
+                revealed[name] = self.cipher.decrypt(base64.b64decode(value[len(SEALED) :])).decode()
+        return revealed
 
     def schema_prefix(self) -> str:
         return ""
@@ -80,11 +110,12 @@ class ViewStore:
 
     def rows(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         c.execute(self.sql(statement), tuple(params))
-        return list(c.fetchall())
+        rows = list(c.fetchall())
+        return [self._reveal(r) for r in rows] if self.cipher is not None else rows
 
     def one(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> Any:
         c.execute(self.sql(statement), tuple(params))
-        return c.fetchone()
+        return self._reveal(c.fetchone())
 
     # -- schema -------------------------------------------------------------------------------
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+import base64
+import secrets
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -32,6 +34,10 @@ class StoreSettings:
     password: str = ""
     dbname: str = ""
     schema: str = ""
+    key: str = ""  # base64 AES key of an encrypted store; never printed
+
+    def __repr__(self) -> str:
+        return f"StoreSettings({self.backend!r}, {self.describe()!r})"
 
     @property
     def is_postgres(self) -> bool:
@@ -48,6 +54,8 @@ class StoreSettings:
             "ORIGINATOR_ID_TYPE": "text",
             "CREATE_TABLE": "yes" if create_tables else "no",
         }
+        if self.key:
+            env |= {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": self.key}
         if self.path is not None:
             env |= {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -72,12 +80,45 @@ class StoreSettings:
         return env
 
 
-def resolve_store(flag: str | None) -> StoreSettings:
-    """Flag > environment > default."""
+ENV_KEY = "CHRONICLE_KEY"
+ENV_KEY_FILE = "CHRONICLE_KEY_FILE"
+
+
+def resolve_store(flag: str | None, key_file: str | None = None) -> StoreSettings:
+    """Flag > environment > default; the key from --key-file > CHRONICLE_KEY_FILE > CHRONICLE_KEY."""
     url = flag or os.environ.get(ENV_STORE) or ""
-    if not url:
-        return StoreSettings("sqlite", path=default_store_path())
-    return parse_store_url(url)
+    settings = StoreSettings("sqlite", path=default_store_path()) if not url else parse_store_url(url)
+    key = resolve_key(key_file)
+    return replace(settings, key=key) if key else settings
+
+
+def new_key() -> str:
+    """A fresh 256-bit AES key, base64-encoded."""
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def resolve_key(key_file: str | None) -> str:
+    path = key_file or os.environ.get(ENV_KEY_FILE)
+    if path:
+        key_path = Path(path)
+        try:
+            mode = key_path.stat().st_mode
+            text = key_path.read_text().strip()
+        except OSError as error:
+            raise InvalidInput(f"cannot read key file {path}: {error.strerror}") from None
+        if mode & 0o077:
+            raise InvalidInput(f"key file {path} is readable by others: chmod 600 {path}")
+    else:
+        text = os.environ.get(ENV_KEY, "").strip()
+    if not text:
+        return ""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) not in (16, 24, 32):
+        raise InvalidInput("the key is not a base64 AES key (make one with `chronicle key new`)")
+    return text
 
 
 def parse_store_url(url: str) -> StoreSettings:

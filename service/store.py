@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from chronicle.domain.developments import Development
-from chronicle.domain.errors import StoreError
+from chronicle.domain.errors import InvalidInput, StoreError
 from chronicle.domain.rules import AppendPlan
 from chronicle.projections import catchup, integrity
-from chronicle.projections.views import Cursor, ViewStore
+from chronicle.projections.views import META, Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
 from eventsourcing.persistence import PersistenceError
@@ -21,6 +23,7 @@ T = TypeVar("T")
 Say = Callable[[str], None]
 
 STORE_FORMAT = "1"
+KEY_CHECK = b"chronicle key check"
 
 
 def _quiet(_: str) -> None:
@@ -37,9 +40,23 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, settings: StoreSettings, *, create: bool = False) -> Store:
+    def open(cls, settings: StoreSettings, *, create: bool = False, encrypt: bool = False) -> Store:
+        """Open a store (create it with `create`); an encrypted store needs its key in `settings.key`."""
         if settings.path is not None:
-            _check_sqlite_file(settings, create=create)
+            meta = _check_sqlite_file(settings, create=create)
+        else:
+            meta = _probe_postgres(settings, create_schema=create)
+        encrypted = meta.get("encrypted") == "yes"
+        if encrypt and meta.get("format") and not encrypted:
+            raise InvalidInput(f"{settings.describe()} already exists unencrypted: encrypt a new store")
+        if (encrypted or encrypt) and not settings.key:
+            raise StoreError(
+                f"store {settings.describe()} is encrypted: set CHRONICLE_KEY or pass --key-file"
+                if encrypted
+                else "--encrypt needs a key: set CHRONICLE_KEY or pass --key-file (make one with `chronicle key new`)"
+            )
+        if not (encrypted or encrypt):
+            settings = replace(settings, key="")  # a key for a plain store changes nothing
         with _translate(settings):
             if create and settings.path is not None:
                 settings.path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,20 +66,36 @@ class Store:
                 finally:
                     os.umask(old)
             else:
-                if settings.is_postgres:
-                    _probe_postgres(settings, create_schema=create)
                 app = Chronicle(env=settings.env(create_tables=create))
             views = app.factory.tracking_recorder(_views_class(settings))  # type: ignore[type-var]
+            views.cipher = app.mapper.cipher
             store = cls(settings, app, views)
+            if encrypted:
+                store._check_key(meta.get("key_check", ""))
             if create:
                 with views.write() as c:
                     views.create_meta(c)
                     if views.get_meta(c, "format") is None:
                         views.set_meta(c, "format", STORE_FORMAT)
                         views.set_meta(c, "views_version", catchup.VIEWS_VERSION)
+                        if encrypt:
+                            check = app.mapper.cipher.encrypt(KEY_CHECK)  # type: ignore[union-attr]
+                            views.set_meta(c, "encrypted", "yes")
+                            views.set_meta(c, "key_check", base64.b64encode(check).decode())
             elif settings.is_postgres and not store._pg_initialised():
                 raise StoreError(f"no Chronicle store at {settings.describe()}: run `chronicle init`")
             return store
+
+    def _check_key(self, key_check: str) -> None:
+        cipher = self.app.mapper.cipher
+        try:
+            assert cipher is not None
+            ok = cipher.decrypt(base64.b64decode(key_check)) == KEY_CHECK
+        except Exception:
+            ok = False
+        if not ok:
+            self.close()
+            raise StoreError(f"the key does not open store {self.settings.describe()} (wrong key)")
 
     def _pg_initialised(self) -> bool:
         table = self.app.recorder.events_table_name  # type: ignore[attr-defined]
@@ -197,26 +230,29 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _check_sqlite_file(settings: StoreSettings, *, create: bool) -> None:
+def _check_sqlite_file(settings: StoreSettings, *, create: bool) -> dict[str, str]:
+    """Check the file is a readable store; return its settings table (`{}` for a new store)."""
     path = settings.path
     assert path is not None
     if not path.exists():
         if create:
-            return
+            return {}
         raise StoreError(f"no store at {path}: run `chronicle init` (or pass --store)")
     if path.is_dir():
         raise StoreError(f"store path {path} is a directory, not a file")
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as probe:
             names = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            meta = dict(probe.execute("SELECT key, value FROM chronicle_meta")) if META in names else {}
         probe.close()
     except sqlite3.Error as error:
         raise StoreError(f"store file {path} is unreadable: {error}") from None
     if "stored_events" not in names and not create:
         raise StoreError(f"{path} is not an initialised Chronicle store: run `chronicle init`")
+    return meta
 
 
-def _probe_postgres(settings: StoreSettings, *, create_schema: bool) -> None:
+def _probe_postgres(settings: StoreSettings, *, create_schema: bool) -> dict[str, str]:
     """Connect once, directly, so a bad host, password or database gets its own precise message fast
     (the connection pool would only say it timed out); create the schema on `init`."""
     import psycopg
@@ -233,6 +269,11 @@ def _probe_postgres(settings: StoreSettings, *, create_schema: bool) -> None:
         ) as conn:
             if create_schema and settings.schema:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.schema}"')
+            table = f'"{settings.schema or "public"}".{META}'
+            found = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
+            if found is None or found[0] is None:
+                return {}
+            return {str(k): str(v) for k, v in conn.execute(f"SELECT key, value FROM {table}").fetchall()}
     except psycopg.Error as error:
         raise StoreError(_pg_message(settings, error)) from None
 
