@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -22,7 +22,7 @@ from chronicle.cli.common import (
 )
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     actor = "actor"
     negotiation = "negotiation"
 

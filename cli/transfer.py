@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-
 from chronicle.cli.common import JsonOpt, errors, print_json, progress_bar, say
 
 
@@ -32,9 +31,12 @@ def migrate(
             from chronicle.domain.errors import InvalidInput
 
             raise InvalidInput("--from and --to name the same store")
-        with Store.open(source_settings) as src, Store.open(target_settings, create=True) as dst:
-            with progress_bar("copying events") as progress:
-                result = run(src, dst, progress)
+        with (
+            Store.open(source_settings) as src,
+            Store.open(target_settings, create=True) as dst,
+            progress_bar("copying events") as progress,
+        ):
+            result = run(src, dst, progress)
         if json:
             print_json({"events": result.events, "head": {"position": result.head_position, "hash": result.head_hash}})
         else:

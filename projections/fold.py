@@ -153,9 +153,8 @@ def _on_actor(view: ActorView, d: Development, key: tuple[str, int], facts: Fact
             view.corroboration.update(dict.fromkeys(_DEATH_FACTS, sources))
     elif isinstance(d, FigureReported) and d.actor == view.id:
         _set_figure(view, d, key, facts)
-    elif isinstance(d, PositionTaken) and d.actor == view.id:
-        if _claim(facts, f"position:{d.negotiation}", key):
-            view.positions[d.negotiation] = _position(d)
+    elif isinstance(d, PositionTaken) and d.actor == view.id and _claim(facts, f"position:{d.negotiation}", key):
+        view.positions[d.negotiation] = _position(d)
 
 
 def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts: Facts) -> None:

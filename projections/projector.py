@@ -37,11 +37,7 @@ def view_from_json(key: str, text: str | bytes) -> View:
 
 def lookup_names(view: View) -> list[str]:
     """Lower-cased names an entity answers to besides its id."""
-    names: list[str] = []
-    if isinstance(view, ActorView):
-        names = [view.name or "", *view.aliases]
-    else:
-        names = [view.title or ""]
+    names = [view.name or "", *view.aliases] if isinstance(view, ActorView) else [view.title or ""]
     return sorted({n.strip().casefold() for n in names if n.strip()})
 
 
