@@ -1,9 +1,295 @@
-"""Commands of the audit group (placeholder until built)."""
+"""Audit commands: history, blame, diff, sources. Each parses its flags, asks once, and renders."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Annotated, Any
+
 import typer
+from chronicle.cli.common import (
+    AsOfOpt,
+    JsonOpt,
+    KnownAtOpt,
+    StoreOpt,
+    errors,
+    open_store,
+    parse_date,
+    parse_instant,
+    print_json,
+    say,
+)
+from chronicle.cli.read import Kind
+from rich.markup import escape
+
+KindArg = Annotated[Kind, typer.Argument(help="actor or negotiation")]
+NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")]
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _value(value: Any) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def _sources(names: list[str]) -> str:
+    return ", ".join(names) if names else "no source"
+
+
+def history(
+    kind: KindArg,
+    name: NameArg,
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+    json: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Every change to an entity's state, in story order: field, before -> after, and the development
+    that caused it (with its sources, and any correction or retraction recorded since).
+
+    Retracted developments are listed too, marked: their changes are not in effect.
+
+    Examples:
+
+      chronicle history actor us
+
+      chronicle history negotiation coalition-exit --known-at 2024-01-05T18:00 --json
+    """
+    with errors():
+        from chronicle.projections import audit, queries
+
+        day = parse_date(as_of, "--as-of")
+        moment = parse_instant(known_at, "--known-at")
+        with open_store(store) as opened:
+
+            def run(views, c):  # type: ignore[no-untyped-def]
+                ident = queries.resolve(views, c, kind.value, name)
+                return audit.history(views, c, kind.value, ident, as_of=day, known_at=moment)
+
+            changes = opened.query(run, say=say)
+        if json:
+            print_json([change.as_json() for change in changes])
+            return
+        console = _console()
+        shown = None
+        for change in changes:
+            d = change.development
+            if d.id != shown:
+                shown = d.id
+                marks = []
+                if change.corrected_by:
+                    marks.append(f"corrected by {', '.join(change.corrected_by)}")
+                if change.retracted_by:
+                    marks.append(f"RETRACTED by {change.retracted_by}: not in effect")
+                mark = f"  [{'; '.join(marks)}]" if marks else ""
+                console.print(
+                    f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}\n"
+                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · "
+                    f"{escape(_sources(d.sources))}[/dim]",
+                    markup=True,
+                )
+            line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"
+            if change.as_recorded != change.after:
+                line += f"  (as first recorded: {_value(change.as_recorded)})"
+            console.print(line, markup=False)
+
+
+def blame(
+    kind: KindArg,
+    name: NameArg,
+    field: Annotated[
+        str | None,
+        typer.Argument(help="Only this field or what is under it, e.g. figures or positions[coalition-exit]."),
+    ] = None,
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+    json: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """For each current value of an entity, the development (and its sources) that set it.
+
+    A value no development set is the default ("-").
+
+    Examples:
+
+      chronicle blame actor us
+
+      chronicle blame actor us figures --json
+    """
+    with errors():
+        from chronicle.projections import audit, queries
+
+        day = parse_date(as_of, "--as-of")
+        moment = parse_instant(known_at, "--known-at")
+        with open_store(store) as opened:
+
+            def run(views, c):  # type: ignore[no-untyped-def]
+                ident = queries.resolve(views, c, kind.value, name)
+                return audit.blame(views, c, kind.value, ident, field, as_of=day, known_at=moment)
+
+            lines = opened.query(run, say=say)
+        if json:
+            print_json([line.as_json() for line in lines])
+            return
+        console = _console()
+        width = max((len(line.field) for line in lines), default=0)
+        for line in lines:
+            c = line.change
+            if c is None:
+                who = "-"
+            else:
+                d = c.development
+                who = f"{d.id} ({d.occurred}; {_sources(d.sources)})"
+                if c.corrected_by:
+                    who += f" corrected by {', '.join(c.corrected_by)}"
+            console.print(f"{line.field:<{width}}  {_value(line.value)}  <- {who}", markup=False)
+
+
+def diff(
+    kind: Annotated[Kind | None, typer.Argument(help="actor or negotiation; omit for every entity")] = None,
+    name: Annotated[str | None, typer.Argument(help="Its id, an alias or its name.")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Valid time: the world as of DATE...", metavar="DATE")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="...compared with the world as of DATE.", metavar="DATE")
+    ] = None,
+    known_from: Annotated[
+        str | None,
+        typer.Option("--known-from", help="Record time: what was known at TIMESTAMP...", metavar="TIMESTAMP"),
+    ] = None,
+    known_to: Annotated[
+        str | None,
+        typer.Option("--known-to", help="...compared with what was known at TIMESTAMP.", metavar="TIMESTAMP"),
+    ] = None,
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+    json: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """What changed between two points, field by field: valid time (--from/--to), record time
+    (--known-from/--known-to), or both. --known-at pins record time for a valid-time diff, and
+    --as-of pins valid time for a record-time diff. Without an entity, every entity that changed.
+
+    Examples:
+
+      chronicle diff actor us --from 2024-01-01 --to 2024-01-31
+
+      chronicle diff actor us --known-from 2024-01-05T12:00 --known-to 2024-01-06
+
+      chronicle diff --from 2024-01-01 --to 2024-02-01 --json
+    """
+    with errors():
+        from chronicle.domain.errors import InvalidInput
+        from chronicle.projections import audit, queries
+
+        if kind is not None and name is None:
+            raise InvalidInput(f"diff {kind.value}: name the {kind.value} (or give neither kind nor name)")
+        for first, second, a, b in (
+            (from_, to, "--from", "--to"),
+            (known_from, known_to, "--known-from", "--known-to"),
+        ):
+            if (first is None) != (second is None):
+                raise InvalidInput(f"{a} and {b} go together")
+        if from_ is None and known_from is None:
+            raise InvalidInput("give --from/--to (valid time) or --known-from/--known-to (record time)")
+        if from_ is not None and as_of is not None:
+            raise InvalidInput("--as-of pins valid time: use it with --known-from/--known-to, not --from/--to")
+        if known_from is not None and known_at is not None:
+            raise InvalidInput("--known-at pins record time: use it with --from/--to, not --known-from/--known-to")
+        pinned_day = parse_date(as_of, "--as-of")
+        pinned_moment = parse_instant(known_at, "--known-at")
+        a = audit.Point(
+            parse_date(from_, "--from") or pinned_day, parse_instant(known_from, "--known-from") or pinned_moment
+        )
+        b = audit.Point(parse_date(to, "--to") or pinned_day, parse_instant(known_to, "--known-to") or pinned_moment)
+        audit.check_points(a, b)
+        with open_store(store) as opened:
+
+            def run(views, c):  # type: ignore[no-untyped-def]
+                if kind is None or name is None:
+                    return audit.diff_all(views, c, a, b)
+                ident = queries.resolve(views, c, kind.value, name)
+                return [audit.diff(views, c, kind.value, ident, a, b)]
+
+            found = opened.query(run, say=say)
+        if json:
+            body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
+            if kind is None:
+                body["entities"] = [d.as_json() for d in found]
+            else:
+                body.update(found[0].as_json())
+            print_json(body)
+            return
+        _render_diff(a, b, found, every=kind is None)
+
+
+def _render_diff(a: Any, b: Any, found: Iterable[Any], *, every: bool) -> None:
+    console = _console()
+    console.print(f"{a.describe()} -> {b.describe()}", markup=False)
+    count = 0
+    for d in found:
+        count += 1
+        presence = ""
+        if d.registered == (False, True):
+            presence = " (enters the story)"
+        elif d.registered == (True, False):
+            presence = " (leaves the story)"
+        console.print(f"[bold]{escape(d.entity)}[/bold]{presence}", markup=True)
+        if not d.changes:
+            console.print("    no change", markup=False)
+        for c in d.changes:
+            console.print(f"    {c.field}: {_value(c.before)} -> {_value(c.after)}", markup=False)
+        for label, ids in (("added", d.added), ("removed", d.removed), ("revised", d.revised)):
+            if ids:
+                console.print(f"  developments {label}: {', '.join(ids)}", markup=False)
+    if every and not count:
+        console.print("no entity changed", markup=False)
+
+
+def sources(json: JsonOpt = False, store: StoreOpt = None) -> None:
+    """Publishers, with how many developments each supports; developments resting on a single source
+    or none are flagged. Retracted developments are left out.
+
+    Examples:
+
+      chronicle sources
+
+      chronicle sources --json | jq '.no_source[].id'
+    """
+    with errors():
+        from chronicle.projections import audit
+
+        with open_store(store) as opened:
+            report = opened.query(audit.sources, say=say)
+        if json:
+            print_json(report.as_json())
+            return
+        console = _console()
+        console.print(f"{report.developments} developments", markup=False)
+        width = max((len(p) for p, _ in report.publishers), default=9)
+        for publisher, count in report.publishers:
+            console.print(f"  {publisher:<{width}}  {count}", markup=False)
+        for label, flagged in (
+            ("resting on a single source", report.single_source),
+            ("with no source", report.no_source),
+        ):
+            console.print(f"{len(flagged)} {label}", markup=False)
+            for s in flagged:
+                console.print(
+                    f"  {s.occurred:<10}  {s.id}  ({s.type}; {_sources(s.sources)})  {s.summary}",
+                    markup=False,
+                )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    app.command("history")(history)
+    app.command("blame")(blame)
+    app.command("diff")(diff)
+    app.command("sources")(sources)

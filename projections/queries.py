@@ -150,6 +150,25 @@ def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[St
     ]
 
 
+def _believed_steps_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> list[Step]:
+    """As believed now, so the stored `current` body serves: one parse per development, and the index
+    leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
+    rows = store.rows(
+        c,
+        f"SELECT t.position, t.current FROM {{s}}{LIVE}entity_index i "
+        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
+        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
+        "AND (t.occ_end <= ? OR t.type = 'figure_reported')",
+        (key, as_of.isoformat()),
+    )
+    steps = []
+    for row in rows:
+        development = parse_development(row["current"])
+        if counts_from(development) <= as_of and key in touched(development):
+            steps.append(Step(development, int(row["position"])))
+    return steps
+
+
 def view_at(
     store: ViewStore,
     c: Cursor,
@@ -163,8 +182,11 @@ def view_at(
     if as_of is None and known_at is None:
         return current_view(store, c, kind, ident)
     key = f"{kind}:{ident}"
-    entries = entries_for(entity_rows(store, c, key), known_at).values()
-    view = fold(key, steps_for(key, entries, as_of))
+    if known_at is None and as_of is not None:
+        view = fold(key, _believed_steps_as_of(store, c, key, as_of))
+    else:
+        entries = entries_for(entity_rows(store, c, key), known_at).values()
+        view = fold(key, steps_for(key, entries, as_of))
     if not view.registered:
         when = " and ".join(
             x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x
