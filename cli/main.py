@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 from chronicle.cli import append as append_cmd
-from chronicle.cli import read
-from chronicle.cli import common
+from chronicle.cli import common, read
 from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, print_json, say
 
 app = typer.Typer(
@@ -127,12 +126,31 @@ def demo(
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: usage errors as one line, domain errors as one line, never a traceback."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from typer.exceptions import Abort
+    from typer.main import get_command
+
+    command = get_command(app)
     try:
-        app()
+        code = command.main(prog_name="chronicle", standalone_mode=False)
+    except NoArgsIsHelpError as error:
+        print(error.ctx.get_help() if error.ctx else error.format_message())
+        code = 2
+    except UsageError as error:
+        hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+        message = " ".join(error.format_message().split())
+        print(f"chronicle: error: {message}{hint}", file=sys.stderr)
+        code = 2
+    except ClickException as error:
+        print(f"chronicle: error: {error.format_message()}", file=sys.stderr)
+        code = error.exit_code
+    except (Abort, KeyboardInterrupt):
+        print("chronicle: interrupted", file=sys.stderr)
+        code = 130
     except BrokenPipeError:
         sys.stderr.close()
-        sys.exit(1)
+        code = 1
     except Exception as error:  # the last line of defence: one line, never a traceback
         if os.environ.get("CHRONICLE_DEBUG"):
             raise
@@ -142,7 +160,8 @@ def main() -> None:
             "(set CHRONICLE_DEBUG=1 for details)",
             file=sys.stderr,
         )
-        sys.exit(1)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

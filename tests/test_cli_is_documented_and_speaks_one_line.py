@@ -1,0 +1,66 @@
+"""The CLI as a user meets it: a real process, helpful --help everywhere, one-line usage errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SEED, run_chronicle
+
+
+def _commands() -> list[list[str]]:
+    from typer.main import get_command
+
+    from chronicle.cli.main import app
+
+    found: list[list[str]] = []
+
+    def walk(command, path: list[str]) -> None:  # type: ignore[no-untyped-def]
+        for name, sub in getattr(command, "commands", {}).items():
+            found.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(get_command(app), [])
+    return found
+
+
+def test_every_command_has_help_with_examples(cli):
+    commands = _commands()
+    assert ["append", "strike"] in commands and ["verify"] in commands
+    groups = {tuple(p[:-1]) for p in commands if len(p) > 1}
+    for path in commands:
+        result = cli.ok(*path, "--help")
+        assert "Usage: chronicle" in result.stdout
+        if tuple(path) not in groups and path[0] != "append":
+            assert "Example" in result.stdout, f"`chronicle {' '.join(path)} --help` has no example"
+
+
+def test_a_real_process_appends_and_reads_back(store, tmp_path):
+    assert run_chronicle("init", store_url=store.url).returncode == 0
+    appended = run_chronicle("append", "--file", "-", store_url=store.url, input=SEED.read_bytes())
+    assert appended.returncode == 0, appended.stderr
+    assert appended.stdout.decode().split()[0] == "reg-us"
+    shown = run_chronicle("show", "actor", "us", "--json", store_url=store.url)
+    assert json.loads(shown.stdout)["figures"][0]["value"] == 2500
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "planet", "us"], "chronicle: error: Invalid value for 'kind'"),
+        (["log", "--bogus"], "chronicle: error: No such option: --bogus (see `chronicle log --help`)"),
+        (["show"], "chronicle: error: Missing argument 'kind'."),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(store, args, message):
+    result = run_chronicle(*args, store_url=store.url)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert err.startswith(message), err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_no_color_and_no_tty_mean_plain_text(story):
+    result = story.ok("show", "actor", "us")
+    assert "\x1b[" not in result.stdout
