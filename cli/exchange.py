@@ -1,9 +1,326 @@
-"""Commands of the exchange group (placeholder until built)."""
+"""Exchange with other tools: `import acled`, `validate` and `export`.
+
+Thin: parse, call the service once, write. Heavy modules (csv, matplotlib, the exporters) are imported
+inside the commands so that `chronicle` starts fast.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from chronicle.cli.common import (
+    AsOfOpt,
+    KnownAtOpt,
+    StoreOpt,
+    errors,
+    is_tty,
+    open_store,
+    parse_date,
+    parse_instant,
+    progress_bar,
+    say,
+)
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    timelinejs = "timelinejs"
+    html = "html"
+    png = "png"
+    svg = "svg"
+
+
+_SUFFIXES = {
+    ".jsonl": Format.jsonl,
+    ".ndjson": Format.jsonl,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".json": Format.timelinejs,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".png": Format.png,
+    ".svg": Format.svg,
+}
+_BINARY = (Format.png,)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    importer = typer.Typer(
+        name="import",
+        help="Record developments from other tools' files (see `chronicle import acled --help`).",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    importer.command("acled")(import_acled)
+    app.add_typer(importer, name="import")
+    app.command("validate")(validate)
+    app.command("export")(export)
+
+
+# -- import acled ---------------------------------------------------------------------------------
+
+
+def import_acled(
+    file: Annotated[str, typer.Argument(metavar="FILE.csv", help="An ACLED export (CSV); '-' reads stdin.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would be recorded; write nothing.")
+    ] = False,
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Skip bad rows (each listed on stderr) instead of refusing the file."),
+    ] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Record the events of an ACLED export as developments (all or nothing).
+
+    Each row becomes a strike, attack or statement whose id is the row's event_id_cnty (lower-cased):
+    re-importing an updated export records a correction for every row whose content changed and does
+    nothing for unchanged rows. Actors are registered with ids derived from their names and a kind
+    from their inter code (1 state forces: military; 2-4 rebels and militias: armed_group; 5-8
+    rioters, protesters, civilians, others: organization). Battles and explosions are strikes when
+    actor1 is state forces, else attacks; violence against civilians and riots are attacks; protests
+    and strategic developments are statements. time_precision 1/2/3 gives a day/month/year date;
+    notes become the summary, source the sources, fatalities the deaths.
+
+    A bad row is reported with its line number and the whole file is refused; with --skip-bad it is
+    skipped and listed on stderr.
+
+    Examples:
+
+      chronicle import acled acled-iraq-2024.csv --dry-run
+
+      chronicle import acled acled-iraq-2024.csv --skip-bad
+    """
+    with errors():
+        from chronicle.domain.errors import InvalidInput
+        from chronicle.service import acled
+
+        numbered = _read_acled(file, acled)
+        if not numbered:
+            raise InvalidInput(f"{file}: no rows after the header")
+        with progress_bar("Reading ACLED rows") as progress:
+            rows, skipped = acled.map_rows(numbered, skip_bad=skip_bad, progress=progress)
+        with open_store(store) as opened:
+            plan = acled.plan_import(rows, opened.app, skip_bad=skip_bad)
+            skipped += plan.skipped
+            recorded = _apply(plan, opened, dry_run=dry_run, skip_bad=skip_bad, skipped=skipped)
+        for problem in sorted(skipped, key=_line_of):
+            say(f"skipped {problem}")
+        if skipped and not plan.batch and not plan.unchanged:
+            raise InvalidInput(f"{file}: no row could be imported ({len(skipped)} skipped)")
+        _report(file, plan, recorded, skipped, dry_run=dry_run)
+
+
+def _line_of(problem: str) -> int:
+    head = problem.removeprefix("line ").partition(":")[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _read_acled(file: str, acled: Any) -> list[tuple[int, dict[str, str]]]:
+    import io
+
+    from chronicle.domain.errors import StoreError
+
+    if file == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return list(acled.read_csv(stream))
+    try:
+        with Path(file).open(encoding="utf-8-sig", newline="") as stream:
+            return list(acled.read_csv(stream))
+    except OSError as error:
+        raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
+
+
+def _apply(plan: Any, opened: Any, *, dry_run: bool, skip_bad: bool, skipped: list[str]) -> list[str]:
+    """Append the plan (or, dry, only decide it); with --skip-bad a row the rules refuse is dropped."""
+    from chronicle.domain.rules import BatchError, plan_append
+    from chronicle.service.application import utc_now
+    from chronicle.service.interchange import at_line
+
+    if len(plan.batch) > 1000 and is_tty():
+        say(f"{'checking' if dry_run else 'recording'} {len(plan.batch)} developments in one transaction")
+    while plan.batch:
+        try:
+            result = plan_append(plan.batch, opened.app, now=utc_now) if dry_run else opened.append(plan.batch)
+        except BatchError as error:
+            if not skip_bad:
+                raise at_line(error, plan.lines) from None
+            line = plan.lines[error.index]
+            skipped.append(f"line {line}: {error.cause}")
+            plan.drop_line(line)
+            continue
+        return list(result.recorded)
+    return []
+
+
+def _report(file: str, plan: Any, recorded: list[str], skipped: list[str], *, dry_run: bool) -> None:
+    counts = {action: plan.count(action) for action in ("record", "correct", "retract", "register")}
+    parts = [
+        f"{counts['record']} new event{'s' if counts['record'] != 1 else ''}",
+        f"{counts['correct']} correction{'s' if counts['correct'] != 1 else ''}",
+    ]
+    if counts["retract"]:
+        parts.append(f"{counts['retract']} reclassified")
+    parts.append(f"{counts['register']} actor{'s' if counts['register'] != 1 else ''} registered")
+    parts.append(f"{len(plan.unchanged)} unchanged")
+    if skipped:
+        parts.append(f"{len(skipped)} skipped")
+    if dry_run:
+        for development, action in zip(plan.batch, plan.actions, strict=True):
+            summary = " ".join(development.summary.split())
+            summary = summary if len(summary) <= 70 else summary[:69] + "\u2026"
+            kind = getattr(development, "type", "")
+            print(f"would {action:<8} {kind:<16} {development.id}  {development.occurred}  {summary}")
+        say(f"dry run of {file}: would record {', '.join(parts)}; nothing written")
+        return
+    for dev_id in recorded:
+        print(dev_id)
+    say(f"imported {file}: {', '.join(parts)}")
+
+
+# -- validate -------------------------------------------------------------------------------------
+
+
+def validate(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="JSON Lines file of developments; '-' reads stdin.")],
+) -> None:
+    """Check a JSON Lines file against the interchange format, every line, writing nothing.
+
+    Prints each problem as `line N: field: message` on stderr and a count on stdout; exits 0 when
+    every line is a valid development, 2 otherwise.
+
+    Examples:
+
+      chronicle validate story.jsonl
+
+      chronicle export --format jsonl | chronicle validate -
+    """
+    with errors():
+        from chronicle.domain.errors import InvalidInput, StoreError
+        from chronicle.service.validation import validate as check
+
+        if file == "-":
+            report = check(sys.stdin.buffer)
+        else:
+            try:
+                with Path(file).open("rb") as stream:
+                    report = check(stream)
+            except OSError as error:
+                raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
+        name = "stdin" if file == "-" else file
+        for problem in report.problems:
+            print(f"chronicle: {name}: {problem}", file=sys.stderr)
+        valid = f"{report.valid} valid development{'s' if report.valid != 1 else ''}"
+        if report.invalid_lines:
+            lines = f"{report.invalid_lines} invalid line{'s' if report.invalid_lines != 1 else ''}"
+            print(f"{name}: {valid}, {lines}")
+            raise typer.Exit(2)
+        if not report.valid:
+            raise InvalidInput(f"{name}: no developments in the file")
+        print(f"{name}: {valid}")
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def export(
+    format_: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (interchange format, re-importable), csv, markdown, timelinejs (TimelineJS3 JSON), "
+            "html (self-contained interactive timeline), png or svg (static chart). "
+            "Default: from the output file's extension.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="Where to write ('-', the default, is stdout).")
+    ] = "-",
+    actor: Annotated[
+        str | None, typer.Option(help="Only developments touching this actor (id, alias or name).")
+    ] = None,
+    negotiation: Annotated[str | None, typer.Option(help="Only developments of this negotiation.")] = None,
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+    title: Annotated[
+        str | None, typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).")
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export the story: re-importable JSON Lines, tables, TimelineJS, an HTML timeline, a chart.
+
+    jsonl holds every development as first recorded, corrections and retractions included, in record
+    order: `chronicle append --file` into an empty store rebuilds the same story. The other formats
+    show the story as believed (corrections applied, retractions marked), in story order.
+
+    Examples:
+
+      chronicle export -o story.html                     # open it in a browser: no network needed
+
+      chronicle export --format csv --actor us > us.csv
+
+      chronicle export --format jsonl --known-at 2024-01-05T18:00 -o then.jsonl
+
+      chronicle export --format svg --negotiation coalition-exit -o talks.svg
+    """
+    with errors():
+        from chronicle.domain.errors import InvalidInput
+
+        fmt = format_
+        if fmt is None and output != "-":
+            fmt = _SUFFIXES.get(Path(output).suffix.lower())
+        if fmt is None:
+            raise InvalidInput(
+                "pass --format (jsonl, csv, markdown, timelinejs, html, png or svg), "
+                "or an --output file with a known extension"
+            )
+        if output == "-" and fmt in _BINARY and sys.stdout.isatty():
+            raise InvalidInput(f"refusing to write {fmt.value} to a terminal: pass -o FILE or redirect")
+        from chronicle.service.exporting import Selection, render
+
+        selection = Selection(
+            actor=actor,
+            negotiation=negotiation,
+            as_of=parse_date(as_of, "--as-of"),
+            known_at=parse_instant(known_at, "--known-at"),
+            title=title,
+        )
+        with open_store(store) as opened:
+            data = render(fmt.value, opened, selection, say=say)
+        _write(output, data)
+        if output != "-":
+            say(f"wrote {fmt.value} to {output} ({_size(len(data))})")
+
+
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 10_000 else f"{n // 1000} kB"
+
+
+def _write(output: str, data: bytes) -> None:
+    """Write all or nothing: a failed export leaves no partial file behind."""
+    from chronicle.domain.errors import StoreError
+
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path = Path(output)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {output}: {error.strerror or error}") from None

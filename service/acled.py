@@ -1,0 +1,488 @@
+"""Read an ACLED export (CSV, columns per the ACLED codebook) into developments.
+
+Mapping (documented in `chronicle import acled --help`):
+
+- `event_id_cnty`, lower-cased, is the development's id, hence the idempotency key. Re-importing a row
+  with the same content does nothing; a row whose content changed records a `correction` of the
+  development with the fields that changed (id `<event>-acled-rev<N>`); a row whose event type changed so
+  that the development type changes retracts the old development (`<event>-acled-reclassified`) and
+  records a new one with id `<event>-<type>`.
+- `event_type`: Battles, Explosions/Remote violence -> `strike` when actor1 is state forces (inter 1),
+  else `attack`; Violence against civilians -> `attack`; Riots -> `attack` (ACLED defines riots as
+  violent); Protests and Strategic developments -> `statement` by actor1 about actor2.
+- `actor1` is `by`; `actor2` and `assoc_actor_2` are the targets (or what a statement is about).
+  Actors are registered with stable ids derived from their names, dated by the earliest event naming
+  them; their kind comes from the inter code: 1 state forces -> military (`Government of ...`:
+  government); 2 rebels, 3 political militias, 4 identity militias -> armed_group;
+  5 rioters, 6 protesters, 7 civilians, 8 external/other forces -> organization.
+- `event_date` + `time_precision` (1 day, 2 month, 3 year) -> `occurred` with that precision.
+- `notes` -> the summary (a statement's text); `source` (`;`-separated) -> one source per publisher,
+  plus ACLED itself; `location, admin1, country` -> location; `fatalities` -> deaths.
+- `timestamp` (when ACLED last changed the row) dates a correction; it is not part of the content.
+- Latitude, longitude, assoc_actor_1, disorder_type and source_scale are not kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import IO, Any, Protocol
+
+from chronicle.domain.developments import (
+    MAX_SHORT,
+    ActorKind,
+    ActorRegistered,
+    Confidence,
+    Development,
+    Source,
+)
+from chronicle.domain.errors import InvalidInput
+from chronicle.domain.rules import DevelopmentState
+from chronicle.service.interchange import parse_development
+
+REQUIRED = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "inter1",
+    "country", "location", "source", "notes", "fatalities",
+)  # fmt: skip
+MAX_ROWS = 2_000_000
+
+_INTER_KINDS = {
+    "1": ActorKind.military,
+    "2": ActorKind.armed_group,
+    "3": ActorKind.armed_group,
+    "4": ActorKind.armed_group,
+    "5": ActorKind.organization,
+    "6": ActorKind.organization,
+    "7": ActorKind.organization,
+    "8": ActorKind.organization,
+}
+# Newer ACLED exports spell the inter codes out.
+_INTER_NAMES = {
+    "state forces": "1",
+    "rebel group": "2",
+    "rebel groups": "2",
+    "political militia": "3",
+    "political militias": "3",
+    "identity militia": "4",
+    "identity militias": "4",
+    "rioters": "5",
+    "protesters": "6",
+    "civilians": "7",
+    "external/other forces": "8",
+    "external/other force": "8",
+    "other forces": "8",
+}
+_EVENT_TYPES = {
+    "battles": "violence",
+    "explosions/remote violence": "violence",
+    "violence against civilians": "attack",
+    "riots": "attack",
+    "protests": "statement",
+    "strategic developments": "statement",
+}
+_PRECISION = {"1": "day", "2": "month", "3": "year"}
+
+
+class Lookup(Protocol):
+    def developments(self, ids: Sequence[str]) -> dict[str, DevelopmentState]: ...
+
+    def existing_actors(self, ids: Sequence[str]) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    id: str
+    name: str
+    kind: ActorKind
+
+
+@dataclass(frozen=True)
+class Row:
+    """One ACLED row as a development, with the actors it names and when ACLED last changed it."""
+
+    line: int
+    event: str
+    development: Development
+    actors: tuple[ActorRef, ...]
+    updated: str | None
+
+
+@dataclass
+class ImportPlan:
+    """What an import would append, with the CSV line of each development (for error messages)."""
+
+    batch: list[Development] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def add(self, development: Development, line: int, action: str) -> None:
+        self.batch.append(development)
+        self.lines.append(line)
+        self.actions.append(action)
+
+    def count(self, action: str) -> int:
+        return self.actions.count(action)
+
+    def drop_line(self, line: int) -> None:
+        keep = [i for i, n in enumerate(self.lines) if n != line]
+        self.batch = [self.batch[i] for i in keep]
+        self.lines = [self.lines[i] for i in keep]
+        self.actions = [self.actions[i] for i in keep]
+
+
+def slugify(name: str, limit: int = 100) -> str:
+    """A stable id from an actor's name: `Military Forces of Iraq (2022-)` -> `military-forces-of-iraq-2022`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-")[:limit].strip("-")
+    if not slug:
+        slug = "actor-" + hashlib.sha256(name.strip().encode()).hexdigest()[:12]
+    return slug
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) for every data row; the line is where the row starts (notes may span lines)."""
+    reader = csv.reader(stream, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InvalidInput("line 1: empty file: expected an ACLED CSV export with a header row") from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise InvalidInput(f"line 1: {_csv_problem(error)}") from None
+    names = [h.strip().lstrip("\ufeff").casefold() for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise InvalidInput(
+            f"line 1: not an ACLED export: missing column(s) {', '.join(missing)}"
+        )
+    line = reader.line_num + 1
+    count = 0
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise InvalidInput(f"line {line}: {_csv_problem(error)}") from None
+        start, line = line, reader.line_num + 1
+        if not any(v.strip() for v in values):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise InvalidInput(f"more than {MAX_ROWS} rows: split the file")
+        if len(values) != len(names):
+            raise InvalidInput(
+                f"line {start}: expected {len(names)} fields as in the header, found {len(values)}"
+            )
+        yield start, dict(zip(names, values, strict=True))
+
+
+def _csv_problem(error: BaseException) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return f"malformed CSV: {error}"
+
+
+# -- mapping one row ---------------------------------------------------------------------------------
+
+
+def _date(text: str) -> date:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"event_date {text!r} is not a date (expected YYYY-MM-DD or '04 January 2024')")
+
+
+def _occurred(day: date, precision: str) -> str:
+    if precision == "day":
+        return day.isoformat()
+    if precision == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return f"{day.year:04d}"
+
+
+def _inter(value: str, column: str) -> str:
+    text = value.strip().casefold()
+    code = _INTER_NAMES.get(text, text)
+    if code.endswith(".0"):
+        code = code[:-2]
+    if code not in _INTER_KINDS:
+        raise ValueError(f"{column} {value!r} is not an ACLED inter code (1-8 or its name)")
+    return code
+
+
+def _actor(name: str, inter: str) -> ActorRef:
+    kind = _INTER_KINDS[inter]
+    if inter == "1" and name.casefold().startswith("government of"):
+        kind = ActorKind.government  # ACLED codes governments as state forces
+    return ActorRef(slugify(name), name[:MAX_SHORT], kind)
+
+
+def _publishers(text: str) -> list[str]:
+    found = [p.strip() for p in re.split(r";", text) if p.strip()]
+    return list(dict.fromkeys(p[:MAX_SHORT] for p in found))
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SHORT else text[: MAX_SHORT - 1].rstrip() + "\u2026"
+
+
+def map_row(line: int, row: dict[str, str]) -> Row:
+    """The development one ACLED row records; an InvalidInput naming the line and the problem."""
+    try:
+        return _map(line, row)
+    except ValueError as error:
+        raise InvalidInput(f"line {line}: {error}") from None
+    except InvalidInput as error:
+        raise InvalidInput(f"line {line}: {error}") from None
+
+
+def _map(line: int, row: dict[str, str]) -> Row:
+    def get(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    event = get("event_id_cnty")
+    if not event:
+        raise ValueError("event_id_cnty is empty")
+    dev_id = event.casefold()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,99}", dev_id):
+        raise ValueError(f"event_id_cnty {event!r} cannot be an id (letters, digits, '-', '_', '.')")
+    precision = _PRECISION.get(get("time_precision").removesuffix(".0"))
+    if precision is None:
+        raise ValueError(f"time_precision {get('time_precision')!r} is not 1, 2 or 3")
+    occurred = _occurred(_date(get("event_date")), precision)
+    event_type = get("event_type")
+    family = _EVENT_TYPES.get(event_type.casefold())
+    if family is None:
+        raise ValueError(f"event_type {event_type!r} is not an ACLED event type")
+    actor1 = get("actor1")
+    if not actor1:
+        raise ValueError("actor1 is empty")
+    inter1 = _inter(get("inter1"), "inter1")
+    actors = [_actor(actor1, inter1)]
+    others: list[ActorRef] = []
+    actor2 = get("actor2")
+    if actor2:
+        inter2 = _inter(get("inter2"), "inter2")
+        others.append(_actor(actor2, inter2))
+        others += [_actor(n.strip(), inter2) for n in get("assoc_actor_2").split(";") if n.strip()]
+    by = actors[0].id
+    targets = list(dict.fromkeys(a.id for a in others if a.id != by))
+    fatalities_text = get("fatalities").removesuffix(".0")
+    deaths: int | None = None
+    if fatalities_text:
+        if not fatalities_text.isdigit():
+            raise ValueError(f"fatalities {get('fatalities')!r} is not a whole number >= 0")
+        deaths = int(fatalities_text)
+    place = ", ".join(dict.fromkeys(p for p in (get("location"), get("admin1"), get("country")) if p))
+    sub = get("sub_event_type") or event_type
+    headline = f"{sub}: {actor1}" + (f" against {actor2}" if actor2 else "") + (f" in {place}" if place else "")
+    notes = " ".join(get("notes").split())
+    sources = [{"publisher": p} for p in _publishers(get("source"))][:99]
+    sources.append({"publisher": "ACLED", "title": f"ACLED event {event}"})
+    body: dict[str, Any] = {
+        "id": dev_id,
+        "occurred": occurred,
+        "summary": _short(notes or headline),
+        "sources": sources,
+        "confidence": "reported",
+    }
+    if family == "statement":
+        text = notes or headline
+        if deaths:
+            text += f" ({deaths} fatalities reported)"
+        body |= {"type": "statement", "by": by, "text": text, "about": targets}
+    else:
+        kind = "strike" if family == "violence" and inter1 == "1" else "attack"
+        body |= {"type": kind, "by": by, "targets": targets, "deaths": deaths}
+        if place:
+            body["location"] = _short(place)
+    updated = None
+    stamp = get("timestamp").removesuffix(".0")
+    if stamp:
+        if not stamp.isdigit():
+            raise ValueError(f"timestamp {get('timestamp')!r} is not a Unix time")
+        try:
+            updated = datetime.fromtimestamp(int(stamp), UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"timestamp {stamp!r} is out of range") from None
+    development = parse_development(body)
+    seen = {a.id: a for a in (*actors, *others)}
+    return Row(line, event, development, tuple(seen.values()), updated)
+
+
+# -- planning an import ------------------------------------------------------------------------------
+
+
+def _changes(stored: Development, new: Development) -> dict[str, Any]:
+    before = stored.model_dump(mode="json")
+    after = new.model_dump(mode="json")
+    return {k: v for k, v in after.items() if k not in ("id", "type") and before.get(k) != v}
+
+
+def _describe(changes: dict[str, Any], stored: Development) -> str:
+    before = stored.model_dump(mode="json")
+    parts = []
+    for key in sorted(changes):
+        old, new = before.get(key), changes[key]
+        if isinstance(old, int | float | None) and isinstance(new, int | float | None):
+            parts.append(f"{key} {old} -> {new}")
+        else:
+            parts.append(f"{key} changed")
+    return ", ".join(parts)
+
+
+def _correction(row: Row, target: str, state: DevelopmentState, changes: dict[str, Any]) -> Development:
+    what = _describe(changes, state.current)
+    return parse_development(
+        {
+            "type": "correction",
+            "id": f"{target}-acled-rev{state.version}",
+            "occurred": row.updated or row.development.occurred,
+            "summary": _short(f"ACLED updated event {row.event}: {what}"),
+            "target": target,
+            "changes": changes,
+            "reason": f"A later ACLED export changed event {row.event}: {what}",
+            "sources": [{"publisher": "ACLED", "title": f"ACLED event {row.event}"}],
+            "confidence": "reported",
+        }
+    )
+
+
+def _retraction(row: Row, target: str, old_type: str, new_type: str) -> Development:
+    return parse_development(
+        {
+            "type": "retraction",
+            "id": f"{target}-acled-reclassified",
+            "occurred": row.updated or row.development.occurred,
+            "summary": _short(f"ACLED reclassified event {row.event}: no longer a {old_type}"),
+            "target": target,
+            "reason": f"A later ACLED export records event {row.event} as a {new_type}, not a {old_type}",
+            "sources": [{"publisher": "ACLED", "title": f"ACLED event {row.event}"}],
+            "confidence": "reported",
+        }
+    )
+
+
+def _register(actor: ActorRef, row: Row) -> Development:
+    """The registration of an actor, dated by the earliest event that names it."""
+    return ActorRegistered(
+        type="actor_registered",
+        id=f"acled-actor-{actor.id}",
+        occurred=row.development.occurred,
+        summary=_short(f"{actor.name} (ACLED actor, first named in event {row.event})"),
+        actor=actor.id,
+        name=actor.name,
+        kind=actor.kind,
+        sources=[Source(publisher="ACLED", title=f"ACLED event {row.event}")],
+        confidence=Confidence.reported,
+    )
+
+
+def _kind(development: Development) -> str:
+    return str(getattr(development, "type", ""))
+
+
+def plan_import(rows: Sequence[Row], lookup: Lookup, *, skip_bad: bool = False) -> ImportPlan:
+    """The developments that bring the store in line with `rows`: new ones, corrections, nothing for
+    unchanged rows. A row that cannot be applied raises (or, with `skip_bad`, is listed and skipped)."""
+    plan = ImportPlan()
+    base_ids = [r.development.id or "" for r in rows]
+    alt_ids = [f"{i}-{_kind(r.development).replace('_', '-')}" for i, r in zip(base_ids, rows, strict=True)]
+    states = lookup.developments(sorted({*base_ids, *alt_ids}))
+    actor_ids = sorted({a.id for r in rows for a in r.actors})
+    known_actors = set(lookup.existing_actors(actor_ids))
+    first: dict[str, Row] = {}
+    for row in rows:
+        for actor in row.actors:
+            seen = first.get(actor.id)
+            if seen is None or row.development.when.start < seen.development.when.start:
+                first[actor.id] = row
+    for row, base, alt in zip(rows, base_ids, alt_ids, strict=True):
+        try:
+            pending = _plan_row(row, base, alt, states)
+        except InvalidInput as error:
+            if not skip_bad:
+                raise
+            plan.skipped.append(str(error))
+            continue
+        if pending is None:
+            plan.unchanged.append(base)
+            continue
+        for actor in row.actors:
+            if actor.id not in known_actors:
+                known_actors.add(actor.id)
+                plan.add(_register(actor, first[actor.id]), row.line, "register")
+        for development, action in pending:
+            plan.add(development, row.line, action)
+    return plan
+
+
+def _plan_row(
+    row: Row, base: str, alt: str, states: dict[str, DevelopmentState]
+) -> list[tuple[Development, str]] | None:
+    new = row.development
+    kind = _kind(new)
+    stored = states.get(base)
+    if stored is None:
+        return [(new, "record")]
+    planned: list[tuple[Development, str]] = []
+    target, state = base, stored
+    if _kind(stored.original) != kind:
+        if stored.retracted_by is None:
+            planned.append((_retraction(row, base, _kind(stored.original), kind), "retract"))
+        target, state = alt, states.get(alt)  # type: ignore[assignment]
+        if state is None:
+            planned.append((new.model_copy(update={"id": alt}), "record"))
+            return planned
+    changes = _changes(state.current, new.model_copy(update={"id": target}))
+    if not changes:
+        return planned or None
+    if state.retracted_by is not None:
+        raise InvalidInput(
+            f"line {row.line}: event {row.event} changed, but development {target!r} was retracted "
+            f"by {state.retracted_by!r}: it cannot be corrected"
+        )
+    planned.append((_correction(row, target, state, changes), "correct"))
+    return planned
+
+
+def map_rows(
+    numbered: Sequence[tuple[int, dict[str, str]]],
+    *,
+    skip_bad: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Row], list[str]]:
+    """Map every row; the first bad row raises, or with `skip_bad` every bad row is listed."""
+    rows: list[Row] = []
+    skipped: list[str] = []
+    first_line: dict[str, int] = {}
+    total = len(numbered)
+    for done, (line, raw) in enumerate(numbered, start=1):
+        try:
+            row = map_row(line, raw)
+            seen = first_line.get(row.development.id or "")
+            if seen is not None:
+                raise InvalidInput(f"line {line}: event {row.event} appears twice (first on line {seen})")
+            first_line[row.development.id or ""] = line
+            rows.append(row)
+        except InvalidInput as error:
+            if not skip_bad:
+                raise
+            skipped.append(str(error))
+        if progress is not None and (done % 500 == 0 or done == total):
+            progress(done, total)
+    return rows, skipped

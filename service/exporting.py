@@ -1,0 +1,157 @@
+"""Gather what an export needs from a store, then render it with `projections.exports`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.resources import files
+from typing import Any
+
+import orjson
+from chronicle.domain.developments import Development
+from chronicle.domain.errors import ChronicleError
+from chronicle.projections import exports, queries
+from chronicle.projections.projector import iso_utc, parse_development
+from chronicle.projections.views import LIVE, Cursor, ViewStore
+from chronicle.service.store import Store
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which part of the story to export; names are resolved against the store."""
+
+    actor: str | None = None
+    negotiation: str | None = None
+    as_of: date | None = None
+    known_at: datetime | None = None
+    title: str | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.actor or self.negotiation or self.as_of)
+
+
+def _filter(views: ViewStore, c: Cursor, selection: Selection, *, whole: bool) -> queries.LogFilter:
+    return queries.LogFilter(
+        actor=None if whole or not selection.actor else queries.resolve(views, c, "actor", selection.actor),
+        negotiation=None
+        if whole or not selection.negotiation
+        else queries.resolve(views, c, "negotiation", selection.negotiation),
+        as_of=selection.as_of,
+        known_at=selection.known_at,
+        include_retracted=True,
+    )
+
+
+def _originals(views: ViewStore, c: Cursor, ids: list[str]) -> dict[str, Development]:
+    found: dict[str, Development] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for row in views.rows(
+            c, f"SELECT dev_id, original FROM {{s}}{LIVE}timeline WHERE dev_id IN ({marks})", chunk
+        ):
+            found[row["dev_id"]] = parse_development(row["original"])
+    return found
+
+
+def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -> list[exports.Item]:
+    return [
+        exports.Item(
+            development=e.development,
+            position=e.position,
+            corrected_by=tuple(e.corrected_by),
+            retracted_by=e.retracted_by,
+            original=originals.get(e.development.id or ""),
+        )
+        for e in entries
+    ]
+
+
+def gather_story(store: Store, selection: Selection, *, say: Any = None) -> exports.Story:
+    """The story as believed (as of a date, as known at a time), narrowed to an actor or negotiation."""
+
+    def run(views: ViewStore, c: Cursor) -> exports.Story:
+        flt = _filter(views, c, selection, whole=False)
+        entries = queries.log(views, c, flt)
+        if flt.actor or flt.negotiation:
+            context = queries.log(views, c, _filter(views, c, selection, whole=True))
+        else:
+            context = entries
+        corrected = sorted({e.development.id or "" for e in context if e.corrected_by})
+        originals = _originals(views, c, corrected)
+        title = "Chronicle timeline"
+        if flt.negotiation:
+            view = queries.current_view(views, c, "negotiation", flt.negotiation)
+            title = getattr(view, "title", None) or flt.negotiation
+        elif flt.actor:
+            view = queries.current_view(views, c, "actor", flt.actor)
+            title = f"Chronicle timeline: {getattr(view, 'name', None) or flt.actor}"
+        return exports.build_story(
+            _items(entries, originals),
+            _items(context, originals),
+            title=selection.title or title,
+            as_of=selection.as_of,
+            known_at=iso_utc(selection.known_at) if selection.known_at else None,
+        )
+
+    return store.query(run, say=say or (lambda _m: None))
+
+
+def gather_interchange(store: Store, selection: Selection, *, say: Any = None) -> list[Development]:
+    """Developments as originally recorded, in record order (corrections and retractions included),
+    so that appending them to an empty store rebuilds the same story."""
+
+    def run(views: ViewStore, c: Cursor) -> list[Development]:
+        statement = f"SELECT dev_id, original FROM {{s}}{LIVE}timeline"
+        params: list[Any] = []
+        if selection.known_at is not None:
+            statement += " WHERE recorded <= ?"
+            params.append(iso_utc(selection.known_at))
+        records = [
+            parse_development(r["original"])
+            for r in views.rows(c, statement + " ORDER BY position", params)
+        ]
+        if not selection.narrowed:
+            return records
+        entries = queries.log(views, c, _filter(views, c, selection, whole=False))
+        return exports.interchange_selection(records, [e.development.id or "" for e in entries])
+
+    return store.query(run, say=say or (lambda _m: None))
+
+
+def vis_assets() -> tuple[str, str]:
+    """The vendored vis-timeline bundle and stylesheet (package data)."""
+    base = files("chronicle.service").joinpath("assets", "vis-timeline")
+    js = base.joinpath("vis-timeline-graph2d.min.js").read_text(encoding="utf-8")
+    css = base.joinpath("vis-timeline-graph2d.min.css").read_text(encoding="utf-8")
+    return js, css
+
+
+def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> bytes:
+    """The export in `fmt`, as bytes ready to write."""
+    if fmt == "jsonl":
+        from chronicle.service.interchange import dump_jsonl
+
+        return b"".join(dump_jsonl(gather_interchange(store, selection, say=say)))
+    story = gather_story(store, selection, say=say)
+    if fmt == "csv":
+        return exports.to_csv(story).encode("utf-8")
+    if fmt == "markdown":
+        return exports.to_markdown(story).encode("utf-8")
+    if fmt == "timelinejs":
+        return orjson.dumps(exports.to_timelinejs(story), option=orjson.OPT_INDENT_2) + b"\n"
+    if fmt == "html":
+        js, css = vis_assets()
+        return exports.to_html(story, js, css).encode("utf-8")
+    if fmt in ("png", "svg"):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise ChronicleError(
+                f"{fmt} export needs matplotlib: pip install 'chronicle[export]'"
+            ) from None
+        return exports.render_chart(story, fmt)
+    raise ValueError(f"unknown format {fmt!r}")

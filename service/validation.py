@@ -1,0 +1,109 @@
+"""Check a JSON Lines file against the interchange format, reporting every problem of every line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
+from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES
+from pydantic import ValidationError
+
+MAX_PROBLEMS_PER_LINE = 20
+
+
+@dataclass
+class Report:
+    """What `validate` found: developments that pass, and one message per problem."""
+
+    valid: int = 0
+    invalid_lines: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.invalid_lines == 0 and self.valid > 0
+
+
+def _where(loc: tuple[Any, ...], kind: Any) -> str:
+    parts = list(loc)
+    if parts and isinstance(kind, str) and parts[0] == kind:
+        parts = parts[1:]  # pydantic names the union member first: drop the tag, it is the type
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def line_problems(value: Any) -> list[str]:
+    """Every way a decoded JSON value breaks the format, each as `field: message`."""
+    if not isinstance(value, dict):
+        return [f"expected a JSON object, got {type(value).__name__}"]
+    kind = value.get("type")
+    if kind is None:
+        return ["type: missing field (one of " + ", ".join(TYPES) + ")"]
+    if not isinstance(kind, str) or kind not in TYPES:
+        return [f"type: unknown type {kind!r} (one of {', '.join(TYPES)})"]
+    try:
+        DEVELOPMENT_ADAPTER.validate_python(value)
+    except ValidationError as error:
+        found = []
+        for item in error.errors(include_url=False):
+            where = _where(tuple(item["loc"]), kind)
+            message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+            found.append(f"{where}: {message}" if where else message)
+        return found
+    return []
+
+
+def validate(stream: IO[bytes]) -> Report:
+    """Check every line; nothing is recorded anywhere."""
+    report = Report()
+    seen: dict[str, tuple[int, bytes]] = {}
+    for number, raw in _lines(stream):
+        problems: list[str]
+        if number > MAX_LINES:
+            report.invalid_lines += 1
+            report.problems.append(f"line {number}: more than {MAX_LINES} lines: split the file")
+            break
+        if len(raw) > MAX_LINE_BYTES:
+            problems = [f"longer than {MAX_LINE_BYTES} bytes"]
+        else:
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError as error:
+                problems = [f"malformed JSON: {str(error).splitlines()[0]}"]
+            else:
+                problems = line_problems(value)
+                if not problems:
+                    problems = _duplicate(value, number, seen)
+        if problems:
+            report.invalid_lines += 1
+            shown = problems[:MAX_PROBLEMS_PER_LINE]
+            report.problems += [f"line {number}: {p}" for p in shown]
+            if len(problems) > len(shown):
+                report.problems.append(f"line {number}: ... and {len(problems) - len(shown)} more")
+        else:
+            report.valid += 1
+    return report
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, start=1):
+        if raw.strip():
+            yield number, raw
+
+
+def _duplicate(value: dict[str, Any], number: int, seen: dict[str, tuple[int, bytes]]) -> list[str]:
+    """The same id twice with other content: `append` would refuse the file."""
+    ident = value.get("id")
+    if not isinstance(ident, str):
+        return []
+    development = DEVELOPMENT_ADAPTER.validate_python(value)
+    digest = development.content_digest().encode()
+    first = seen.setdefault(ident, (number, digest))
+    if first[1] != digest:
+        return [f"id: {ident!r} was used on line {first[0]} for other content"]
+    return []
