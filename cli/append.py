@@ -6,11 +6,14 @@ import inspect
 import sys
 import types
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from chronicle.cli.common import StoreOpt, errors, open_store, say
+from chronicle.cli.common import StoreOpt, errors, fail, open_store, say
+from typer.core import TyperGroup
 
 EXAMPLES = """
 Examples:
@@ -23,8 +26,34 @@ Examples:
   cat story.jsonl | chronicle append --file -
 """
 
+# click's UsageError (typer vendors click in recent versions): found without a private import.
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+@contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    """A mistyped option or value is refused like any bad input: one line on stderr, exit 2."""
+    try:
+        yield
+    except _UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # no arguments at all: the help, as before
+            raise
+        fail(error.format_message(), 2)
+
+
+class _AppendGroup(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with _one_line_usage_errors():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_line_usage_errors():  # the typed subcommands parse their options in here
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="append",
+    cls=_AppendGroup,
     help="Record developments: one with a typed subcommand, or many with --file." + EXAMPLES,
     invoke_without_command=True,
     no_args_is_help=False,
@@ -83,14 +112,14 @@ def append(
         from chronicle.domain.errors import InvalidInput, StoreError
         from chronicle.service.interchange import read_jsonl
 
-        if file == "-":
-            developments, lines = read_jsonl(sys.stdin.buffer)
-        else:
-            try:
+        try:
+            if file == "-":
+                developments, lines = read_jsonl(sys.stdin.buffer)
+            else:
                 with Path(file).open("rb") as stream:
                     developments, lines = read_jsonl(stream)
-            except OSError as error:
-                raise StoreError(f"cannot read {file}: {error.strerror}") from None
+        except OSError as error:
+            raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
         if not developments:
             raise InvalidInput(f"{file}: no developments in the file")
         record(developments, lines, store, auto_register)
@@ -108,7 +137,8 @@ def _option_type(annotation: Any) -> tuple[Any, bool]:
         return _option_type(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if set(args) == {int, float}:
+        bare = {typing.get_args(a)[0] if typing.get_origin(a) is Annotated else a for a in args}
+        if bare == {int, float}:
             return float, False
         return _option_type(args[0])
     if origin is list:

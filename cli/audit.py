@@ -26,9 +26,9 @@ NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any 
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from chronicle.cli.render import safe_console
 
-    return Console(highlight=False, soft_wrap=True)
+    return safe_console()
 
 
 def _value(value: Any) -> str:

@@ -5,13 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
+
+CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
+
+
+def escape(text: str) -> str:
+    """Recorded text is shown, never obeyed: control characters (terminal escapes) and rich markup."""
+    return _markup_escape(text.translate(CONTROL))
 
 
 def _console() -> Any:
+    return safe_console()
+
+
+def safe_console() -> Any:
+    """A rich console that shows control characters in recorded text instead of sending them."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    class SafeConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            cleaned = [o.translate(CONTROL) if isinstance(o, str) else o for o in objects]
+            super().print(*cleaned, **kwargs)
+
+    return SafeConsole(highlight=False, soft_wrap=True)
 
 
 def _sources(development: Any) -> str:
@@ -41,7 +58,7 @@ def _line(console: Any, label: str, value: Any) -> None:
         return
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    console.print(f"  {label + ' ':<22}{value}", markup=False)
+    console.print(f"  {label + ' ':<22}{value}".translate(CONTROL), markup=False)
 
 
 def actor(view: Any) -> None:

@@ -6,7 +6,7 @@ import time
 from typing import Annotated
 
 import typer
-
+from chronicle.cli.render import CONTROL
 from chronicle.cli.common import JsonOpt, StoreOpt, errors, open_store, parse_date, print_json, progress_bar, say
 
 
@@ -71,10 +71,10 @@ def _play(opened, actor, negotiation, since, until, json):  # type: ignore[no-un
                 print(orjson.dumps(step.as_json()).decode())
                 continue
             d = step.development
-            print(f"{d.occurred}  {d.type}  {d.summary}  ({d.id})")
+            lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
             for key, changes in step.changes.items():
-                for change in changes:
-                    print(f"    {key}  {change.path}: {_show(change.before)} -> {_show(change.after)}")
+                lines += [f"    {key}  {c.path}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
+            print("\n".join(lines).translate(CONTROL))
 
 
 def _show(value: object) -> str:

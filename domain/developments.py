@@ -23,17 +23,31 @@ from pydantic import (
 MAX_TEXT = 20_000
 MAX_SHORT = 1_000
 MAX_ITEMS = 1_000
+MAX_SOURCES = 100  # sources of one development; also authors of one source and aliases of one actor
+MAX_COUNT = 2**53 - 1  # largest integer (deaths, injured, round, figure value) a JSON reader keeps exactly
 
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,127}$"),
     Field(description="lower-case id: letters, digits, '-', '_', '.'; at most 128 characters"),
 ]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SHORT)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL text cannot hold U+0000: a stored NUL would break every later read of the views.
+    if "\x00" in text:
+        raise ValueError("contains a NUL character (U+0000)")
+    return text
+
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SHORT), AfterValidator(_no_nul)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_nul)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 def _check_date(text: str) -> str:
+    if not text.isascii():  # `\d` would also take other scripts' digits (fullwidth, Arabic-Indic) into ids
+        raise ValueError(f"invalid date {text!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
     FuzzyDate.parse(text)
     return text.strip()
 
@@ -83,7 +97,7 @@ class Source(Record):
     publisher: ShortText
     url: ShortText | None = None
     title: ShortText | None = None
-    authors: Annotated[list[ShortText], Field(max_length=100)] = []
+    authors: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
     published: DateText | None = None
 
 
@@ -102,7 +116,7 @@ class Development(Record):
     )
     occurred: DateText
     summary: ShortText
-    sources: Annotated[list[Source], Field(max_length=100)] = []
+    sources: Annotated[list[Source], Field(max_length=MAX_SOURCES)] = []
     confidence: Confidence = Confidence.reported
 
     # Fields naming the entity a development is about; a correction may not change them.
@@ -145,7 +159,7 @@ class ActorRegistered(Development):
     actor: Slug
     name: ShortText
     kind: ActorKind
-    aliases: Annotated[list[ShortText], Field(max_length=100)] = []
+    aliases: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
     aligned_with: Slugs = []
     part_of: Slug | None = None
     identity_fields: ClassVar[tuple[str, ...]] = ("actor",)
@@ -162,8 +176,8 @@ class StrikeCarriedOut(Development):
     targets: Slugs = []
     location: ShortText | None = None
     killed: Slugs = Field(default=[], description="actor ids of persons killed")
-    deaths: Annotated[int, Field(ge=0)] | None = None
-    injured: Annotated[int, Field(ge=0)] | None = None
+    deaths: Count | None = None
+    injured: Count | None = None
     stated_reason: LongText | None = None
 
     def actor_refs(self) -> list[str]:
@@ -178,8 +192,8 @@ class AttackReported(Development):
     targets: Slugs = []
     location: ShortText | None = None
     killed: Slugs = []
-    deaths: Annotated[int, Field(ge=0)] | None = None
-    injured: Annotated[int, Field(ge=0)] | None = None
+    deaths: Count | None = None
+    injured: Count | None = None
     stated_reason: LongText | None = None
     count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
 
@@ -208,7 +222,7 @@ class FigureReported(Development):
     type: Literal["figure_reported"]
     actor: Slug
     metric: Slug
-    value: int | float
+    value: Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | Annotated[float, Field(allow_inf_nan=False)]
     scope: Slug | None = None
     as_of: DateText | None = Field(default=None, description="defaults to `occurred`")
 
@@ -260,7 +274,7 @@ class TalksHeld(NegotiationDevelopment):
 
     type: Literal["talks_held"]
     parties: Slugs = []
-    round: Annotated[int, Field(ge=1)] | None = None
+    round: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
     outcome: LongText | None = None
 
     def actor_refs(self) -> list[str]:

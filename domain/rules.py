@@ -38,7 +38,8 @@ from pydantic import ValidationError
 def describe_validation_error(error: ValidationError) -> str:
     """Pydantic's first complaint as one line: `field: message` (the union's type tag left out)."""
     first = error.errors(include_url=False)[0]
-    loc = [str(part) for part in first["loc"]]
+    # Drop the tags pydantic gives the members of a plain union (e.g. `value.constrained-int`).
+    loc = [str(part) for part in first["loc"] if isinstance(part, int) or str(part).isidentifier()]
     if loc and loc[0] in TYPES:
         loc = loc[1:]
     message = first["msg"]

@@ -238,9 +238,14 @@ class LogEntry:
     retracted_by: str | None
 
     def as_json(self) -> dict[str, Any]:
+        """The development's own fields, plus where and when the log holds it.
+
+        The log's fields are named so they can never clash with a development's (`position_taken` has
+        its own `position`): `log_position`, `recorded`, `corrected_by`, `retracted_by`.
+        """
         body = self.development.model_dump(mode="json")
         body.update(
-            position=self.position,
+            log_position=self.position,
             recorded=self.recorded,
             corrected_by=self.corrected_by,
             retracted_by=self.retracted_by,

@@ -11,7 +11,8 @@ from chronicle.domain.errors import InvalidInput
 from chronicle.domain.rules import BatchError, describe_validation_error
 from pydantic import ValidationError
 
-MAX_LINE_BYTES = 1_000_000
+MAX_LINE_BYTES = 1_000_000  # one line, not counting its line end
+MAX_FILE_BYTES = 1_000_000_000  # a whole file or stdin; 1M typical developments are about 420 MB
 MAX_LINES = 5_000_000
 
 
@@ -29,23 +30,43 @@ def parse_development(value: Any, where: str = "") -> Development:
 
 
 def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
-    """Every development in a JSON Lines stream, with its line number; the first bad line raises."""
+    """Every development in a JSON Lines stream, with its line number; the first bad line raises.
+
+    Never reads more than one line's limit at a time, so an endless line (`/dev/zero`) or a huge file
+    is refused after at most MAX_LINE_BYTES or MAX_FILE_BYTES bytes, not after filling the memory.
+    """
     developments: list[Development] = []
     lines: list[int] = []
-    for number, raw in enumerate(stream, start=1):
+    total = 0
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 2):
+        number += 1
+        total += len(raw)
+        if total > MAX_FILE_BYTES:
+            raise InvalidInput(f"input larger than {MAX_FILE_BYTES} bytes: split it into several files")
         if number > MAX_LINES:
             raise InvalidInput(f"more than {MAX_LINES} lines: split the file")
-        if len(raw) > MAX_LINE_BYTES:
+        # A line without its end was cut at the limit (or is the last): its body is all of it.
+        body = raw.removesuffix(b"\r\n") if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
+        if len(body) > MAX_LINE_BYTES:
             raise InvalidInput(f"line {number}: longer than {MAX_LINE_BYTES} bytes")
         if not raw.strip():
             continue
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
-            raise InvalidInput(f"line {number}: malformed JSON: {str(error).splitlines()[0]}") from None
+            raise InvalidInput(f"line {number}: {_json_problem(raw, error)}") from None
         developments.append(parse_development(value, f"line {number}"))
         lines.append(number)
     return developments, lines
+
+
+def _json_problem(raw: bytes, error: orjson.JSONDecodeError) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not valid UTF-8 (byte 0x{raw[bad.start]:02x} at column {bad.start + 1})"
+    return f"malformed JSON: {str(error).splitlines()[0]}"
 
 
 def at_line(error: BatchError, lines: list[int]) -> InvalidInput:
