@@ -8,7 +8,8 @@ from typing import IO, Any
 
 import orjson
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
-from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES
+from chronicle.domain.errors import InvalidInput
+from chronicle.service.interchange import MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_LINES
 from pydantic import ValidationError
 
 MAX_PROBLEMS_PER_LINE = 20
@@ -91,9 +92,18 @@ def validate(stream: IO[bytes]) -> Report:
 
 
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    for number, raw in enumerate(stream, start=1):
-        if raw.strip():
-            yield number, raw
+    """Non-blank lines with their numbers, read as `append` reads them: never more than one line's
+    limit at a time (an endless line is cut, not swallowed), and no more than MAX_FILE_BYTES in all."""
+    total = 0
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 2):
+        number += 1
+        total += len(raw)
+        if total > MAX_FILE_BYTES:
+            raise InvalidInput(f"input larger than {MAX_FILE_BYTES} bytes: split it into several files")
+        body = raw.removesuffix(b"\r\n") if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
+        if body.strip():
+            yield number, body
 
 
 def _duplicate(value: dict[str, Any], number: int, seen: dict[str, tuple[int, bytes]]) -> list[str]:
