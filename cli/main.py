@@ -36,7 +36,7 @@ app.command("actors")(read.actors)
 app.command("negotiations")(read.negotiations)
 
 # Command groups that live in their own modules; each adds its commands to `app`.
-for _module in ("replay", "audit", "integrity", "transfer", "exchange"):
+for _module in ("replay", "audit", "integrity", "transfer", "exchange", "redact"):
     __import__(f"chronicle.cli.{_module}", fromlist=["register"]).register(app)
 
 

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    model_validator,
 )
 
 MAX_TEXT = 20_000
@@ -92,13 +93,32 @@ class Record(BaseModel):
 
 
 class Source(Record):
-    """Who reported a development."""
+    """Who reported a development; a confidential one (it needs an `id`) is stored sealed with its own key."""
 
     publisher: ShortText
     url: ShortText | None = None
     title: ShortText | None = None
     authors: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
     published: DateText | None = None
+    id: Slug | None = Field(default=None, description="the same id in many developments is the same source")
+    confidential: bool = Field(
+        default=False, description="publisher, url, title, authors and published are stored encrypted with a key of this source's own"
+    )
+    sealed: Annotated[str, StringConstraints(max_length=MAX_TEXT * 4)] | None = Field(
+        default=None, description="set by Chronicle: the confidential fields, encrypted (never write it yourself)"
+    )
+
+    @model_validator(mode="after")
+    def _confidential_needs_an_id(self) -> Source:
+        if self.confidential and not self.id:
+            raise ValueError("a confidential source needs an id")
+        return self
+
+    def distinct_as(self) -> str:
+        """What makes two sources independent: the id of a confidential one, else the publisher."""
+        return f"#{self.id}" if self.confidential and self.id else self.publisher.strip().casefold()
+
+    CONFIDENTIAL_FIELDS: ClassVar[tuple[str, ...]] = ("publisher", "url", "title", "authors", "published")
 
 
 class Deadline(Record):
@@ -339,6 +359,14 @@ class RetractionIssued(Development):
     reason: LongText
 
 
+class SourceRedacted(Development):
+    """A confidential source's key was destroyed: it reads as [redacted] everywhere, for good."""
+
+    type: Literal["source_redacted"]
+    source: Slug
+    reason: LongText
+
+
 AnyDevelopment: TypeAlias = Annotated[
     ActorRegistered
     | StrikeCarriedOut
@@ -354,7 +382,8 @@ AnyDevelopment: TypeAlias = Annotated[
     | NegotiationSuspended
     | NegotiationResumed
     | CorrectionIssued
-    | RetractionIssued,
+    | RetractionIssued
+    | SourceRedacted,
     Field(discriminator="type"),
 ]
 
@@ -378,6 +407,7 @@ TYPES: dict[str, type[Development]] = {
         NegotiationResumed,
         CorrectionIssued,
         RetractionIssued,
+        SourceRedacted,
     )
 }
 

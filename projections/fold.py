@@ -78,8 +78,8 @@ def new_view(key: str) -> View:
 
 
 def source_count(development: Development) -> int:
-    """Independent sources: distinct publishers."""
-    return len({s.publisher.strip().lower() for s in development.sources})
+    """Independent sources: distinct publishers (a confidential source counts by its id)."""
+    return len({s.distinct_as() for s in development.sources})
 
 
 @dataclass(frozen=True)

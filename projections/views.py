@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ TABLES = ("timeline", "entity_index", "entities")
 INDEXES = ("timeline_story", "timeline_end", "timeline_recorded", "timeline_target")
 META = "chronicle_meta"
 CHAIN = "chronicle_chain"
+SOURCE_KEYS = "chronicle_source_keys"
 
 
 class Cursor(Protocol):
@@ -60,6 +61,8 @@ def _meta_ddl(big: str) -> list[str]:
     return [
         f"CREATE TABLE IF NOT EXISTS {{s}}{META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {{s}}{CHAIN} (position {big} PRIMARY KEY, hash TEXT NOT NULL)",
+        # Kept apart from the log: deleting a row destroys that source for good (crypto-shredding).
+        f"CREATE TABLE IF NOT EXISTS {{s}}{SOURCE_KEYS} (source_id TEXT PRIMARY KEY, key TEXT NOT NULL)",
     ]
 
 
@@ -83,6 +86,9 @@ class ViewStore:
     dialect = "sqlite"
     big = "INTEGER"
     cipher: TextCipher | None = None
+    # Turns a stored development body (JSON) into what the reader may see: confidential sources
+    # opened with their keys, or shown as [redacted]. Set by the service layer.
+    reveal_body: Callable[[str], str] | None = None
 
     def protect(self, text: str) -> str:
         if self.cipher is None:
@@ -90,12 +96,17 @@ class ViewStore:
         return SEALED + base64.b64encode(self.cipher.encrypt(text.encode())).decode()
 
     def _reveal(self, row: Any) -> Any:
-        if self.cipher is None or row is None:
+        if row is None or (self.cipher is None and self.reveal_body is None):
             return row
         revealed = dict(row) if not isinstance(row, dict) else row
         for name, value in revealed.items():
-            if isinstance(value, str) and value.startswith(SEALED):
-                revealed[name] = self.cipher.decrypt(base64.b64decode(value[len(SEALED) :])).decode()
+            if not isinstance(value, str):
+                continue
+            if self.cipher is not None and value.startswith(SEALED):
+                value = self.cipher.decrypt(base64.b64decode(value[len(SEALED) :])).decode()
+            if self.reveal_body is not None and name in ("original", "current") and '"sealed":"' in value:
+                value = self.reveal_body(value)
+            revealed[name] = value
         return revealed
 
     def schema_prefix(self) -> str:
@@ -111,7 +122,7 @@ class ViewStore:
     def rows(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         c.execute(self.sql(statement), tuple(params))
         rows = list(c.fetchall())
-        return [self._reveal(r) for r in rows] if self.cipher is not None else rows
+        return [self._reveal(r) for r in rows] if (self.cipher or self.reveal_body) is not None else rows
 
     def one(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> Any:
         c.execute(self.sql(statement), tuple(params))

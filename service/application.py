@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import StoreError
-from chronicle.domain.events import actor_stream, development_stream, negotiation_stream
+from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
 from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
 from eventsourcing.application import Application
@@ -32,14 +32,18 @@ class Chronicle(Application[str]):
         "MAPPER_TOPIC": get_topic(PydanticMapper),
     }
 
+    # Turns planned events into stored ones (seals confidential sources); set by the store.
+    sealer: Callable[[list[DomainEvent]], list[DomainEvent]] | None = None
+
     def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
         """Record `batch` all or nothing; a race with another writer re-plans against the new state."""
         for _attempt in range(MAX_ATTEMPTS):
             plan = plan_append(batch, self, auto_register=auto_register, now=utc_now)
             if not plan.events:
                 return plan
+            events = self.sealer(plan.events) if self.sealer is not None else plan.events
             try:
-                self.save(*plan.events)
+                self.save(*events)
             except IntegrityError:
                 continue
             return plan

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import os
 import sqlite3
-from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from chronicle.domain.developments import Development
@@ -84,7 +84,45 @@ class Store:
                             views.set_meta(c, "key_check", base64.b64encode(check).decode())
             elif settings.is_postgres and not store._pg_initialised():
                 raise StoreError(f"no Chronicle store at {settings.describe()}: run `chronicle init`")
+            store._attach_source_keys()
             return store
+
+    def _attach_source_keys(self) -> None:
+        from chronicle.service.sources import SourceKeys, confidential_ids, reveal_body, seal_events
+
+        keys = SourceKeys(self)
+        keys.load()
+        self.source_keys = keys
+
+        def seal(events: list[Any]) -> list[Any]:
+            ids = confidential_ids(events)
+            if not ids:
+                return events
+            keys.ensure(ids)
+            return seal_events(events, keys.keys)
+
+        self.app.sealer = seal
+        self.views.reveal_body = lambda text: reveal_body(text, keys.keys)
+
+    def redact_source(self, source_id: str, reason: str, occurred: str) -> str:
+        """Destroy a confidential source's key and record why; return the redaction's id."""
+        from chronicle.domain.developments import SourceRedacted
+        from chronicle.domain.errors import NotFound
+
+        self.source_keys.load()
+        if source_id not in self.source_keys.keys:
+            raise NotFound(f"no confidential source {source_id!r} with a key in this store")
+        redaction = SourceRedacted(
+            type="source_redacted",
+            occurred=occurred,
+            summary=f"Confidential source {source_id} redacted",
+            source=source_id,
+            reason=reason,
+        )
+        plan = self.append([redaction])
+        with _translate(self.settings):
+            self.source_keys.destroy(source_id)
+        return (plan.recorded or plan.unchanged)[0]
 
     def _check_key(self, key_check: str) -> None:
         cipher = self.app.mapper.cipher

@@ -40,7 +40,9 @@ def test_a_rebuild_killed_midway_leaves_the_old_views_and_the_next_replay_comple
     deadline = time.monotonic() + 60
     while _aside_progress(cli.store) == 0 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)
-    assert process.poll() is None, "the rebuild finished before it could be killed: make the story bigger"
+    if process.poll() is not None:
+        err = process.stderr.read().decode() if process.stderr else ""
+        raise AssertionError(f"the rebuild ended (exit {process.returncode}) before it could be killed: {err}")
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert 0 < _aside_progress(cli.store) < 30_050  # it really was killed midway
