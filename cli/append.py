@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from chronicle.cli.common import StoreOpt, errors, fail, open_store, say
 from typer.core import TyperGroup
+
+from chronicle.cli.common import StoreOpt, errors, fail, open_store, say
 
 EXAMPLES = """
 Examples:
@@ -184,16 +185,24 @@ def _make_command(kind: str, model: Any) -> None:
             )
         )
     extra = {
-        "source": (list[str] | None, typer.Option("--source", metavar="PUBLISHER", help="Publisher of a source; repeat for several.")),
+        "source": (
+            list[str] | None,
+            typer.Option("--source", metavar="PUBLISHER", help="Publisher of a source; repeat for several."),
+        ),
         "url": (str | None, typer.Option("--url", help="URL of the (first) source.")),
         "title": (str | None, typer.Option("--title-of-source", help="Title of the (first) source.")),
-        "author": (list[str] | None, typer.Option("--author", metavar="NAME", help="Author of the (first) source; repeat.")),
+        "author": (
+            list[str] | None,
+            typer.Option("--author", metavar="NAME", help="Author of the (first) source; repeat."),
+        ),
         "published": (str | None, typer.Option("--published", help="When the (first) source was published.")),
     }
     if kind == "correction":
         extra["set_"] = (
             list[str] | None,
-            typer.Option("--set", metavar="FIELD=VALUE", help="FIELD=VALUE to change (VALUE as JSON if it parses); repeat."),
+            typer.Option(
+                "--set", metavar="FIELD=VALUE", help="FIELD=VALUE to change (VALUE as JSON if it parses); repeat."
+            ),
         )
     if kind == "agreement_reached":
         extra["deadline"] = (
@@ -205,7 +214,9 @@ def _make_command(kind: str, model: Any) -> None:
             continue
         params.append(
             inspect.Parameter(
-                f"x_{name}", inspect.Parameter.KEYWORD_ONLY, default=None,
+                f"x_{name}",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
                 annotation=Annotated[annotation, option],
             )
         )
@@ -223,6 +234,7 @@ def _make_command(kind: str, model: Any) -> None:
 
 def _build(kind: str, values: dict[str, Any]) -> Any:
     import orjson
+
     from chronicle.domain.errors import InvalidInput
     from chronicle.service.interchange import parse_development
 

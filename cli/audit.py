@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+
 from chronicle.cli.common import (
     AsOfOpt,
     JsonOpt,
@@ -19,7 +21,6 @@ from chronicle.cli.common import (
     say,
 )
 from chronicle.cli.read import Kind
-from rich.markup import escape
 
 KindArg = Annotated[Kind, typer.Argument(help="actor or negotiation")]
 NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")]

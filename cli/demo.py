@@ -18,8 +18,9 @@ def _load(name: str) -> list[object]:
 
 
 def run(store: str | None) -> None:
-    from chronicle.projections import queries
     from rich.console import Console
+
+    from chronicle.projections import queries
 
     console = Console(highlight=False)
     with open_store(store, create=True) as opened:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from chronicle.cli.common import (
     AsOfOpt,
     KnownAtOpt,

@@ -14,7 +14,9 @@ def verify(
     root: Annotated[bool, typer.Option("--root", help="Print the current head as POSITION:HASH (publish it).")] = False,
     against: Annotated[
         str | None,
-        typer.Option("--against", metavar="POSITION:HASH", help="Prove the history up to a published head is unchanged."),
+        typer.Option(
+            "--against", metavar="POSITION:HASH", help="Prove the history up to a published head is unchanged."
+        ),
     ] = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
@@ -57,11 +59,15 @@ def verify(
             actual, count = opened.history_hash(position)
             matches = actual == expected.lower()
             if json:
-                print_json({"position": position, "expected": expected, "actual": actual, "events": count, "ok": matches})
+                print_json(
+                    {"position": position, "expected": expected, "actual": actual, "events": count, "ok": matches}
+                )
             if not matches:
                 fail(f"history up to position {position} differs from the published head {position}:{expected}", 3)
             if not json:
-                print(f"OK: the {count} events up to position {position} are unchanged since {position}:{expected[:12]}…")
+                print(
+                    f"OK: the {count} events up to position {position} are unchanged since {position}:{expected[:12]}…"
+                )
             return
         report = opened.verify()
         if json:
@@ -79,7 +85,10 @@ def verify(
                 say(problem)
             raise typer.Exit(3)
         if not json:
-            print(f"OK: {report.events} events verified; views match the log; head {report.head_position}:{report.head_hash}")
+            print(
+                f"OK: {report.events} events verified; views match the log; "
+                f"head {report.head_position}:{report.head_hash}"
+            )
 
 
 def register(app: typer.Typer) -> None:

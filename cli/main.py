@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+
 from chronicle.cli import append as append_cmd
 from chronicle.cli import common, read
 from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, print_json, say

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+
 from chronicle.cli import render
 from chronicle.cli.common import (
     AsOfOpt,
@@ -28,13 +29,21 @@ class Kind(StrEnum):
 
 
 def log(
-    actor: Annotated[str | None, typer.Option(help="Only developments touching this actor (id, alias or name).")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Only developments touching this actor (id, alias or name).")
+    ] = None,
     negotiation: Annotated[str | None, typer.Option(help="Only developments of this negotiation.")] = None,
     type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="Only this type; repeat for several.")] = None,
-    since: Annotated[str | None, typer.Option(help="Developments whose date overlaps [SINCE, UNTIL].", metavar="DATE")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Developments whose date overlaps [SINCE, UNTIL].", metavar="DATE")
+    ] = None,
     until: Annotated[str | None, typer.Option(help="See --since.", metavar="DATE")] = None,
-    search: Annotated[str | None, typer.Option("--search", "-S", help="Only developments mentioning TEXT.", metavar="TEXT")] = None,
-    include_retracted: Annotated[bool, typer.Option("--include-retracted", help="Show retracted developments too.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", "-S", help="Only developments mentioning TEXT.", metavar="TEXT")
+    ] = None,
+    include_retracted: Annotated[
+        bool, typer.Option("--include-retracted", help="Show retracted developments too.")
+    ] = False,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     json: JsonOpt = False,
@@ -105,7 +114,10 @@ def show(
             def run(views, c):  # type: ignore[no-untyped-def]
                 ident = queries.resolve(views, c, kind.value, name)
                 return queries.view_at(
-                    views, c, kind.value, ident,
+                    views,
+                    c,
+                    kind.value,
+                    ident,
                     as_of=parse_date(as_of, "--as-of"),
                     known_at=parse_instant(known_at, "--known-at"),
                 )
@@ -131,13 +143,17 @@ def _lister(kind: str):  # type: ignore[no-untyped-def]
 
             with open_store(store) as opened:
                 views = opened.query(
-                    lambda v, c: queries.views_at(
-                        v, c, kind,
-                        as_of=parse_date(as_of, "--as-of"),
-                        known_at=parse_instant(known_at, "--known-at"),
-                    )
-                    if as_of or known_at
-                    else queries.list_views(v, c, kind),
+                    lambda v, c: (
+                        queries.views_at(
+                            v,
+                            c,
+                            kind,
+                            as_of=parse_date(as_of, "--as-of"),
+                            known_at=parse_instant(known_at, "--known-at"),
+                        )
+                        if as_of or known_at
+                        else queries.list_views(v, c, kind)
+                    ),
                     say=say,
                 )
             if json:

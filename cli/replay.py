@@ -6,12 +6,15 @@ import time
 from typing import Annotated
 
 import typer
-from chronicle.cli.render import CONTROL
+
 from chronicle.cli.common import JsonOpt, StoreOpt, errors, open_store, parse_date, print_json, progress_bar, say
+from chronicle.cli.render import CONTROL
 
 
 def replay(
-    play: Annotated[bool, typer.Option("--play", help="Play the story back step by step instead of rebuilding.")] = False,
+    play: Annotated[
+        bool, typer.Option("--play", help="Play the story back step by step instead of rebuilding.")
+    ] = False,
     actor: Annotated[str | None, typer.Option(help="With --play: only steps touching this actor.")] = None,
     negotiation: Annotated[str | None, typer.Option(help="With --play: only steps of this negotiation.")] = None,
     since: Annotated[str | None, typer.Option(metavar="DATE", help="With --play: start at this date.")] = None,
@@ -41,9 +44,18 @@ def replay(
             with progress_bar("rebuilding views") as progress:
                 summary = opened.rebuild(progress=progress)
             if json:
-                print_json({"events": summary.events, "seconds": round(summary.seconds, 3), "events_per_second": round(summary.rate)})
+                print_json(
+                    {
+                        "events": summary.events,
+                        "seconds": round(summary.seconds, 3),
+                        "events_per_second": round(summary.rate),
+                    }
+                )
             else:
-                print(f"rebuilt every view from {summary.events} events in {summary.seconds:.2f} s ({summary.rate:,.0f} events/s)")
+                print(
+                    f"rebuilt every view from {summary.events} events in {summary.seconds:.2f} s "
+                    f"({summary.rate:,.0f} events/s)"
+                )
             return
         _play(opened, actor, negotiation, parse_date(since, "--since"), parse_date(until, "--until"), json)
 
@@ -86,7 +98,9 @@ def _show(value: object) -> str:
 
 
 def project(
-    follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep running, projecting new events as they arrive.")] = False,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep running, projecting new events as they arrive.")
+    ] = False,
     interval: Annotated[float, typer.Option(help="With --follow: seconds between polls.", min=0.05)] = 0.5,
     store: StoreOpt = None,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+
 from chronicle.cli.common import JsonOpt, errors, print_json, progress_bar, say
 
 

@@ -10,7 +10,6 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 import orjson
-from chronicle.domain.dates import FuzzyDate
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -20,6 +19,8 @@ from pydantic import (
     TypeAdapter,
     model_validator,
 )
+
+from chronicle.domain.dates import FuzzyDate
 
 MAX_TEXT = 20_000
 MAX_SHORT = 1_000
@@ -102,7 +103,8 @@ class Source(Record):
     published: DateText | None = None
     id: Slug | None = Field(default=None, description="the same id in many developments is the same source")
     confidential: bool = Field(
-        default=False, description="publisher, url, title, authors and published are stored encrypted with a key of this source's own"
+        default=False,
+        description="publisher, url, title, authors and published are stored encrypted with a key of this source's own",
     )
     sealed: Annotated[str, StringConstraints(max_length=MAX_TEXT * 4)] | None = Field(
         default=None, description="set by Chronicle: the confidential fields, encrypted (never write it yourself)"
@@ -131,9 +133,7 @@ class Deadline(Record):
 class Development(Record):
     """Fields every development carries; subclasses add the fields of their `type`."""
 
-    id: Slug | None = Field(
-        default=None, description="idempotency key; generated from the content when absent"
-    )
+    id: Slug | None = Field(default=None, description="idempotency key; generated from the content when absent")
     occurred: DateText
     summary: ShortText
     sources: Annotated[list[Source], Field(max_length=MAX_SOURCES)] = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chronicle.domain.developments import AnyDevelopment
 from pydantic import BaseModel, ConfigDict
+
+from chronicle.domain.developments import AnyDevelopment
 
 
 class DomainEvent(BaseModel):

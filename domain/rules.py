@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from pydantic import ValidationError
+
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     TYPES,
@@ -32,7 +34,6 @@ from chronicle.domain.events import (
     development_stream,
     negotiation_stream,
 )
-from pydantic import ValidationError
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -72,9 +73,7 @@ class DevelopmentState:
         )
 
     def retracted(self, event: DevelopmentRetracted) -> DevelopmentState:
-        return DevelopmentState(
-            event.originator_version, self.original, self.digest, self.current, event.retraction
-        )
+        return DevelopmentState(event.originator_version, self.original, self.digest, self.current, event.retraction)
 
 
 def fold_development(events: Iterable[DomainEvent]) -> DevelopmentState | None:
@@ -82,9 +81,7 @@ def fold_development(events: Iterable[DomainEvent]) -> DevelopmentState | None:
     state: DevelopmentState | None = None
     for event in events:
         if isinstance(event, DevelopmentRecorded):
-            state = DevelopmentState(
-                event.originator_version, event.development, event.digest, event.development
-            )
+            state = DevelopmentState(event.originator_version, event.development, event.digest, event.development)
         elif isinstance(event, DevelopmentCorrected) and state is not None:
             state = state.corrected(event)
         elif isinstance(event, DevelopmentRetracted) and state is not None:
@@ -180,9 +177,7 @@ class _Planner:
             if existing.digest == digest:
                 self.plan.unchanged.append(development.id)
                 return
-            raise ConflictingDevelopment(
-                f"development {development.id!r} was recorded before with other content"
-            )
+            raise ConflictingDevelopment(f"development {development.id!r} was recorded before with other content")
         self.check_references(development)
         if isinstance(development, CorrectionIssued | RetractionIssued):
             self.apply_to_target(development)
@@ -212,34 +207,26 @@ class _Planner:
             )
 
     def emit(self, cls: type[DomainEvent], stream: str, version: int, **fields: Any) -> None:
-        self.plan.events.append(
-            cls(originator_id=stream, originator_version=version, timestamp=self.now(), **fields)
-        )
+        self.plan.events.append(cls(originator_id=stream, originator_version=version, timestamp=self.now(), **fields))
 
     def check_references(self, development: Development) -> None:
         if isinstance(development, ActorRegistered) and development.actor in self.actors:
             raise ConflictingDevelopment(f"actor {development.actor!r} is already registered")
         if isinstance(development, NegotiationOpened) and development.negotiation in self.negotiations:
-            raise ConflictingDevelopment(
-                f"negotiation {development.negotiation!r} is already opened"
-            )
+            raise ConflictingDevelopment(f"negotiation {development.negotiation!r} is already opened")
         missing_negotiations = [n for n in development.negotiation_refs() if n not in self.negotiations]
         if missing_negotiations:
             raise UnknownReference(
                 f"unknown negotiation {missing_negotiations[0]!r} (open it first with negotiation_opened)"
             )
         missing = [a for a in development.actor_refs() if a not in self.actors]
-        missing += [
-            x for x in development.either_refs() if x not in self.actors and x not in self.negotiations
-        ]
+        missing += [x for x in development.either_refs() if x not in self.actors and x not in self.negotiations]
         own = development.actor if isinstance(development, ActorRegistered) else None
         missing = [a for a in dict.fromkeys(missing) if a != own]
         if not missing:
             return
         if not self.auto_register:
-            raise UnknownReference(
-                f"unknown actor {missing[0]!r} (register it first, or pass --auto-register)"
-            )
+            raise UnknownReference(f"unknown actor {missing[0]!r} (register it first, or pass --auto-register)")
         for actor_id in missing:
             auto = _auto_actor(actor_id, development)
             if auto.id in self.states:  # registered automatically by a writer that raced us
@@ -255,8 +242,7 @@ class _Planner:
             raise UnknownReference(f"unknown development {development.target!r}")
         if isinstance(target.original, CorrectionIssued | RetractionIssued):
             raise InvalidInput(
-                f"development {development.target!r} is itself a {target.original.type}; "
-                "issue a new correction instead"
+                f"development {development.target!r} is itself a {target.original.type}; issue a new correction instead"
             )
         if target.retracted_by:
             raise ConflictingDevelopment(

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
+
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     CorrectionIssued,

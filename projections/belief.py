@@ -29,9 +29,7 @@ class Entry:
     @property
     def counts(self) -> bool:
         """Whether it shapes the state of actors and negotiations."""
-        return self.retracted_by is None and not isinstance(
-            self.original, CorrectionIssued | RetractionIssued
-        )
+        return self.retracted_by is None and not isinstance(self.original, CorrectionIssued | RetractionIssued)
 
     def step(self) -> Step:
         return Step(self.current, self.position)

@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
+
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.projections.projector import Projector
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
-from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
 VIEWS_VERSION = "2"
@@ -57,9 +58,7 @@ def _project_page(
 ) -> int:
     """Project the next page after the tracked position; return how many events it held."""
     start = store.tracked(c, tracking)
-    notifications = log.select_notifications(
-        start, page, topics=[RECORDED_TOPIC], inclusive_of_start=False
-    )
+    notifications = log.select_notifications(start, page, topics=[RECORDED_TOPIC], inclusive_of_start=False)
     if not notifications:
         return 0
     projector = Projector(store, c, prefix)

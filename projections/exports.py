@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import orjson
+
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     ActorRegistered,
@@ -360,10 +361,7 @@ def interchange_selection(records: Sequence[Development], selected: Iterable[str
         pending += [
             d.id
             for d in records
-            if isinstance(d, CorrectionIssued | RetractionIssued)
-            and d.target == ident
-            and d.id
-            and d.id not in keep
+            if isinstance(d, CorrectionIssued | RetractionIssued) and d.target == ident and d.id and d.id not in keep
         ]
     return [d for d in records if d.id in keep]
 
@@ -637,15 +635,12 @@ def _revision_lines(item: Item, story: Story) -> list[str]:
         c = revision.development
         before = item.original.model_dump(mode="json") if item.original else {}
         changes = "; ".join(
-            f"{k}: {_value(before[k]) if k in before else '?'} \u2192 {_value(v)}"
-            for k, v in sorted(c.changes.items())
+            f"{k}: {_value(before[k]) if k in before else '?'} \u2192 {_value(v)}" for k, v in sorted(c.changes.items())
         )
         lines.append(f"Corrected by {ident} ({display_date(c.when)}): {changes}. {c.reason}")
     if item.retracted_by:
         revision = story.revisions.get(item.retracted_by)
-        reason = revision.development.reason if revision and isinstance(
-            revision.development, RetractionIssued
-        ) else ""
+        reason = revision.development.reason if revision and isinstance(revision.development, RetractionIssued) else ""
         lines.append(f"Retracted by {item.retracted_by}" + (f": {reason}" if reason else ""))
     return lines
 
@@ -760,9 +755,7 @@ def timeline_data(story: Story) -> dict[str, Any]:
                 "content": html.escape(_shorten(text, 60)),
                 "label": _shorten(text, 60),
                 "tooltip": text,
-                "className": "deadline" + (" late" if mark.late else "") + (
-                    " done" if mark.completed else ""
-                ),
+                "className": "deadline" + (" late" if mark.late else "") + (" done" if mark.completed else ""),
             }
         )
         items.append(
@@ -833,8 +826,7 @@ def to_html(story: Story, vis_js: str, vis_css: str) -> str:
     """One self-contained page: vis-timeline and its CSS inlined, no network access when opened."""
     data = timeline_data(story)
     legend = "".join(
-        f'<span class="key c-{name}">{html.escape(label)}</span>'
-        for name, (label, _colour) in CATEGORIES.items()
+        f'<span class="key c-{name}">{html.escape(label)}</span>' for name, (label, _colour) in CATEGORIES.items()
     )
     rows = []
     for item in story.items:
@@ -849,9 +841,7 @@ def to_html(story: Story, vis_js: str, vis_css: str) -> str:
             f"<td>{html.escape('; '.join(source_text(s) for s in d.sources) or 'no source')}</td>"
             "</tr>"
         )
-    colours = "\n".join(
-        f".c-{name}{{--c:{colour}}}" for name, (_label, colour) in CATEGORIES.items()
-    )
+    colours = "\n".join(f".c-{name}{{--c:{colour}}}" for name, (_label, colour) in CATEGORIES.items())
     return _PAGE.format(
         title=html.escape(story.title),
         caption=html.escape(story.caption),
@@ -1094,13 +1084,16 @@ def render_chart(story: Story, fmt: str) -> bytes:
         if f"negotiation:{mark.negotiation}" not in rows:
             rows.append(f"negotiation:{mark.negotiation}")
     height = 1.6 + 0.42 * max(len(rows), 1)
-    with warnings.catch_warnings(), matplotlib.rc_context(
-        {
-            "svg.hashsalt": "chronicle",
-            "svg.fonttype": "path",
-            "font.family": "DejaVu Sans",
-            "date.epoch": "1970-01-01T00:00:00",
-        }
+    with (
+        warnings.catch_warnings(),
+        matplotlib.rc_context(
+            {
+                "svg.hashsalt": "chronicle",
+                "svg.fonttype": "path",
+                "font.family": "DejaVu Sans",
+                "date.epoch": "1970-01-01T00:00:00",
+            }
+        ),
     ):
         warnings.simplefilter("ignore")
         figure = Figure(figsize=(11, height), dpi=100, layout="constrained")
@@ -1111,23 +1104,25 @@ def render_chart(story: Story, fmt: str) -> bytes:
         else:
             start, end = _window(story)  # month- and year-long developments may reach beyond it
             pad = max(timedelta(days=1), (end - start) / 30)
-            axes.set_xlim(
-                _num(start - pad), _num(end + pad + timedelta(days=1))
-            )
+            axes.set_xlim(_num(start - pad), _num(end + pad + timedelta(days=1)))
             axes.set_ylim(len(rows) - 0.4, -0.6)
             for n, phase in enumerate(story.phases):
                 x0 = _num(phase.start)
                 x1 = _num(phase.end + timedelta(days=1))
                 axes.axvspan(x0, x1, color=("#15803d", "#2563eb", "#b45309", "#7c3aed")[n % 4], alpha=0.09, lw=0)
-                axes.text(
-                    x0, -0.55, " " + _shorten(phase.label, 30), fontsize=7, color="#166534", va="top", ha="left"
-                )
+                axes.text(x0, -0.55, " " + _shorten(phase.label, 30), fontsize=7, color="#166534", va="top", ha="left")
             for mark in story.deadlines:
                 x = _num(mark.due.end) + 0.5
                 axes.axvline(x, color="#dc2626", lw=1, ls="--")
                 axes.text(
-                    x, len(rows) - 0.45, " " + _shorten(f"due: {mark.milestone}", 30), fontsize=7,
-                    color="#991b1b", rotation=90, va="bottom", ha="left",
+                    x,
+                    len(rows) - 0.45,
+                    " " + _shorten(f"due: {mark.milestone}", 30),
+                    fontsize=7,
+                    color="#991b1b",
+                    rotation=90,
+                    va="bottom",
+                    ha="left",
                 )
             stack: dict[tuple[int, float], int] = {}
             for item in story.items:
@@ -1143,13 +1138,18 @@ def render_chart(story: Story, fmt: str) -> bytes:
                 if when.precision != "day" and not item.is_revision:
                     x1 = _num(when.end + timedelta(days=1))
                     axes.broken_barh(
-                        [(x0, x1 - x0)], (y - 0.06, 0.12), facecolors=colour,
-                        alpha=0.25 if faded else 0.45, edgecolors=colour, linewidth=0.8,
+                        [(x0, x1 - x0)],
+                        (y - 0.06, 0.12),
+                        facecolors=colour,
+                        alpha=0.25 if faded else 0.45,
+                        edgecolors=colour,
+                        linewidth=0.8,
                         linestyle="--" if faded else "-",
                     )
                     continue
                 axes.plot(
-                    [x0 + 0.5], [y],
+                    [x0 + 0.5],
+                    [y],
                     marker="D" if item.is_revision else "o",
                     markersize=5 if item.is_revision else 7,
                     markerfacecolor="white" if faded else colour,
@@ -1171,8 +1171,15 @@ def render_chart(story: Story, fmt: str) -> bytes:
                 for label, colour in CATEGORIES.values()
             ]
             handles.append(
-                Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
-                       markeredgecolor="#6b7280", label="retracted")
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="none",
+                    markerfacecolor="white",
+                    markeredgecolor="#6b7280",
+                    label="retracted",
+                )
             )
             handles.append(Line2D([], [], color="#dc2626", ls="--", label="deadline"))
             figure.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=7, frameon=False)

@@ -51,9 +51,7 @@ def chain_up(store: ViewStore, log: EventLog) -> int:
             page = log.select_notifications(position, PAGE, inclusive_of_start=False)
             for notification in page:
                 previous = link(previous, notification)
-                store.run(
-                    c, f"INSERT INTO {{s}}{CHAIN} (position, hash) VALUES (?, ?)", (notification.id, previous)
-                )
+                store.run(c, f"INSERT INTO {{s}}{CHAIN} (position, hash) VALUES (?, ?)", (notification.id, previous))
         linked += len(page)
         if len(page) < PAGE:
             return linked
@@ -140,8 +138,7 @@ def verify_views(store: ViewStore, records: list[Notification], decode: Decode, 
     fresh = {key: view.model_dump_json() for key, view in fold_all(believe(developments).values()).items()}
     with store.read() as c:
         stored = {
-            str(r["entity"]): str(r["state"])
-            for r in store.rows(c, f"SELECT entity, state FROM {{s}}{LIVE}entities")
+            str(r["entity"]): str(r["state"]) for r in store.rows(c, f"SELECT entity, state FROM {{s}}{LIVE}entities")
         }
     for key in sorted(set(fresh) | set(stored)):
         if key not in stored:

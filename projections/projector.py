@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import orjson
+
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     CorrectionIssued,
@@ -111,8 +112,7 @@ class Projector:
     def index(self, key: str, position: int) -> None:
         self.store.run(
             self.c,
-            f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) "
-            "ON CONFLICT DO NOTHING",
+            f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (key, position),
         )
 
@@ -120,14 +120,16 @@ class Projector:
         """Apply a correction or retraction to its target's row, then refold what it touched."""
         row = self.store.one(
             self.c,
-            f"SELECT position, current, corrected_by, entities FROM {{s}}{self.p}timeline "
-            "WHERE dev_id=?",
+            f"SELECT position, current, corrected_by, entities FROM {{s}}{self.p}timeline WHERE dev_id=?",
             (development.target,),
         )
         if row is None:
             return
         position, current_json, corrected_json, entities_json = (
-            row["position"], row["current"], row["corrected_by"], row["entities"]
+            row["position"],
+            row["current"],
+            row["corrected_by"],
+            row["entities"],
         )
         current = parse_development(current_json)
         corrected_by: list[str] = orjson.loads(corrected_json)

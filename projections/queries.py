@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
+
 from chronicle.domain.developments import Development, FigureReported
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry, believe
@@ -77,12 +78,8 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
     )
     if exact is not None:
         return wanted
-    rows = store.rows(
-        c, f"SELECT entity, names FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1", (kind,)
-    )
-    matches: list[str] = sorted(
-        str(r["entity"]).partition(":")[2] for r in rows if wanted in orjson.loads(r["names"])
-    )
+    rows = store.rows(c, f"SELECT entity, names FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1", (kind,))
+    matches: list[str] = sorted(str(r["entity"]).partition(":")[2] for r in rows if wanted in orjson.loads(r["names"]))
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -127,26 +124,20 @@ def entity_rows(store: ViewStore, c: Cursor, key: str) -> list[Row]:
         marks = ",".join("?" * len(chunk))
         rows += [
             _row(r)
-            for r in store.rows(
-                c, f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks})", chunk
-            )
+            for r in store.rows(c, f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks})", chunk)
         ]
     return sorted(rows, key=lambda r: r.position)
 
 
 def entries_for(rows: Iterable[Row], known_at: datetime | None) -> dict[str, Entry]:
-    return believe(
-        ((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at
-    )
+    return believe(((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at)
 
 
 def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[Step]:
     return [
         e.step()
         for e in entries
-        if e.counts
-        and key in touched(e.current)
-        and (as_of is None or counts_from(e.current) <= as_of)
+        if e.counts and key in touched(e.current) and (as_of is None or counts_from(e.current) <= as_of)
     ]
 
 
@@ -188,16 +179,12 @@ def view_at(
         entries = entries_for(entity_rows(store, c, key), known_at).values()
         view = fold(key, steps_for(key, entries, as_of))
     if not view.registered:
-        when = " and ".join(
-            x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x
-        )
+        when = " and ".join(x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x)
         raise NotFound(f"{kind} {ident!r} was not yet in the story {when}")
     return view
 
 
-def views_at(
-    store: ViewStore, c: Cursor, kind: str, *, as_of: date | None, known_at: datetime | None
-) -> list[View]:
+def views_at(store: ViewStore, c: Cursor, kind: str, *, as_of: date | None, known_at: datetime | None) -> list[View]:
     found = []
     for view in list_views(store, c, kind):
         try:

@@ -161,9 +161,7 @@ def read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     names = [h.strip().lstrip("\ufeff").casefold() for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise InvalidInput(
-            f"line 1: not an ACLED export: missing column(s) {', '.join(missing)}"
-        )
+        raise InvalidInput(f"line 1: not an ACLED export: missing column(s) {', '.join(missing)}")
     line = reader.line_num + 1
     count = 0
     while True:
@@ -180,9 +178,7 @@ def read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
         if count > MAX_ROWS:
             raise InvalidInput(f"more than {MAX_ROWS} rows: split the file")
         if len(values) != len(names):
-            raise InvalidInput(
-                f"line {start}: expected {len(names)} fields as in the header, found {len(values)}"
-            )
+            raise InvalidInput(f"line {start}: expected {len(names)} fields as in the header, found {len(values)}")
         yield start, dict(zip(names, values, strict=True))
 
 

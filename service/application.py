@@ -6,14 +6,15 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import StoreError
 from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
 from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
-from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 MAX_ATTEMPTS = 8
 _CHUNK = 500
@@ -47,9 +48,7 @@ class Chronicle(Application[str]):
             except IntegrityError:
                 continue
             return plan
-        raise StoreError(
-            f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same developments"
-        )
+        raise StoreError(f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same developments")
 
     # -- Lookup, for the rules -------------------------------------------------------------
 
@@ -86,8 +85,7 @@ class Chronicle(Application[str]):
             else:
                 marks = ",".join("?" * len(chunk))
                 statement = (
-                    f"SELECT originator_id FROM {table} "
-                    f"WHERE originator_id IN ({marks}) AND originator_version = 1"
+                    f"SELECT originator_id FROM {table} WHERE originator_id IN ({marks}) AND originator_version = 1"
                 )
                 params = chunk
             with recorder.datastore.transaction(commit=False) as c:

@@ -8,6 +8,7 @@ from importlib.resources import files
 from typing import Any
 
 import orjson
+
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import ChronicleError
 from chronicle.projections import exports, queries
@@ -50,9 +51,7 @@ def _originals(views: ViewStore, c: Cursor, ids: list[str]) -> dict[str, Develop
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in views.rows(
-            c, f"SELECT dev_id, original FROM {{s}}{LIVE}timeline WHERE dev_id IN ({marks})", chunk
-        ):
+        for row in views.rows(c, f"SELECT dev_id, original FROM {{s}}{LIVE}timeline WHERE dev_id IN ({marks})", chunk):
             found[row["dev_id"]] = parse_development(row["original"])
     return found
 
@@ -110,10 +109,7 @@ def gather_interchange(store: Store, selection: Selection, *, say: Any = None) -
         if selection.known_at is not None:
             statement += " WHERE recorded <= ?"
             params.append(iso_utc(selection.known_at))
-        records = [
-            parse_development(r["original"])
-            for r in views.rows(c, statement + " ORDER BY position", params)
-        ]
+        records = [parse_development(r["original"]) for r in views.rows(c, statement + " ORDER BY position", params)]
         if not selection.narrowed:
             return records
         entries = queries.log(views, c, _filter(views, c, selection, whole=False))
@@ -150,8 +146,6 @@ def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> 
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise ChronicleError(
-                f"{fmt} export needs matplotlib: pip install 'chronicle[export]'"
-            ) from None
+            raise ChronicleError(f"{fmt} export needs matplotlib: pip install 'chronicle[export]'") from None
         return exports.render_chart(story, fmt)
     raise ValueError(f"unknown format {fmt!r}")

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 import orjson
+from pydantic import ValidationError
+
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, Development
 from chronicle.domain.errors import InvalidInput
 from chronicle.domain.rules import BatchError, describe_validation_error
-from pydantic import ValidationError
 
 MAX_LINE_BYTES = 1_000_000  # one line, not counting its line end
 MAX_FILE_BYTES = 1_000_000_000  # a whole file or stdin; 1M typical developments are about 420 MB

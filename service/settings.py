@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
-import base64
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path

@@ -81,9 +81,7 @@ def _seal_source(source: Source, keys: dict[str, bytes]) -> Source:
     fields = source.model_dump(mode="json", include=set(Source.CONFIDENTIAL_FIELDS))
     nonce = os.urandom(12)
     sealed = nonce + _aesgcm(keys[source.id]).encrypt(nonce, orjson.dumps(fields), source.id.encode())
-    return Source(
-        publisher=PLACEHOLDER, id=source.id, confidential=True, sealed=base64.b64encode(sealed).decode()
-    )
+    return Source(publisher=PLACEHOLDER, id=source.id, confidential=True, sealed=base64.b64encode(sealed).decode())
 
 
 def _seal_source_dicts(values: Any, keys: dict[str, bytes]) -> Any:
@@ -119,7 +117,10 @@ def seal_events(events: list[DomainEvent], keys: dict[str, bytes]) -> list[Domai
             development: Development = event.development
             update: dict[str, Any] = {"sources": [_seal_source(s, keys) for s in development.sources]}
             if isinstance(development, CorrectionIssued) and "sources" in development.changes:
-                update["changes"] = {**development.changes, "sources": _seal_source_dicts(development.changes["sources"], keys)}
+                update["changes"] = {
+                    **development.changes,
+                    "sources": _seal_source_dicts(development.changes["sources"], keys),
+                }
             event = event.model_copy(update={"development": development.model_copy(update=update)})
         elif isinstance(event, DevelopmentCorrected) and "sources" in event.changes:
             changes = {**event.changes, "sources": _seal_source_dicts(event.changes["sources"], keys)}

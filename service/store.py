@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from eventsourcing.persistence import PersistenceError
+
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, StoreError
 from chronicle.domain.rules import AppendPlan
@@ -17,7 +19,6 @@ from chronicle.projections import catchup, integrity
 from chronicle.projections.views import META, Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
-from eventsourcing.persistence import PersistenceError
 
 T = TypeVar("T")
 Say = Callable[[str], None]

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import orjson
+from pydantic import ValidationError
+
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
 from chronicle.domain.errors import InvalidInput
 from chronicle.service.interchange import MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_LINES
-from pydantic import ValidationError
 
 MAX_PROBLEMS_PER_LINE = 20
 

@@ -92,7 +92,9 @@ class StoreRef:
             return rows
         import psycopg
 
-        statement = statement.replace("{events}", f'"{self.schema}".chronicle_events').replace("{id}", "notification_id")
+        statement = statement.replace("{events}", f'"{self.schema}".chronicle_events').replace(
+            "{id}", "notification_id"
+        )
         statement = statement.replace("{s}", f'"{self.schema}".').replace("?", "%s")
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             cur = conn.execute(statement, params)
@@ -180,7 +182,9 @@ def revised_story(story: Cli) -> Cli:
     return story
 
 
-def run_chronicle(*args: str, store_url: str, input: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def run_chronicle(
+    *args: str, store_url: str, input: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
     """Runs `chronicle` as a real subprocess, as a user would."""
     env = dict(os.environ, CHRONICLE_STORE=store_url, NO_COLOR="1")
     return subprocess.run(

@@ -19,15 +19,28 @@ def writer(url: str, prefix: str, count: int) -> None:
 
     with _store(url) as store:
         shared = [
-            {"type": "actor_registered", "id": f"shared-reg-{i}", "occurred": "2024", "summary": f"shared {i}",
-             "actor": f"shared-{i}", "name": f"Shared {i}", "kind": "state"}
+            {
+                "type": "actor_registered",
+                "id": f"shared-reg-{i}",
+                "occurred": "2024",
+                "summary": f"shared {i}",
+                "actor": f"shared-{i}",
+                "name": f"Shared {i}",
+                "kind": "state",
+            }
             for i in range(3)
         ]
         for row in shared:
             store.append([parse_development(row)])
         for n in range(count):
-            row = {"type": "strike", "id": f"{prefix}-{n:04d}", "occurred": f"2024-01-{1 + n % 28:02d}",
-                   "summary": f"{prefix} strike {n}", "by": f"shared-{n % 3}", "targets": [f"shared-{(n + 1) % 3}"]}
+            row = {
+                "type": "strike",
+                "id": f"{prefix}-{n:04d}",
+                "occurred": f"2024-01-{1 + n % 28:02d}",
+                "summary": f"{prefix} strike {n}",
+                "by": f"shared-{n % 3}",
+                "targets": [f"shared-{(n + 1) % 3}"],
+            }
             store.append([parse_development(row)])
     print("done", flush=True)
 

@@ -7,9 +7,10 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import Cli
+
 from chronicle.domain.errors import InvalidInput
 from chronicle.service import acled
-from conftest import Cli
 
 SAMPLE = Path(__file__).parent / "data" / "acled_sample.csv"
 

@@ -13,15 +13,28 @@ def _line(**fields: object) -> str:
 
 def test_typed_subcommand_records_one_development_and_prints_its_id(story):
     result = story.ok(
-        "append", "strike",
-        "--id", "second-strike",
-        "--occurred", "2024-01-10",
-        "--summary", "Another U.S. strike",
-        "--by", "us",
-        "--targets", "iran-aligned-groups",
-        "--location", "Baghdad",
-        "--deaths", "3",
-        "--source", "Reuters", "--author", "Ahmed Rasheed", "--url", "https://example.org/r",
+        "append",
+        "strike",
+        "--id",
+        "second-strike",
+        "--occurred",
+        "2024-01-10",
+        "--summary",
+        "Another U.S. strike",
+        "--by",
+        "us",
+        "--targets",
+        "iran-aligned-groups",
+        "--location",
+        "Baghdad",
+        "--deaths",
+        "3",
+        "--source",
+        "Reuters",
+        "--author",
+        "Ahmed Rasheed",
+        "--url",
+        "https://example.org/r",
     )
     assert result.stdout == "second-strike\n"
     us = story.json("show", "actor", "us")
@@ -29,7 +42,16 @@ def test_typed_subcommand_records_one_development_and_prints_its_id(story):
     entry = next(e for e in story.jsonl("log") if e["id"] == "second-strike")
     assert entry["deaths"] == 3
     assert entry["sources"] == [
-        {"publisher": "Reuters", "url": "https://example.org/r", "title": None, "authors": ["Ahmed Rasheed"], "published": None}
+        {
+            "publisher": "Reuters",
+            "url": "https://example.org/r",
+            "title": None,
+            "authors": ["Ahmed Rasheed"],
+            "published": None,
+            "id": None,
+            "confidential": False,
+            "sealed": None,
+        }
     ]
 
 
@@ -43,15 +65,37 @@ def test_every_type_has_a_subcommand_with_help(cli):
 
 def test_correction_and_agreement_subcommands_take_structured_flags(story):
     story.ok(
-        "append", "correction", "--id", "fix-toll", "--occurred", "2024-01-06",
-        "--summary", "Toll revised", "--target", "us-strike-baghdad", "--set", "deaths=4",
-        "--reason", "hospital figures",
+        "append",
+        "correction",
+        "--id",
+        "fix-toll",
+        "--occurred",
+        "2024-01-06",
+        "--summary",
+        "Toll revised",
+        "--target",
+        "us-strike-baghdad",
+        "--set",
+        "deaths=4",
+        "--reason",
+        "hospital figures",
     )
     assert next(e for e in story.jsonl("log") if e["id"] == "us-strike-baghdad")["deaths"] == 4
     story.ok(
-        "append", "agreement_reached", "--occurred", "2024-09-27", "--summary", "Deal",
-        "--negotiation", "coalition-exit", "--terms", "Mission ends",
-        "--deadline", "federal Iraq@2025-09-30", "--deadline", "Kurdistan@2026-09-30",
+        "append",
+        "agreement_reached",
+        "--occurred",
+        "2024-09-27",
+        "--summary",
+        "Deal",
+        "--negotiation",
+        "coalition-exit",
+        "--terms",
+        "Mission ends",
+        "--deadline",
+        "federal Iraq@2025-09-30",
+        "--deadline",
+        "Kurdistan@2026-09-30",
     )
     talks = story.json("show", "negotiation", "coalition-exit")
     assert [(d["milestone"], d["due"]) for d in talks["deadlines"]] == [
@@ -97,7 +141,9 @@ def test_generated_ids_are_stable_so_reimporting_is_a_no_op(story):
 
 
 def test_unknown_actor_is_refused_unless_auto_registered(story):
-    line = _line(type="attack", occurred="2024-01-07", summary="Rockets at a base", by="kataib-hezbollah", targets=["us"])
+    line = _line(
+        type="attack", occurred="2024-01-07", summary="Rockets at a base", by="kataib-hezbollah", targets=["us"]
+    )
     before = story.store.digest()
     refused = story("append", "--file", "-", input=line)
     assert refused.exit_code == 2

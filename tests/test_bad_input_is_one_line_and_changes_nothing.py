@@ -16,8 +16,14 @@ def _jsonl(*objects: object) -> str:
 CASES = {
     "unknown type": (_jsonl(GOOD, {**GOOD, "type": "invasion"}), "line 2: unknown type 'invasion'"),
     "unknown field": (_jsonl({**GOOD, "mood": "tense"}), "line 1: mood: unknown field"),
-    "wrong date": (_jsonl(GOOD, GOOD | {"occurred": "2024-13-01", "summary": "x"}), "line 2: occurred: Value error, invalid date '2024-13-01': no such day or month"),
-    "missing reference": (_jsonl({**GOOD, "by": "nobody"}), "line 1: unknown actor 'nobody' (register it first, or pass --auto-register)"),
+    "wrong date": (
+        _jsonl(GOOD, GOOD | {"occurred": "2024-13-01", "summary": "x"}),
+        "line 2: occurred: Value error, invalid date '2024-13-01': no such day or month",
+    ),
+    "missing reference": (
+        _jsonl({**GOOD, "by": "nobody"}),
+        "line 1: unknown actor 'nobody' (register it first, or pass --auto-register)",
+    ),
     "missing negotiation": (
         _jsonl({"type": "talks_held", "occurred": "2024-02", "summary": "t", "negotiation": "nope"}),
         "line 1: unknown negotiation 'nope' (open it first with negotiation_opened)",
@@ -28,15 +34,42 @@ CASES = {
     "wrong field type": (_jsonl({**GOOD, "about": "us"}), "line 1: about: Input should be a valid list"),
     "id with a slash": (_jsonl({**GOOD, "id": "a/b"}), "line 1: id: String should match pattern"),
     "correction of unknown development": (
-        _jsonl({"type": "correction", "occurred": "2024", "summary": "c", "target": "ghost", "changes": {"x": 1}, "reason": "r"}),
+        _jsonl(
+            {
+                "type": "correction",
+                "occurred": "2024",
+                "summary": "c",
+                "target": "ghost",
+                "changes": {"x": 1},
+                "reason": "r",
+            }
+        ),
         "line 1: unknown development 'ghost'",
     ),
     "correction naming an unknown field": (
-        _jsonl({"type": "correction", "occurred": "2024", "summary": "c", "target": "us-strike-baghdad", "changes": {"colour": 1}, "reason": "r"}),
+        _jsonl(
+            {
+                "type": "correction",
+                "occurred": "2024",
+                "summary": "c",
+                "target": "us-strike-baghdad",
+                "changes": {"colour": 1},
+                "reason": "r",
+            }
+        ),
         "line 1: a correction names unknown field(s) of strike: colour",
     ),
     "correction of an identity field": (
-        _jsonl({"type": "correction", "occurred": "2024", "summary": "c", "target": "reg-us", "changes": {"actor": "usa"}, "reason": "r"}),
+        _jsonl(
+            {
+                "type": "correction",
+                "occurred": "2024",
+                "summary": "c",
+                "target": "reg-us",
+                "changes": {"actor": "usa"},
+                "reason": "r",
+            }
+        ),
         "line 1: a correction cannot change actor",
     ),
 }
@@ -67,7 +100,13 @@ def test_bad_typed_append_is_refused(story):
 
 
 def test_retracting_twice_is_refused(story):
-    retract = {"type": "retraction", "occurred": "2024-01-06", "summary": "r", "target": "us-troops-syria", "reason": "wrong"}
+    retract = {
+        "type": "retraction",
+        "occurred": "2024-01-06",
+        "summary": "r",
+        "target": "us-troops-syria",
+        "reason": "wrong",
+    }
     story.ok("append", "--file", "-", input=_jsonl(retract))
     before = story.store.digest()
     result = story("append", "--file", "-", input=_jsonl({**retract, "summary": "again"}))

@@ -13,7 +13,9 @@ SCRIPT = str(Path(__file__).with_name("processes.py"))
 
 
 def _spawn(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)
+    )
 
 
 def _finish(process: subprocess.Popen[bytes], timeout: float = 240) -> str:

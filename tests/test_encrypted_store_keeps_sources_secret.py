@@ -7,9 +7,14 @@ import os
 import stat
 
 import pytest
-from conftest import PG_URL, SEED, Cli
+from conftest import PG_URL, SEED
 
-SECRETS = [b"Iraq moves to end U.S.-led coalition mission", b"Reuters", b"Tala Ramadan", b"The coalition must leave Iraq"]
+SECRETS = [
+    b"Iraq moves to end U.S.-led coalition mission",
+    b"Reuters",
+    b"Tala Ramadan",
+    b"The coalition must leave Iraq",
+]
 
 
 @pytest.fixture
@@ -33,8 +38,12 @@ def _raw_bytes(store) -> bytes:
 
     data = []
     with psycopg.connect(PG_URL) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema=%s", (store.schema,))]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema=%s", (store.schema,)
+            )
+        ]
         for table in tables:
             for row in conn.execute(f'SELECT * FROM "{store.schema}"."{table}"'):
                 for value in row:

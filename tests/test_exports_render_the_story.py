@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import Cli
+
 from chronicle.projections import exports
 from chronicle.service.interchange import parse_development
-from conftest import Cli
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("CHRONICLE_UPDATE_GOLDEN"))
@@ -33,9 +34,7 @@ def _export(cli: Cli, tmp_path: Path, *args: str, name: str = "out") -> bytes:
         ("timelinejs", "demo-story.timeline.json"),
     ],
 )
-def test_story_exports_match_their_golden_files(
-    revised_story: Cli, tmp_path: Path, fmt: str, golden: str
-) -> None:
+def test_story_exports_match_their_golden_files(revised_story: Cli, tmp_path: Path, fmt: str, golden: str) -> None:
     produced = _export(revised_story, tmp_path, "--format", fmt)
     if UPDATE:
         (GOLDEN / golden).write_bytes(produced)
@@ -68,9 +67,7 @@ def test_export_narrows_to_an_actor_a_date_and_what_was_known(revised_story: Cli
     assert "coalition-exit-opened" not in as_of and "attacks-on-us-personnel" not in as_of
     recorded = {e["id"]: e["recorded"] for e in revised_story.jsonl("log", "--include-retracted")}
     before = datetime.fromisoformat(str(recorded["strike-toll-revised"])) - timedelta(microseconds=1)
-    timeline = json.loads(
-        _export(revised_story, tmp_path, "--format", "timelinejs", "--known-at", before.isoformat())
-    )
+    timeline = json.loads(_export(revised_story, tmp_path, "--format", "timelinejs", "--known-at", before.isoformat()))
     events = {e["unique_id"]: e for e in timeline["events"]}
     assert "strike-toll-revised" not in events and "retaliation-claim-retracted" not in events
     assert "<strong>deaths</strong>: 1<" in events["us-strike-baghdad"]["text"]["text"]
@@ -125,7 +122,10 @@ def test_every_format_escapes_text_as_data(hostile_story: Cli, tmp_path: Path) -
     event = next(e for e in timeline["events"] if e["unique_id"] == "hostile")
     assert event["text"]["headline"].startswith("&lt;/script&gt;")
     assert event["group"] == "&lt;b&gt;X&lt;/b&gt; &amp; &quot;Y&quot;"
-    assert event["media"] == {"url": "", "credit": "&lt;i&gt;Pub&lt;/i&gt;: \u201c&lt;/style&gt;\u201d, javascript:alert(1)"}
+    assert event["media"] == {
+        "url": "",
+        "credit": "&lt;i&gt;Pub&lt;/i&gt;: \u201c&lt;/style&gt;\u201d, javascript:alert(1)",
+    }
 
 
 def test_charts_are_deterministic_png_and_svg(revised_story: Cli, tmp_path: Path) -> None:
@@ -176,12 +176,27 @@ def _dev(type_: str, ident: str, occurred: str, summary: str, **fields: object) 
 
 NEGOTIATION = [
     _dev("actor_registered", "r-a", "2024-01-01", "A", actor="a", name="A", kind="state"),
-    _dev("negotiation_opened", "n1", "2024-01-01", "Talks open", negotiation="t", title="Talks",
-         parties=["a"], subject="s"),
+    _dev(
+        "negotiation_opened",
+        "n1",
+        "2024-01-01",
+        "Talks open",
+        negotiation="t",
+        title="Talks",
+        parties=["a"],
+        subject="s",
+    ),
     _dev("committee_formed", "n2", "2024-01-03", "Committee", negotiation="t", convened_by="a", mandate="m"),
     _dev("talks_held", "n3", "2024-01-05", "Round 1", negotiation="t", parties=["a"]),
-    _dev("agreement_reached", "n4", "2024-01-10", "Deal", negotiation="t", terms="x",
-         deadlines=[{"milestone": "handover", "due": "2024-02-01"}, {"milestone": "withdrawal", "due": "2024-03"}]),
+    _dev(
+        "agreement_reached",
+        "n4",
+        "2024-01-10",
+        "Deal",
+        negotiation="t",
+        terms="x",
+        deadlines=[{"milestone": "handover", "due": "2024-02-01"}, {"milestone": "withdrawal", "due": "2024-03"}],
+    ),
     _dev("milestone_completed", "n5", "2024-02-05", "Handed over", negotiation="t", milestone="handover"),
     _dev("negotiation_suspended", "n6", "2024-02-10", "Paused", negotiation="t"),
     _dev("negotiation_resumed", "n7", "2024-02-20", "Back", negotiation="t"),
@@ -214,9 +229,7 @@ def test_negotiation_phases_and_deadlines_follow_its_status() -> None:
 
 def test_a_retracted_development_leaves_no_trace_in_phases() -> None:
     items = _items(NEGOTIATION[:4])
-    retracted = [
-        exports.Item(i.development, i.position, retracted_by="x" if i.id == "n3" else None) for i in items
-    ]
+    retracted = [exports.Item(i.development, i.position, retracted_by="x" if i.id == "n3" else None) for i in items]
     story = exports.build_story(retracted, retracted)
     assert [p.status for p in story.phases] == ["opened", "committee_formed"]
 

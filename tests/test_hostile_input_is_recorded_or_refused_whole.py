@@ -25,20 +25,69 @@ SETTINGS = settings(
 
 # Valid developments against the seed report (actors us, iraq-government, ...; negotiation coalition-exit).
 TEMPLATES: list[dict[str, Any]] = [
-    {"type": "statement", "occurred": "2024-01-06", "summary": "said", "by": "us", "text": "words", "about": ["iraq-government"]},
-    {"type": "strike", "occurred": "2024-01-07", "summary": "struck", "by": "us", "targets": ["iran-aligned-groups"],
-     "deaths": 2, "location": "Baghdad", "sources": [{"publisher": "Reuters", "authors": ["A. Writer"], "published": "2024-01-07"}]},
+    {
+        "type": "statement",
+        "occurred": "2024-01-06",
+        "summary": "said",
+        "by": "us",
+        "text": "words",
+        "about": ["iraq-government"],
+    },
+    {
+        "type": "strike",
+        "occurred": "2024-01-07",
+        "summary": "struck",
+        "by": "us",
+        "targets": ["iran-aligned-groups"],
+        "deaths": 2,
+        "location": "Baghdad",
+        "sources": [{"publisher": "Reuters", "authors": ["A. Writer"], "published": "2024-01-07"}],
+    },
     {"type": "attack", "occurred": "2024-01", "summary": "attacked", "targets": ["us"], "count": 3, "injured": 4},
-    {"type": "actor_registered", "occurred": "2024", "summary": "enters", "actor": "newcomer", "name": "Newcomer",
-     "kind": "person", "aliases": ["The New One"]},
-    {"type": "figure_reported", "occurred": "2024-01", "summary": "troops", "actor": "us", "metric": "troops",
-     "value": 2500, "scope": "iraq", "as_of": "2024-01-05"},
-    {"type": "talks_held", "occurred": "2024-02", "summary": "talked", "negotiation": "coalition-exit",
-     "parties": ["us", "iraq-government"], "round": 1, "outcome": "more talks"},
-    {"type": "agreement_reached", "occurred": "2024-03", "summary": "agreed", "negotiation": "coalition-exit",
-     "terms": "leave", "deadlines": [{"milestone": "phase one", "due": "2024-09"}]},
-    {"type": "correction", "occurred": "2024-01-08", "summary": "corrected", "target": "us-strike-baghdad",
-     "changes": {"deaths": 3}, "reason": "new count"},
+    {
+        "type": "actor_registered",
+        "occurred": "2024",
+        "summary": "enters",
+        "actor": "newcomer",
+        "name": "Newcomer",
+        "kind": "person",
+        "aliases": ["The New One"],
+    },
+    {
+        "type": "figure_reported",
+        "occurred": "2024-01",
+        "summary": "troops",
+        "actor": "us",
+        "metric": "troops",
+        "value": 2500,
+        "scope": "iraq",
+        "as_of": "2024-01-05",
+    },
+    {
+        "type": "talks_held",
+        "occurred": "2024-02",
+        "summary": "talked",
+        "negotiation": "coalition-exit",
+        "parties": ["us", "iraq-government"],
+        "round": 1,
+        "outcome": "more talks",
+    },
+    {
+        "type": "agreement_reached",
+        "occurred": "2024-03",
+        "summary": "agreed",
+        "negotiation": "coalition-exit",
+        "terms": "leave",
+        "deadlines": [{"milestone": "phase one", "due": "2024-09"}],
+    },
+    {
+        "type": "correction",
+        "occurred": "2024-01-08",
+        "summary": "corrected",
+        "target": "us-strike-baghdad",
+        "changes": {"deaths": 3},
+        "reason": "new count",
+    },
 ]
 
 SQL = [
@@ -51,23 +100,72 @@ SQL = [
     "%s %(x)s ? $1 {s}",
 ]
 HUGE = [999, 1_000, 1_001, 20_000, 20_001, 120_000]
-DATES = ["0000-00-00", "0000", "2024-00", "2024-02-30", "2023-02-29", "2024-13-01", "9999-12-31", "0001-01-01",
-         " 2024 ", "2024\n", "\uff12\uff10\uff12\uff14", "2024-1-1", "20240101", "-2024", "2024-01-01T00:00", ""]
-IDS = ["a/b", "../../etc/passwd", "Upper", "-lead", "a" * 128, "a" * 129, "x'; drop table stored_events; --",
-       "0", "a..b", "caf\u00e9", "a b", "drop.table.stored_events--"]
+DATES = [
+    "0000-00-00",
+    "0000",
+    "2024-00",
+    "2024-02-30",
+    "2023-02-29",
+    "2024-13-01",
+    "9999-12-31",
+    "0001-01-01",
+    " 2024 ",
+    "2024\n",
+    "\uff12\uff10\uff12\uff14",
+    "2024-1-1",
+    "20240101",
+    "-2024",
+    "2024-01-01T00:00",
+    "",
+]
+IDS = [
+    "a/b",
+    "../../etc/passwd",
+    "Upper",
+    "-lead",
+    "a" * 128,
+    "a" * 129,
+    "x'; drop table stored_events; --",
+    "0",
+    "a..b",
+    "caf\u00e9",
+    "a b",
+    "drop.table.stored_events--",
+]
 BIG = [2**53 - 1, 2**53, -(2**53) + 1, -(2**53), 2**63, 2**64 - 1, 10**30, -1, 0]
 
 # JSON fragments written as raw bytes: what a JSON encoder would never produce.
-RAW = [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"-0", b"00012", b"1" + b"0" * 40, b'"\xff\xfe"',
-       b'"\\ud800"', b'"a\x00b"', b'"\\u0000"', b'"\x1b[31mred"', b"tru", b'{"$ref": "#"}', b"[" * 1100 + b"]" * 1100,
-       b"[" * 300 + b"]" * 300, b"{" + b'"a":{' * 200 + b"}" * 201]
+RAW = [
+    b"NaN",
+    b"Infinity",
+    b"-Infinity",
+    b"1e400",
+    b"-0",
+    b"00012",
+    b"1" + b"0" * 40,
+    b'"\xff\xfe"',
+    b'"\\ud800"',
+    b'"a\x00b"',
+    b'"\\u0000"',
+    b'"\x1b[31mred"',
+    b"tru",
+    b'{"$ref": "#"}',
+    b"[" * 1100 + b"]" * 1100,
+    b"[" * 300 + b"]" * 300,
+    b"{" + b'"a":{' * 200 + b"}" * 201,
+]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.sampled_from(BIG),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from(BIG),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
 )
 json_values = st.recursive(
-    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=8,
 )
 hostile = st.one_of(
@@ -126,8 +224,13 @@ def hostile_lines(draw: Any) -> bytes:
         for field in [f for f in TEXT_FIELDS if f in value]:
             value[field] = draw(tricky_texts)
         if draw(st.booleans()):
-            value["sources"] = [{"publisher": draw(tricky_texts), "authors": draw(st.lists(tricky_texts, max_size=3)),
-                                 "title": draw(tricky_texts)}]
+            value["sources"] = [
+                {
+                    "publisher": draw(tricky_texts),
+                    "authors": draw(st.lists(tricky_texts, max_size=3)),
+                    "title": draw(tricky_texts),
+                }
+            ]
         return _encode(value, raws, draw(st.booleans()))
     for n in range(draw(st.integers(1, 3))):
         fields = [*value, "id", "sources", "type", "unknown", "changes"]
@@ -163,7 +266,7 @@ def _expect_refused(cli: Any, result: Any, before: str) -> None:
 def _logged(cli: Any) -> dict[str, dict[str, Any]]:
     found = {}
     for entry in cli.jsonl("log", "--include-retracted"):
-        for key in ("position", "recorded", "corrected_by", "retracted_by"):
+        for key in ("log_position", "recorded", "corrected_by", "retracted_by"):
             entry.pop(key)
         found[entry["id"]] = entry
     return found
@@ -191,10 +294,17 @@ def _expect_recorded(cli: Any, result: Any, lines: list[bytes]) -> None:
 
 
 @SETTINGS
-@given(lines=st.lists(hostile_lines(), min_size=1, max_size=2), good_first=st.booleans(), crlf=st.booleans(), tag=st.uuids())
+@given(
+    lines=st.lists(hostile_lines(), min_size=1, max_size=2),
+    good_first=st.booleans(),
+    crlf=st.booleans(),
+    tag=st.uuids(),
+)
 def test_any_jsonl_input_is_recorded_as_given_or_refused_whole(story, lines, good_first, crlf, tag):
     # A good line new to the store: recording it, then refusing a later line, must leave no trace.
-    good = json.dumps({"type": "statement", "occurred": "2024-02-01", "summary": f"fine {tag}", "by": "us", "text": "t"})
+    good = json.dumps(
+        {"type": "statement", "occurred": "2024-02-01", "summary": f"fine {tag}", "by": "us", "text": "t"}
+    )
     chunks = [c.replace(b"\n", b" ").replace(b"\r", b" ") for c in ([good.encode(), *lines] if good_first else lines)]
     data = b"".join(c + (b"\r\n" if crlf else b"\n") for c in chunks)
     before = story.store.digest()
@@ -210,23 +320,85 @@ def test_any_jsonl_input_is_recorded_as_given_or_refused_whole(story, lines, goo
 # -- the typed subcommands -------------------------------------------------------------------------
 
 TYPED: list[tuple[str, dict[str, list[str]]]] = [
-    ("strike", {"--occurred": ["2024-01-09"], "--summary": ["struck"], "--by": ["us"], "--targets": ["iran-aligned-groups"],
-                "--deaths": ["2"], "--location": ["Baghdad"], "--source": ["Reuters"], "--author": ["A. Writer"]}),
+    (
+        "strike",
+        {
+            "--occurred": ["2024-01-09"],
+            "--summary": ["struck"],
+            "--by": ["us"],
+            "--targets": ["iran-aligned-groups"],
+            "--deaths": ["2"],
+            "--location": ["Baghdad"],
+            "--source": ["Reuters"],
+            "--author": ["A. Writer"],
+        },
+    ),
     ("statement", {"--occurred": ["2024-01-09"], "--summary": ["said"], "--by": ["us"], "--text": ["words"]}),
-    ("figure_reported", {"--occurred": ["2024-01"], "--summary": ["troops"], "--actor": ["us"], "--metric": ["troops"],
-                         "--value": ["2500"]}),
-    ("talks_held", {"--occurred": ["2024-02"], "--summary": ["talked"], "--negotiation": ["coalition-exit"], "--round": ["2"]}),
-    ("agreement_reached", {"--occurred": ["2024-03"], "--summary": ["agreed"], "--negotiation": ["coalition-exit"],
-                           "--terms": ["leave"], "--deadline": ["phase one@2024-09"]}),
-    ("correction", {"--occurred": ["2024-01-10"], "--summary": ["corrected"], "--target": ["us-strike-baghdad"],
-                    "--reason": ["recount"], "--set": ["deaths=4"]}),
-    ("actor_registered", {"--occurred": ["2024"], "--summary": ["enters"], "--actor": ["typed-newcomer"],
-                          "--name": ["Typed Newcomer"], "--kind": ["person"]}),
+    (
+        "figure_reported",
+        {
+            "--occurred": ["2024-01"],
+            "--summary": ["troops"],
+            "--actor": ["us"],
+            "--metric": ["troops"],
+            "--value": ["2500"],
+        },
+    ),
+    (
+        "talks_held",
+        {"--occurred": ["2024-02"], "--summary": ["talked"], "--negotiation": ["coalition-exit"], "--round": ["2"]},
+    ),
+    (
+        "agreement_reached",
+        {
+            "--occurred": ["2024-03"],
+            "--summary": ["agreed"],
+            "--negotiation": ["coalition-exit"],
+            "--terms": ["leave"],
+            "--deadline": ["phase one@2024-09"],
+        },
+    ),
+    (
+        "correction",
+        {
+            "--occurred": ["2024-01-10"],
+            "--summary": ["corrected"],
+            "--target": ["us-strike-baghdad"],
+            "--reason": ["recount"],
+            "--set": ["deaths=4"],
+        },
+    ),
+    (
+        "actor_registered",
+        {
+            "--occurred": ["2024"],
+            "--summary": ["enters"],
+            "--actor": ["typed-newcomer"],
+            "--name": ["Typed Newcomer"],
+            "--kind": ["person"],
+        },
+    ),
 ]
 OPTION_VALUES = st.one_of(
     hostile.filter(lambda v: not isinstance(v, bytes | list | dict)).map(str),
-    st.sampled_from(["nan", "inf", "-1", "1e400", "9007199254740992", str(10**30), "0x10", "deaths", "deaths=NaN",
-                     "location=" + "[" * 2000, "@", "m@0000-00-00", "--by", "-"]),
+    st.sampled_from(
+        [
+            "nan",
+            "inf",
+            "-1",
+            "1e400",
+            "9007199254740992",
+            str(10**30),
+            "0x10",
+            "deaths",
+            "deaths=NaN",
+            "location=" + "[" * 2000,
+            "@",
+            "m@0000-00-00",
+            "--by",
+            "-",
+        ]
+    ),
 )
 
 
@@ -252,8 +424,17 @@ def typed_invocations(draw: Any) -> tuple[str, list[str], dict[str, str]]:
     return kind, args, given_texts
 
 
-TEXT_FLAGS = {"--summary": "summary", "--text": "text", "--location": "location", "--name": "name", "--terms": "terms",
-              "--reason": "reason", "--metric": "metric", "--by": "by", "--id": "id"}
+TEXT_FLAGS = {
+    "--summary": "summary",
+    "--text": "text",
+    "--location": "location",
+    "--name": "name",
+    "--terms": "terms",
+    "--reason": "reason",
+    "--metric": "metric",
+    "--by": "by",
+    "--id": "id",
+}
 
 
 @SETTINGS
@@ -357,7 +538,10 @@ def test_input_larger_than_the_file_limit_is_refused_whole(story, monkeypatch, t
     args = ("--file", "-") if how == "stdin" else ("--file", str(path))
     result = story("append", *args, input=data if how == "stdin" else None)
     _expect_refused(story, result, before)
-    assert result.stderr.strip() == f"chronicle: error: input larger than {10 * len(line)} bytes: split it into several files"
+    assert (
+        result.stderr.strip()
+        == f"chronicle: error: input larger than {10 * len(line)} bytes: split it into several files"
+    )
     path.write_bytes(line * 10)
     assert story("append", "--file", str(path)).exit_code == 0
 
@@ -373,20 +557,46 @@ def test_every_field_limit_is_enforced_at_its_edge_with_a_clear_error(story):
     from chronicle.domain.developments import MAX_COUNT, MAX_ITEMS, MAX_SHORT, MAX_SOURCES, MAX_TEXT
 
     cases = [
-        ({"summary": "s" * MAX_SHORT}, {"summary": "s" * (MAX_SHORT + 1)}, f"summary: String should have at most {MAX_SHORT} characters"),
-        ({"text": "t" * MAX_TEXT}, {"text": "t" * (MAX_TEXT + 1)}, f"text: String should have at most {MAX_TEXT} characters"),
-        ({"sources": [{"publisher": f"p{i}"} for i in range(MAX_SOURCES)]},
-         {"sources": [{"publisher": f"p{i}"} for i in range(MAX_SOURCES + 1)]}, f"sources: List should have at most {MAX_SOURCES} items"),
-        ({"sources": [{"publisher": "p", "authors": ["a"] * MAX_SOURCES}]},
-         {"sources": [{"publisher": "p", "authors": ["a"] * (MAX_SOURCES + 1)}]}, f"sources.0.authors: List should have at most {MAX_SOURCES} items"),
+        (
+            {"summary": "s" * MAX_SHORT},
+            {"summary": "s" * (MAX_SHORT + 1)},
+            f"summary: String should have at most {MAX_SHORT} characters",
+        ),
+        (
+            {"text": "t" * MAX_TEXT},
+            {"text": "t" * (MAX_TEXT + 1)},
+            f"text: String should have at most {MAX_TEXT} characters",
+        ),
+        (
+            {"sources": [{"publisher": f"p{i}"} for i in range(MAX_SOURCES)]},
+            {"sources": [{"publisher": f"p{i}"} for i in range(MAX_SOURCES + 1)]},
+            f"sources: List should have at most {MAX_SOURCES} items",
+        ),
+        (
+            {"sources": [{"publisher": "p", "authors": ["a"] * MAX_SOURCES}]},
+            {"sources": [{"publisher": "p", "authors": ["a"] * (MAX_SOURCES + 1)}]},
+            f"sources.0.authors: List should have at most {MAX_SOURCES} items",
+        ),
         ({"about": ["us"]}, {"about": ["us"] * (MAX_ITEMS + 1)}, f"about: List should have at most {MAX_ITEMS} items"),
-        ({"summary": "a\tb\n\u2028c"}, {"summary": "a\u0000b"}, "summary: Value error, contains a NUL character (U+0000)"),
-        ({"occurred": "0001-01-01"}, {"occurred": "0000-00-00"}, "occurred: Value error, invalid date '0000-00-00': year out of range"),
+        (
+            {"summary": "a\tb\n\u2028c"},
+            {"summary": "a\u0000b"},
+            "summary: Value error, contains a NUL character (U+0000)",
+        ),
+        (
+            {"occurred": "0001-01-01"},
+            {"occurred": "0000-00-00"},
+            "occurred: Value error, invalid date '0000-00-00': year out of range",
+        ),
         ({"occurred": "2024"}, {"occurred": "\uff12\uff10\uff12\uff14"}, "occurred: Value error, invalid date"),
     ]
     strike = {"type": "strike", "occurred": "2024-01-09", "by": "us"}
     cases += [
-        ({**strike, "deaths": MAX_COUNT}, {**strike, "deaths": MAX_COUNT + 1}, f"deaths: Input should be less than or equal to {MAX_COUNT}"),
+        (
+            {**strike, "deaths": MAX_COUNT},
+            {**strike, "deaths": MAX_COUNT + 1},
+            f"deaths: Input should be less than or equal to {MAX_COUNT}",
+        ),
         ({**strike, "injured": 0}, {**strike, "injured": 2**64}, "injured: "),
     ]
     for n, (ok, bad, message) in enumerate(cases):
@@ -405,9 +615,23 @@ def test_a_figure_is_a_finite_number_whichever_way_it_comes(story):
     for value in ("nan", "inf", "-inf", "1e400"):
         _expect_refused(story, story("append", *figure, "--value", value), before)
     for value in ('"NaN"', '"Infinity"'):
-        data = b'{"type": "figure_reported", "occurred": "2024", "summary": "s", "actor": "us", "metric": "m", "value": ' + value.encode() + b"}\n"
+        data = (
+            b'{"type": "figure_reported", "occurred": "2024", "summary": "s", "actor": "us", "metric": "m", "value": '
+            + value.encode()
+            + b"}\n"
+        )
         _expect_refused(story, story("append", "--file", "-", input=data), before)
-    correction = ["correction", "--occurred", "2024-01-10", "--summary", "c", "--target", "us-troops-iraq", "--reason", "r"]
+    correction = [
+        "correction",
+        "--occurred",
+        "2024-01-10",
+        "--summary",
+        "c",
+        "--target",
+        "us-troops-iraq",
+        "--reason",
+        "r",
+    ]
     _expect_refused(story, story("append", *correction, "--set", "value=NaN"), before)
     assert story("append", *figure, "--value", "2500.5").exit_code == 0
     assert any(e.get("value") == 2500.5 for e in story.jsonl("log", "--type", "figure_reported"))
@@ -447,7 +671,13 @@ def test_a_mistyped_option_is_one_line_not_a_usage_screen(story):
 
 def test_an_error_naming_hostile_text_stays_one_printable_line(story):
     before = story.store.digest()
-    correction = {"type": "correction", "occurred": "2024", "summary": "c", "target": "us-strike-baghdad", "reason": "r"}
+    correction = {
+        "type": "correction",
+        "occurred": "2024",
+        "summary": "c",
+        "target": "us-strike-baghdad",
+        "reason": "r",
+    }
     for key in ("a\nb", "\x1b[2J\x1b[31mred", "x" * 5000, "line\u2028separator"):
         result = story("append", "--file", "-", input=_line({**correction, "changes": {key: 1}}))
         _expect_refused(story, result, before)

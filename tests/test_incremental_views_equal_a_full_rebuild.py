@@ -42,15 +42,32 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
             other = draw(st.sampled_from(registered))
             negotiation = draw(st.sampled_from(opened)) if opened else None
             if choice == "strike":
-                row = {**common, "type": "strike", "by": actor, "targets": [other],
-                       "killed": [other] if draw(st.booleans()) else [], "deaths": draw(st.integers(0, 9))}
+                row = {
+                    **common,
+                    "type": "strike",
+                    "by": actor,
+                    "targets": [other],
+                    "killed": [other] if draw(st.booleans()) else [],
+                    "deaths": draw(st.integers(0, 9)),
+                }
             elif choice == "attack":
-                row = {**common, "type": "attack", "by": draw(st.sampled_from([None, actor])), "targets": [other],
-                       "count": draw(st.integers(1, 4))}
+                row = {
+                    **common,
+                    "type": "attack",
+                    "by": draw(st.sampled_from([None, actor])),
+                    "targets": [other],
+                    "count": draw(st.integers(1, 4)),
+                }
             elif choice == "figure":
-                row = {**common, "type": "figure_reported", "actor": actor, "metric": "troops",
-                       "scope": draw(st.sampled_from([None, "iraq"])), "value": draw(st.integers(0, 5000)),
-                       "as_of": draw(st.sampled_from([None, *DATES]))}
+                row = {
+                    **common,
+                    "type": "figure_reported",
+                    "actor": actor,
+                    "metric": "troops",
+                    "scope": draw(st.sampled_from([None, "iraq"])),
+                    "value": draw(st.integers(0, 5000)),
+                    "as_of": draw(st.sampled_from([None, *DATES])),
+                }
             elif choice == "statement":
                 about = draw(st.lists(st.sampled_from(registered + opened), max_size=2, unique=True))
                 row = {**common, "type": "statement", "by": actor, "text": "said", "about": about}
@@ -58,29 +75,66 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
                 if len(opened) == len(NEGOTIATIONS):
                     continue
                 name = NEGOTIATIONS[len(opened)]
-                row = {**common, "type": "negotiation_opened", "negotiation": name, "title": name.title(),
-                       "parties": [actor, other] if actor != other else [actor], "subject": "s"}
+                row = {
+                    **common,
+                    "type": "negotiation_opened",
+                    "negotiation": name,
+                    "title": name.title(),
+                    "parties": [actor, other] if actor != other else [actor],
+                    "subject": "s",
+                }
                 opened.append(name)
             elif choice == "committee":
-                row = {**common, "type": "committee_formed", "negotiation": negotiation, "convened_by": actor,
-                       "members": [other], "mandate": "m"}
+                row = {
+                    **common,
+                    "type": "committee_formed",
+                    "negotiation": negotiation,
+                    "convened_by": actor,
+                    "members": [other],
+                    "mandate": "m",
+                }
             elif choice == "talks":
-                row = {**common, "type": "talks_held", "negotiation": negotiation, "parties": [actor],
-                       "round": draw(st.sampled_from([None, 1, 2]))}
+                row = {
+                    **common,
+                    "type": "talks_held",
+                    "negotiation": negotiation,
+                    "parties": [actor],
+                    "round": draw(st.sampled_from([None, 1, 2])),
+                }
             elif choice == "position":
-                row = {**common, "type": "position_taken", "actor": actor, "negotiation": negotiation,
-                       "position": draw(st.sampled_from(["demands", "supports", "opposes", "neutral"])), "text": "t"}
+                row = {
+                    **common,
+                    "type": "position_taken",
+                    "actor": actor,
+                    "negotiation": negotiation,
+                    "position": draw(st.sampled_from(["demands", "supports", "opposes", "neutral"])),
+                    "text": "t",
+                }
             elif choice == "agreement":
-                deadlines = [{"milestone": m, "due": draw(st.sampled_from(DATES))}
-                             for m in draw(st.lists(st.sampled_from(MILESTONES), min_size=1, unique=True))]
-                row = {**common, "type": "agreement_reached", "negotiation": negotiation, "terms": "t",
-                       "deadlines": deadlines}
+                deadlines = [
+                    {"milestone": m, "due": draw(st.sampled_from(DATES))}
+                    for m in draw(st.lists(st.sampled_from(MILESTONES), min_size=1, unique=True))
+                ]
+                row = {
+                    **common,
+                    "type": "agreement_reached",
+                    "negotiation": negotiation,
+                    "terms": "t",
+                    "deadlines": deadlines,
+                }
             elif choice == "milestone":
-                row = {**common, "type": "milestone_completed", "negotiation": negotiation,
-                       "milestone": draw(st.sampled_from(MILESTONES))}
+                row = {
+                    **common,
+                    "type": "milestone_completed",
+                    "negotiation": negotiation,
+                    "milestone": draw(st.sampled_from(MILESTONES)),
+                }
             elif choice in ("suspend", "resume"):
-                row = {**common, "type": f"negotiation_{choice}ed".replace("suspended", "suspended"),
-                       "negotiation": negotiation}
+                row = {
+                    **common,
+                    "type": f"negotiation_{choice}ed".replace("suspended", "suspended"),
+                    "negotiation": negotiation,
+                }
                 row["type"] = "negotiation_suspended" if choice == "suspend" else "negotiation_resumed"
             elif choice == "correction":
                 target = draw(st.sampled_from(live))
@@ -110,7 +164,10 @@ def _views(store: Any) -> dict[str, Any]:
     import orjson
 
     with store.reading() as c:
-        entities = {r["entity"]: orjson.loads(r["state"]) for r in store.views.rows(c, "SELECT entity, state FROM {s}view_entities")}
+        entities = {
+            r["entity"]: orjson.loads(r["state"])
+            for r in store.views.rows(c, "SELECT entity, state FROM {s}view_entities")
+        }
         timeline = {
             r["dev_id"]: (r["current"], r["retracted_by"], r["corrected_by"])
             for r in store.views.rows(c, "SELECT dev_id, current, retracted_by, corrected_by FROM {s}view_timeline")
@@ -130,7 +187,9 @@ def _pure_fold(store: Any) -> dict[str, Any]:
     return {k: v.model_dump(mode="json") for k, v in fold_all(believe(records).values()).items() if v.developments}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(batches=stories())
 def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
     from chronicle.service.interchange import parse_development

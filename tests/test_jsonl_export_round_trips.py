@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from chronicle.service.interchange import parse_development
 from conftest import PG_URL, Cli, StoreRef
+
+from chronicle.service.interchange import parse_development
 
 SAMPLE = Path(__file__).parent / "data" / "acled_sample.csv"
 
@@ -101,9 +102,7 @@ def test_an_export_narrowed_to_an_actor_brings_what_it_needs_to_import_cleanly(
     assert shown["part_of"] == "us" and shown["developments"] == 2  # type: ignore[index]
 
 
-def test_an_export_as_known_at_a_time_leaves_out_what_was_recorded_later(
-    revised_story: Cli, tmp_path: Path
-) -> None:
+def test_an_export_as_known_at_a_time_leaves_out_what_was_recorded_later(revised_story: Cli, tmp_path: Path) -> None:
     recorded = {e["id"]: e["recorded"] for e in revised_story.jsonl("log", "--include-retracted")}
     before = datetime.fromisoformat(str(recorded["unverified-retaliation-claim"])) - timedelta(microseconds=1)
     exported = tmp_path / "then.jsonl"

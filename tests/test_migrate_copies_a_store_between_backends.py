@@ -24,7 +24,9 @@ def test_sqlite_to_postgres_and_back_keeps_every_event_and_the_published_head(tm
     assert target.json("actors") == expected["actors"]
     assert target.jsonl("log", "--include-retracted") == expected["log"]
     assert target.ok("verify", "--against", published).stdout.startswith("OK:")
-    target.ok("append", "statement", "--occurred", "2024-01-07", "--summary", "after the move", "--by", "us", "--text", "t")
+    target.ok(
+        "append", "statement", "--occurred", "2024-01-07", "--summary", "after the move", "--by", "us", "--text", "t"
+    )
     assert target.ok("verify").stdout.startswith("OK:")
 
     back = tmp_path / "back.db"

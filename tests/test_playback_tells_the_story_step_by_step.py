@@ -10,7 +10,9 @@ def test_play_shows_each_development_and_its_changes(revised_story):
     assert ids.index("attacks-on-us-personnel") < ids.index("us-strike-baghdad")  # 2024-01 starts first
     committee = next(s for s in steps if s["development"]["id"] == "withdrawal-committee")
     status = [c for c in committee["changes"] if c["entity"] == "negotiation:coalition-exit" and c["field"] == "status"]
-    assert status == [{"entity": "negotiation:coalition-exit", "field": "status", "before": "opened", "after": "committee_formed"}]
+    assert status == [
+        {"entity": "negotiation:coalition-exit", "field": "status", "before": "opened", "after": "committee_formed"}
+    ]
     strike = next(s for s in steps if s["development"]["id"] == "us-strike-baghdad")
     assert strike["development"]["deaths"] == 2  # as corrected
     killed = [c for c in strike["changes"] if c["entity"] == "actor:militia-leader" and c["field"] == "status"]

@@ -46,7 +46,9 @@ def test_wrong_password_names_host_and_database_but_never_the_password(pg):
     url = f"postgresql://{pg['user']}:not-the-password-42@{pg['host']}:{pg['port']}/{pg['db']}"
     result = _cli(url, "x")("actors")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"chronicle: error: cannot use PostgreSQL store {pg['host']}:{pg['port']}/{pg['db']}")
+    assert result.stderr.startswith(
+        f"chronicle: error: cannot use PostgreSQL store {pg['host']}:{pg['port']}/{pg['db']}"
+    )
     assert "password authentication failed" in result.stderr
     assert "not-the-password-42" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

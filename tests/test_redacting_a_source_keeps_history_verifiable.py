@@ -8,10 +8,24 @@ from conftest import PG_URL
 
 INSIDER = {"publisher": "Ministry insider Qx", "authors": ["Jane Doevsky"], "id": "informant-7", "confidential": True}
 LEAKS = [
-    {"type": "statement", "id": "leak-1", "occurred": "2024-01-06", "summary": "An official says talks will open soon",
-     "by": "iraq-government", "text": "Talks will open within weeks.", "sources": [INSIDER, {"publisher": "AP"}]},
-    {"type": "statement", "id": "leak-2", "occurred": "2024-01-07", "summary": "The insider again: a date is set",
-     "by": "iraq-government", "text": "A date is set.", "sources": [{k: v for k, v in INSIDER.items() if k != "authors"}]},
+    {
+        "type": "statement",
+        "id": "leak-1",
+        "occurred": "2024-01-06",
+        "summary": "An official says talks will open soon",
+        "by": "iraq-government",
+        "text": "Talks will open within weeks.",
+        "sources": [INSIDER, {"publisher": "AP"}],
+    },
+    {
+        "type": "statement",
+        "id": "leak-2",
+        "occurred": "2024-01-07",
+        "summary": "The insider again: a date is set",
+        "by": "iraq-government",
+        "text": "A date is set.",
+        "sources": [{k: v for k, v in INSIDER.items() if k != "authors"}],
+    },
 ]
 
 

@@ -44,20 +44,71 @@ def _source(n: int) -> dict[str, Any]:
 
 
 DEVELOPMENTS: list[dict[str, Any]] = [
-    {"type": "actor_registered", "id": "stored_events", "occurred": "2024-01-01", "summary": INJECTIONS[0],
-     "actor": ACTOR_A, "name": INJECTIONS[0], "kind": "armed_group", "aliases": INJECTIONS[1:4], "sources": [_source(0)]},
-    {"type": "actor_registered", "id": "view_timeline", "occurred": "2024-01-01", "summary": INJECTIONS[4],
-     "actor": ACTOR_B, "name": INJECTIONS[5], "kind": "person", "aliases": INJECTIONS[6:9], "part_of": ACTOR_A,
-     "sources": [_source(4), _source(5)]},
-    {"type": "negotiation_opened", "id": "select", "occurred": "2024-01-02", "summary": INJECTIONS[9],
-     "negotiation": NEGOTIATION, "title": INJECTIONS[10], "subject": INJECTIONS[11], "parties": [ACTOR_A, ACTOR_B]},
-    {"type": "statement", "id": "a.b--c", "occurred": "2024-01-03", "summary": INJECTIONS[1], "by": ACTOR_A,
-     "text": " ".join(INJECTIONS), "about": [ACTOR_B, NEGOTIATION], "sources": [_source(7)]},
-    {"type": "strike", "id": "0", "occurred": "2024-01-04", "summary": INJECTIONS[2], "by": ACTOR_B,
-     "targets": [ACTOR_A], "location": INJECTIONS[3], "stated_reason": INJECTIONS[7], "deaths": 1,
-     "sources": [_source(9)]},
-    {"type": "position_taken", "id": "tracking", "occurred": "2024-01-05", "summary": INJECTIONS[8],
-     "actor": ACTOR_B, "negotiation": NEGOTIATION, "position": "opposes", "text": INJECTIONS[6]},
+    {
+        "type": "actor_registered",
+        "id": "stored_events",
+        "occurred": "2024-01-01",
+        "summary": INJECTIONS[0],
+        "actor": ACTOR_A,
+        "name": INJECTIONS[0],
+        "kind": "armed_group",
+        "aliases": INJECTIONS[1:4],
+        "sources": [_source(0)],
+    },
+    {
+        "type": "actor_registered",
+        "id": "view_timeline",
+        "occurred": "2024-01-01",
+        "summary": INJECTIONS[4],
+        "actor": ACTOR_B,
+        "name": INJECTIONS[5],
+        "kind": "person",
+        "aliases": INJECTIONS[6:9],
+        "part_of": ACTOR_A,
+        "sources": [_source(4), _source(5)],
+    },
+    {
+        "type": "negotiation_opened",
+        "id": "select",
+        "occurred": "2024-01-02",
+        "summary": INJECTIONS[9],
+        "negotiation": NEGOTIATION,
+        "title": INJECTIONS[10],
+        "subject": INJECTIONS[11],
+        "parties": [ACTOR_A, ACTOR_B],
+    },
+    {
+        "type": "statement",
+        "id": "a.b--c",
+        "occurred": "2024-01-03",
+        "summary": INJECTIONS[1],
+        "by": ACTOR_A,
+        "text": " ".join(INJECTIONS),
+        "about": [ACTOR_B, NEGOTIATION],
+        "sources": [_source(7)],
+    },
+    {
+        "type": "strike",
+        "id": "0",
+        "occurred": "2024-01-04",
+        "summary": INJECTIONS[2],
+        "by": ACTOR_B,
+        "targets": [ACTOR_A],
+        "location": INJECTIONS[3],
+        "stated_reason": INJECTIONS[7],
+        "deaths": 1,
+        "sources": [_source(9)],
+    },
+    {
+        "type": "position_taken",
+        "id": "tracking",
+        "occurred": "2024-01-05",
+        "summary": INJECTIONS[8],
+        "actor": ACTOR_B,
+        "negotiation": NEGOTIATION,
+        "position": "opposes",
+        "text": INJECTIONS[6],
+    },
 ]
 
 
@@ -78,15 +129,44 @@ def test_sql_looking_ids_and_texts_come_back_unchanged(cli):
     tables_before = _tables(cli.store)
     recorded = cli.ok("append", "--file", "-", input=_jsonl(DEVELOPMENTS))
     assert recorded.stdout.split() == [d["id"] for d in DEVELOPMENTS]
-    typed = cli.ok("append", "statement", "--id", "drop--", "--occurred", "2024-01-06", "--summary", INJECTIONS[0],
-                   "--by", ACTOR_B, "--text", INJECTIONS[1], "--about", ACTOR_A, "--source", INJECTIONS[5],
-                   "--author", INJECTIONS[6], "--title-of-source", INJECTIONS[7], "--url", INJECTIONS[2])
+    typed = cli.ok(
+        "append",
+        "statement",
+        "--id",
+        "drop--",
+        "--occurred",
+        "2024-01-06",
+        "--summary",
+        INJECTIONS[0],
+        "--by",
+        ACTOR_B,
+        "--text",
+        INJECTIONS[1],
+        "--about",
+        ACTOR_A,
+        "--source",
+        INJECTIONS[5],
+        "--author",
+        INJECTIONS[6],
+        "--title-of-source",
+        INJECTIONS[7],
+        "--url",
+        INJECTIONS[2],
+    )
     assert typed.stdout.split() == ["drop--"]
     given = {d["id"]: d for d in DEVELOPMENTS}
-    given["drop--"] = {"type": "statement", "id": "drop--", "occurred": "2024-01-06", "summary": INJECTIONS[0],
-                       "by": ACTOR_B, "text": INJECTIONS[1], "about": [ACTOR_A],
-                       "sources": [{"publisher": INJECTIONS[5], "authors": [INJECTIONS[6]], "title": INJECTIONS[7],
-                                    "url": INJECTIONS[2]}]}
+    given["drop--"] = {
+        "type": "statement",
+        "id": "drop--",
+        "occurred": "2024-01-06",
+        "summary": INJECTIONS[0],
+        "by": ACTOR_B,
+        "text": INJECTIONS[1],
+        "about": [ACTOR_A],
+        "sources": [
+            {"publisher": INJECTIONS[5], "authors": [INJECTIONS[6]], "title": INJECTIONS[7], "url": INJECTIONS[2]}
+        ],
+    }
 
     # log --json: every field as given, sources included.
     logged = {e["id"]: e for e in cli.jsonl("log")}
@@ -116,7 +196,11 @@ def test_sql_looking_ids_and_texts_come_back_unchanged(cli):
     assert set(actors) == {ACTOR_A, ACTOR_B}
     assert actors[ACTOR_B]["name"] == INJECTIONS[5]
     (negotiation,) = cli.json("negotiations")
-    assert (negotiation["id"], negotiation["title"], negotiation["subject"]) == (NEGOTIATION, INJECTIONS[10], INJECTIONS[11])
+    assert (negotiation["id"], negotiation["title"], negotiation["subject"]) == (
+        NEGOTIATION,
+        INJECTIONS[10],
+        INJECTIONS[11],
+    )
     assert negotiation["positions"][ACTOR_B]["text"] == INJECTIONS[6]
     assert negotiation["positions"][ACTOR_B]["position"] == "opposes"
     assert cli.json("show", "negotiation", INJECTIONS[10])["id"] == NEGOTIATION
@@ -129,8 +213,12 @@ def test_sql_looking_ids_and_texts_come_back_unchanged(cli):
 def _tables(store: Any) -> list[str]:
     if store.path is not None:
         return [r[0] for r in store.sql("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-    return [r[0] for r in store.sql(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema=? ORDER BY 1", (store.schema,))]
+    return [
+        r[0]
+        for r in store.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema=? ORDER BY 1", (store.schema,)
+        )
+    ]
 
 
 # -- the audit ------------------------------------------------------------------------------------
@@ -138,18 +226,24 @@ def _tables(store: Any) -> list[str]:
 ROOT = Path(__file__).resolve().parents[1]
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
-_VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META"}  # fixed table names and prefixes (projections/views.py)
+_VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
 IDENTIFIERS: dict[str, set[str]] = {
-    "projections/views.py": _VIEW_NAMES | {
-        "p", "prefix", "table", "name",  # the fixed prefixes, TABLES and INDEXES
+    "projections/views.py": _VIEW_NAMES
+    | {
+        "p",
+        "prefix",
+        "table",
+        "name",  # the fixed prefixes, TABLES and INDEXES
         "big",  # a column type, INTEGER or BIGINT
         "self.tracking_table()",  # eventsourcing's tracking table, schema-qualified
     },
-    "projections/queries.py": _VIEW_NAMES | {
+    "projections/queries.py": _VIEW_NAMES
+    | {
         "_COLUMNS",  # a fixed column list
         "source",  # fixed FROM/JOIN text, with `?` for each entity
         "n",  # the number of a join alias
-        "marks", "','.join('?' * len(flt.types))",  # placeholders only
+        "marks",
+        "','.join('?' * len(flt.types))",  # placeholders only
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"},  # a fixed prefix; fixed `column=?` pairs
     "projections/integrity.py": _VIEW_NAMES,
@@ -160,6 +254,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     # Schema names match ^[a-z_][a-z0-9_]{0,40}$ (service/settings.py) before they get here.
     "service/application.py": {"recorder.datastore.schema", "table", "marks"},
     "service/store.py": {"settings.schema", "table"},  # `table`: the validated schema and META
+    "service/sources.py": _VIEW_NAMES,
 }
 
 
@@ -181,8 +276,7 @@ def _formatted_sql(path: Path) -> list[tuple[int, str]]:
 
 def test_sql_text_is_formatted_from_identifiers_only():
     sources = [
-        p for p in ROOT.rglob("*.py")
-        if p.relative_to(ROOT).parts[0] in ("cli", "domain", "service", "projections")
+        p for p in ROOT.rglob("*.py") if p.relative_to(ROOT).parts[0] in ("cli", "domain", "service", "projections")
     ]
     assert len(sources) > 20
     offenders = [
@@ -200,10 +294,10 @@ def test_sql_text_is_formatted_from_identifiers_only():
 def test_the_audit_catches_a_formatted_value(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text(
-        'def find(c, name):\n'
-        '    c.execute(f"SELECT state FROM view_entities WHERE entity=\'{name}\'")\n'
-        '    c.execute("DELETE FROM t WHERE k=\'%s\'" % name)\n'
-        '    c.execute("UPDATE t SET v=\'{}\'".format(name))\n'
+        "def find(c, name):\n"
+        "    c.execute(f\"SELECT state FROM view_entities WHERE entity='{name}'\")\n"
+        "    c.execute(\"DELETE FROM t WHERE k='%s'\" % name)\n"
+        "    c.execute(\"UPDATE t SET v='{}'\".format(name))\n"
     )
     assert sorted(e for _, e in _formatted_sql(bad)) == ["<% formatting>", "<str.format>", "name"]
     assert "name" not in IDENTIFIERS.get("bad.py", set())  # `name` is allowed in views.py only, for index names

@@ -156,7 +156,7 @@ def test_hostile_text_stays_text_and_deadlines_are_marked(browser: Any, tmp_path
     assert page.page.locator(".vis-item.vis-point.deadline").count() == 1
     assert page.page.locator(".vis-item.vis-background.deadline-band").count() == 1
     details = page.click("deal")
-    assert "\"><img src=x onerror=alert(5)>" in details and "javascript:alert(6)" in details
+    assert '"><img src=x onerror=alert(5)>' in details and "javascript:alert(6)" in details
     assert "<svg onload=alert(4)> (due 2024-02-10)" in details
     assert page.page.title() == "Chronicle timeline"
     assert page.dialogs == [] and page.errors == [] and page.requests == [page.url]

@@ -8,7 +8,9 @@ import pytest
 
 
 def _row(store, dev_stream: str) -> tuple[int, bytes]:
-    rows = store.sql("SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 1", (dev_stream,))
+    rows = store.sql(
+        "SELECT {id}, state FROM {events} WHERE originator_id = ? AND originator_version = 1", (dev_stream,)
+    )
     position, state = rows[0]
     return int(position), bytes(state)
 
@@ -53,9 +55,7 @@ def test_two_swapped_events_are_caught(revised_story):
     revised_story.ok("verify")
     a, state_a = _row(store, "development:us-troops-iraq")
     b, state_b = _row(store, "development:us-troops-syria")
-    store.sql(
-        "UPDATE {events} SET originator_id = ?, state = ? WHERE {id} = ?", ("tmp:swap", state_b, a)
-    )
+    store.sql("UPDATE {events} SET originator_id = ?, state = ? WHERE {id} = ?", ("tmp:swap", state_b, a))
     store.sql(
         "UPDATE {events} SET originator_id = ?, state = ? WHERE {id} = ?", ("development:us-troops-iraq", state_a, b)
     )
@@ -88,7 +88,10 @@ def test_a_consistent_rewrite_is_caught_against_a_published_head(revised_story):
     rows = store.sql("SELECT {id}, originator_id, originator_version, topic, state FROM {events} ORDER BY {id}")
     previous = GENESIS
     for n, oid, version, t, st in rows:
-        previous = link(previous, Notification(id=int(n), originator_id=oid, originator_version=int(version), topic=t, state=bytes(st)))
+        previous = link(
+            previous,
+            Notification(id=int(n), originator_id=oid, originator_version=int(version), topic=t, state=bytes(st)),
+        )
         store.sql("UPDATE {s}chronicle_chain SET hash = ? WHERE position = ?", (previous, int(n)))
     result = revised_story("verify", "--against", published)
     assert result.exit_code == 3

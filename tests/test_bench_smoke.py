@@ -1,0 +1,58 @@
+"""The benchmark suite runs end to end and writes its results as JSON. No timing is asserted here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_bench_quick_runs_and_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "latest.json"
+    env = {k: v for k, v in os.environ.items() if k != "CHRONICLE_STORE"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--sizes",
+            "1000",
+            "--out",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert "Targets" in result.stdout.decode()
+
+    data = json.loads(out.read_text())
+    assert data["schema"] == 1
+    assert {"meta", "startup", "sqlite", "postgres", "targets"} <= data.keys()
+    assert data["meta"]["sizes"] == [1000]
+    assert {"python_pass_ms", "import_cli_ms"} <= data["startup"].keys()
+    size = data["sqlite"]["1000"]
+    assert not size.get("errors"), size.get("errors")
+    assert size["developments"] == 1000
+    assert size["stored_events"] >= 1000
+    for key in ("bulk_append", "bulk_baselines", "single_append", "replay", "replay_baselines", "show", "ratios"):
+        assert key in size, key
+    assert size["bulk_append"]["chronicle_cli_s"]["median"] > 0
+    assert size["replay"]["events"] >= size["recorded_events"]
+    for ratio in ("bulk_vs_es_save", "single_append_vs_es_process", "replay_vs_raw_decode"):
+        assert size["ratios"][ratio] > 0, ratio
+    assert size["show"]["in_process_ms"]
+    assert all({"name", "target", "met"} <= t.keys() for t in data["targets"])
