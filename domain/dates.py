@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +24,7 @@ class FuzzyDate:
     text: str
 
     @classmethod
+    @functools.lru_cache(maxsize=8192)  # immutable, and a log has few distinct dates: folds parse each often
     def parse(cls, text: str) -> FuzzyDate:
         match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
         if not match:

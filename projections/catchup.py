@@ -24,6 +24,7 @@ VIEWS_VERSION = "2"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)
+BULK_BACKLOG = 20_000  # catch up by rebuilding when more than this (and more than the log so far) is new
 
 Progress = Callable[[int, int], None]
 
@@ -55,13 +56,15 @@ def _project_page(
     prefix: str,
     tracking: str,
     page: int,
+    *,
+    fold: bool = True,
 ) -> int:
     """Project the next page after the tracked position; return how many events it held."""
     start = store.tracked(c, tracking)
     notifications = log.select_notifications(start, page, topics=[RECORDED_TOPIC], inclusive_of_start=False)
     if not notifications:
         return 0
-    projector = Projector(store, c, prefix)
+    projector = Projector(store, c, prefix, fold=fold)
     for notification in notifications:
         projector.process(decode(notification), notification.id)
     projector.flush()
@@ -78,6 +81,13 @@ def catch_up(
     progress: Progress | None = None,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
+    with store.read() as c:
+        position = store.tracked(c, LIVE_TRACKING)
+    backlog = (log.max_notification_id() or 0) - position
+    if backlog > max(BULK_BACKLOG, position):
+        # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
+        rebuild(store, log, decode, progress=progress)
+        return backlog
     done = 0
     total = 0
     while True:
@@ -118,6 +128,14 @@ def rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     total = log.max_notification_id() or 0
     done = 0
+    # The timeline first, then every entity folded once: linear in the log. Folding page by page
+    # refolds an entity whenever a development arrives out of story order (quadratic).
+    while count := _timeline_page(store, log, decode, page):
+        done += count
+        if progress is not None:
+            progress(done, max(total, done))
+    with store.write() as c:
+        Projector(store, c, ASIDE).fold_all()
     while True:
         with store.write() as c:
             count = _project_page(store, c, log, decode, ASIDE, ASIDE_TRACKING, page)
@@ -134,6 +152,11 @@ def rebuild(
         if progress is not None:
             progress(done, max(total, done))
     return RebuildSummary(done, time.perf_counter() - started)
+
+
+def _timeline_page(store: ViewStore, log: EventLog, decode: Decode, page: int) -> int:
+    with store.write() as c:
+        return _project_page(store, c, log, decode, ASIDE, ASIDE_TRACKING, page, fold=False)
 
 
 def views_version(store: ViewStore) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 
 class ReadModel(BaseModel):
@@ -70,6 +70,11 @@ class ActorView(ReadModel):
     # status/killed_on/killed_in, and for a count the fewest behind any development counted.
     # Figures and positions carry their own `sources`.
     corroboration: dict[str, int] = {}
+
+    @field_serializer("corroboration")
+    def _sorted(self, value: dict[str, int]) -> dict[str, int]:
+        # Sorted, so a view's bytes never depend on the order its developments arrived in.
+        return dict(sorted(value.items()))
 
 
 class Committee(ReadModel):

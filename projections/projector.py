@@ -45,8 +45,11 @@ def lookup_names(view: View) -> list[str]:
 class Projector:
     """Applies developments to one set of view tables inside the caller's transaction."""
 
-    def __init__(self, store: ViewStore, cursor: Cursor, prefix: str) -> None:
+    def __init__(self, store: ViewStore, cursor: Cursor, prefix: str, *, fold: bool = True) -> None:
         self.store, self.c, self.p = store, cursor, prefix
+        self.fold = fold  # False: write the timeline only; a rebuild folds each entity once at the end
+        self.new_rows: list[tuple[object, ...]] = []  # timeline rows, written with one executemany
+        self.new_index: list[tuple[str, int]] = []
         self.cache: dict[str, tuple[View, Facts, tuple[str, int]]] = {}
         self.dirty: set[str] = set()
         self.stale: set[str] = set()  # refolded once, at the end of the page
@@ -60,6 +63,8 @@ class Projector:
             return
         keys = touched(development)
         self.insert(development, position, recorded, keys, None)
+        if not self.fold:
+            return
         step = Step(development, position)
         for key in keys:
             if key in self.stale:
@@ -83,11 +88,7 @@ class Projector:
         when = development.when
         body = development.model_dump_json()
         publishers = sorted({s.publisher for s in development.sources})
-        self.store.run(
-            self.c,
-            f"INSERT INTO {{s}}{self.p}timeline (position, dev_id, type, occurred, occ_start, occ_end, "
-            "recorded, summary, original, current, corrected_by, retracted_by, target, entities, "
-            "sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.new_rows.append(
             (
                 position,
                 development.id,
@@ -110,14 +111,33 @@ class Projector:
             self.index(key, position)
 
     def index(self, key: str, position: int) -> None:
-        self.store.run(
-            self.c,
-            f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            (key, position),
-        )
+        self.new_index.append((key, position))
+
+    def write_rows(self) -> None:
+        """Write the pending timeline and index rows (before anything reads them back)."""
+        if self.new_rows:
+            self.c.executemany(  # type: ignore[attr-defined]
+                self.store.sql(
+                    f"INSERT INTO {{s}}{self.p}timeline (position, dev_id, type, occurred, occ_start, "
+                    "occ_end, recorded, summary, original, current, corrected_by, retracted_by, target, "
+                    "entities, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                self.new_rows,
+            )
+            self.new_rows = []
+        if self.new_index:
+            self.c.executemany(  # type: ignore[attr-defined]
+                self.store.sql(
+                    f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                self.new_index,
+            )
+            self.new_index = []
 
     def revise(self, development: CorrectionIssued | RetractionIssued) -> None:
         """Apply a correction or retraction to its target's row, then refold what it touched."""
+        self.write_rows()
         row = self.store.one(
             self.c,
             f"SELECT position, current, corrected_by, entities FROM {{s}}{self.p}timeline WHERE dev_id=?",
@@ -161,7 +181,8 @@ class Projector:
         for key in keys:
             if key not in old_keys:
                 self.index(key, position)
-            self.stale.add(key)
+            if self.fold:
+                self.stale.add(key)
 
     def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
         if key in self.cache:
@@ -183,13 +204,37 @@ class Projector:
         return found
 
     def refold(self, key: str) -> None:
+        self.write_rows()
         steps = entity_steps(self.store, self.c, self.p, key)
         view, facts = fold_with_facts(key, steps)
         last = max((s.key for s in steps), default=NO_STEP)
         self.cache[key] = (view, facts, last)
         self.dirty.add(key)
 
+    def fold_all(self) -> None:
+        """Fold every entity once, in one pass over the timeline in story order (the end of a rebuild):
+        each development is parsed once however many entities it touches, and rows are streamed."""
+        self.write_rows()
+        keys = [r["entity"] for r in self.store.rows(self.c, f"SELECT DISTINCT entity FROM {{s}}{self.p}entity_index")]
+        folded: dict[str, tuple[View, Facts, tuple[str, int]]] = {k: (new_view(k), {}, NO_STEP) for k in keys}
+        rows = self.store.stream(
+            self.c,
+            f"SELECT position, current FROM {{s}}{self.p}timeline "
+            "WHERE retracted_by IS NULL AND target IS NULL ORDER BY occ_start, position",
+        )
+        for row in rows:
+            step = Step(parse_development(row["current"]), int(row["position"]))
+            for key in touched(step.development):
+                if key in folded:
+                    view, facts, _ = folded[key]
+                    apply(view, step, facts)
+                    folded[key] = (view, facts, step.key)
+        self.cache.update(folded)
+        self.dirty.update(folded)
+        self.flush()
+
     def flush(self) -> None:
+        self.write_rows()
         for key in sorted(self.stale):
             self.refold(key)
         self.stale.clear()

@@ -43,13 +43,15 @@ class Row:
 
 
 def _row(r: Any) -> Row:
+    original = parse_development(r["original"])
     return Row(
         position=int(r["position"]),
         id=r["dev_id"],
         type=r["type"],
         recorded=r["recorded"],
-        original=parse_development(r["original"]),
-        current=parse_development(r["current"]),
+        original=original,
+        # Most developments are never corrected: parse the same JSON once (models are frozen).
+        current=original if r["current"] == r["original"] else parse_development(r["current"]),
         corrected_by=orjson.loads(r["corrected_by"]),
         retracted_by=r["retracted_by"],
         target=r["target"],
@@ -107,15 +109,18 @@ def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
     return [view_from_json(r["entity"], r["state"]) for r in rows]
 
 
-def entity_rows(store: ViewStore, c: Cursor, key: str) -> list[Row]:
-    """Every development ever indexed for an entity, with the corrections and retractions aimed at them."""
+def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None) -> list[Row]:
+    """Every development ever indexed for an entity, with the corrections and retractions aimed at them
+    (only those recorded by `known_at`, if given: `believe` would ignore the others)."""
+    recorded = "" if known_at is None else " AND t.recorded <= ?"
+    extra: tuple[str, ...] = () if known_at is None else (iso_utc(known_at),)
     rows = [
         _row(r)
         for r in store.rows(
             c,
             f"SELECT {_COLUMNS} FROM {{s}}{LIVE}entity_index i "
-            f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?",
-            (key,),
+            f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?{recorded}",
+            (key, *extra),
         )
     ]
     ids = [r.id for r in rows]
@@ -124,7 +129,11 @@ def entity_rows(store: ViewStore, c: Cursor, key: str) -> list[Row]:
         marks = ",".join("?" * len(chunk))
         rows += [
             _row(r)
-            for r in store.rows(c, f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks})", chunk)
+            for r in store.rows(
+                c,
+                f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks}){recorded}",
+                (*chunk, *extra),
+            )
         ]
     return sorted(rows, key=lambda r: r.position)
 
@@ -176,7 +185,7 @@ def view_at(
     if known_at is None and as_of is not None:
         view = fold(key, _believed_steps_as_of(store, c, key, as_of))
     else:
-        entries = entries_for(entity_rows(store, c, key), known_at).values()
+        entries = entries_for(entity_rows(store, c, key, known_at), known_at).values()
         view = fold(key, steps_for(key, entries, as_of))
     if not view.registered:
         when = " and ".join(x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x)

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 LIVE = "view_"
@@ -128,6 +127,12 @@ class ViewStore:
         c.execute(self.sql(statement), tuple(params))
         return self._reveal(c.fetchone())
 
+    def stream(self, c: Cursor, statement: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Any]:
+        """Rows a batch at a time (fetchmany), for scans too big to hold in memory."""
+        c.execute(self.sql(statement), tuple(params))
+        while batch := c.fetchmany(size):  # type: ignore[attr-defined]
+            yield from (self._reveal(r) for r in batch) if self.cipher is not None else batch
+
     # -- schema -------------------------------------------------------------------------------
 
     def create_views(self, c: Cursor, prefix: str) -> None:
@@ -224,45 +229,6 @@ class SQLiteViews(SQLiteTrackingRecorder, ViewStore):
                 raw.rollback()
                 raise
             raw.commit()
-
-    @contextmanager
-    def read(self) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=False) as c:
-            yield c
-
-
-class PostgresViews(PostgresTrackingRecorder, ViewStore):
-    """Views in the PostgreSQL schema, beside eventsourcing's events and tracking tables."""
-
-    dialect = "postgres"
-    big = "BIGINT"
-    LOCK_KEY = 0x43_68_72_6F  # "Chro": one projection worker per schema at a time
-
-    def schema_prefix(self) -> str:
-        return f'"{self.datastore.schema}".'
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from psycopg.sql import SQL
-
-        prefix = self.schema_prefix()
-        statements = [s.replace("{s}", prefix) for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
-        self.sql_create_statements += [SQL(s).format() for s in statements]
-
-    def tracking_table(self) -> str:
-        return f'{self.schema_prefix()}"{self.tracking_table_name}"'
-
-    def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
-        self._insert_tracking(c, tracking)  # type: ignore[arg-type]
-
-    def tracked(self, c: Cursor, name: str) -> int:
-        return self._max_tracking_id(name, c) or 0  # type: ignore[arg-type]
-
-    @contextmanager
-    def write(self) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (self.LOCK_KEY, self.datastore.schema))
-            yield c
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:

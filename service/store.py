@@ -252,7 +252,7 @@ class Store:
 
 def _views_class(settings: StoreSettings) -> type[ViewStore]:
     if settings.is_postgres:
-        from chronicle.projections.views import PostgresViews
+        from chronicle.projections.views_pg import PostgresViews
 
         return PostgresViews
     from chronicle.projections.views import SQLiteViews

@@ -159,7 +159,8 @@ class Cli:
     def jsonl(self, *args: str) -> list[dict[str, object]]:
         import json
 
-        return [json.loads(line) for line in self.ok(*args, "--json").stdout.splitlines() if line]
+        # JSON Lines split on "\n" only: str.splitlines() would also cut at U+2028 inside a string.
+        return [json.loads(line) for line in self.ok(*args, "--json").stdout.split("\n") if line]
 
 
 @pytest.fixture

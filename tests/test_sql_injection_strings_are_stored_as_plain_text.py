@@ -244,6 +244,7 @@ IDENTIFIERS: dict[str, set[str]] = {
         "n",  # the number of a join alias
         "marks",
         "','.join('?' * len(flt.types))",  # placeholders only
+        "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"},  # a fixed prefix; fixed `column=?` pairs
     "projections/integrity.py": _VIEW_NAMES,

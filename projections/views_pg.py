@@ -1,0 +1,51 @@
+"""The views on PostgreSQL, apart from views.py so that SQLite commands never import psycopg."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+
+from chronicle.projections.views import LIVE, Cursor, ViewStore, _ddl, _meta_ddl
+
+
+class PostgresViews(PostgresTrackingRecorder, ViewStore):
+    """Views in the PostgreSQL schema, beside eventsourcing's events and tracking tables."""
+
+    dialect = "postgres"
+    big = "BIGINT"
+    LOCK_KEY = 0x43_68_72_6F  # "Chro": one projection worker per schema at a time
+
+    def schema_prefix(self) -> str:
+        return f'"{self.datastore.schema}".'
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from psycopg.sql import SQL
+
+        prefix = self.schema_prefix()
+        statements = [s.replace("{s}", prefix) for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
+        self.sql_create_statements += [SQL(s).format() for s in statements]
+
+    def tracking_table(self) -> str:
+        return f'{self.schema_prefix()}"{self.tracking_table_name}"'
+
+    def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
+        self._insert_tracking(c, tracking)  # type: ignore[arg-type]
+
+    def tracked(self, c: Cursor, name: str) -> int:
+        return self._max_tracking_id(name, c) or 0  # type: ignore[arg-type]
+
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (self.LOCK_KEY, self.datastore.schema))
+            yield c
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=False) as c:
+            yield c
