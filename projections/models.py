@@ -5,7 +5,7 @@ These names appear in `show --json`: a public contract, extend but never rename.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_serializer
 
@@ -71,8 +71,8 @@ class ActorView(ReadModel):
     # Figures and positions carry their own `sources`.
     corroboration: dict[str, int] = {}
 
-    @field_serializer("corroboration")
-    def _sorted(self, value: dict[str, int]) -> dict[str, int]:
+    @field_serializer("corroboration", "positions")
+    def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
         # Sorted, so a view's bytes never depend on the order its developments arrived in.
         return dict(sorted(value.items()))
 
