@@ -288,7 +288,10 @@ class Bench:
             store = step("bulk_append", lambda: self.bulk(n, data, url_for, out, created))
             if store is None:
                 return out
-            out["stored_events"], out["recorded_events"] = self.counts(store)
+            counts = step("inspect", lambda: self.counts(store))
+            if counts is None:
+                return out
+            out["stored_events"], out["recorded_events"] = counts
             es_store = step("bulk_baselines", lambda: self.bulk_baselines(n, store, url_for, out, created, backend))
             if es_store is not None:
                 step("single_append", lambda: self.single_append(n, store, es_store, out))
