@@ -85,7 +85,7 @@ def _play(opened, actor, negotiation, since, until, json):  # type: ignore[no-un
             d = step.development
             lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
             for key, changes in step.changes.items():
-                lines += [f"    {key}  {c.path}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
+                lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
             print("\n".join(lines).translate(CONTROL))
 
 

@@ -8,12 +8,13 @@ from datetime import date
 from typing import Any
 
 from chronicle.domain.developments import Development
-from chronicle.projections.changes import Change, diff
+from chronicle.projections.audit import FieldChange, changed_paths, flatten, top_field
 from chronicle.projections.fold import Step, View, apply, new_view, touched
 from chronicle.projections.projector import parse_development
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 PAGE = 1000
+_NOISE = {"developments", "first_development", "last_development"}
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class PlayStep:
     position: int
     recorded: str
     development: Development
-    changes: dict[str, list[Change]]
+    changes: dict[str, list[FieldChange]]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -68,13 +69,19 @@ def play(
             return
         keys = touched(development)
         step = Step(development, int(row["position"]))
-        changes: dict[str, list[Change]] = {}
+        changes: dict[str, list[FieldChange]] = {}
         for key in keys:
             view = views.get(key) or new_view(key)
-            before = view.model_copy(deep=True)
+            before = flatten(view)
             apply(view, step)
             views[key] = view
-            found = diff(before, view)
+            after = flatten(view)
+            # The same field paths as `history`; bookkeeping that changes at every step is not news.
+            found = [
+                FieldChange(path, before.get(path), after.get(path))
+                for path in changed_paths(before, after)
+                if top_field(path) not in _NOISE
+            ]
             if found and view.registered:  # an id that names no registered entity is not news
                 changes[key] = found
         if focus is not None and focus not in keys:
