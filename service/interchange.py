@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import orjson
@@ -30,14 +30,10 @@ def parse_development(value: Any, where: str = "") -> Development:
         raise InvalidInput(f"{prefix}{describe_validation_error(error)}") from None
 
 
-def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
-    """Every development in a JSON Lines stream, with its line number; the first bad line raises.
-
-    Never reads more than one line's limit at a time, so an endless line (`/dev/zero`) or a huge file
-    is refused after at most MAX_LINE_BYTES or MAX_FILE_BYTES bytes, not after filling the memory.
-    """
-    developments: list[Development] = []
-    lines: list[int] = []
+def bounded_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Every line with its number and without its line end, never reading more than one line's limit at
+    a time: an endless line (`/dev/zero`) or a huge file is cut after at most MAX_LINE_BYTES (the body
+    then exceeds the limit) or refused after MAX_FILE_BYTES, not read into memory whole."""
     total = 0
     number = 0
     while raw := stream.readline(MAX_LINE_BYTES + 2):
@@ -45,18 +41,25 @@ def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
         total += len(raw)
         if total > MAX_FILE_BYTES:
             raise InvalidInput(f"input larger than {MAX_FILE_BYTES} bytes: split it into several files")
+        # A line without its end was cut at the limit (or is the last): its body is all of it.
+        yield number, raw.removesuffix(b"\r\n") if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
+
+
+def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
+    """Every development in a JSON Lines stream, with its line number; the first bad line raises."""
+    developments: list[Development] = []
+    lines: list[int] = []
+    for number, body in bounded_lines(stream):
         if number > MAX_LINES:
             raise InvalidInput(f"more than {MAX_LINES} lines: split the file")
-        # A line without its end was cut at the limit (or is the last): its body is all of it.
-        body = raw.removesuffix(b"\r\n") if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
         if len(body) > MAX_LINE_BYTES:
             raise InvalidInput(f"line {number}: longer than {MAX_LINE_BYTES} bytes")
-        if not raw.strip():
+        if not body.strip():
             continue
         try:
-            value = orjson.loads(raw)
+            value = orjson.loads(body)
         except orjson.JSONDecodeError as error:
-            raise InvalidInput(f"line {number}: {_json_problem(raw, error)}") from None
+            raise InvalidInput(f"line {number}: {_json_problem(body, error)}") from None
         developments.append(parse_development(value, f"line {number}"))
         lines.append(number)
     return developments, lines

@@ -10,8 +10,7 @@ import orjson
 from pydantic import ValidationError
 
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
-from chronicle.domain.errors import InvalidInput
-from chronicle.service.interchange import MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_LINES
+from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES, bounded_lines
 
 MAX_PROBLEMS_PER_LINE = 20
 
@@ -93,18 +92,8 @@ def validate(stream: IO[bytes]) -> Report:
 
 
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Non-blank lines with their numbers, read as `append` reads them: never more than one line's
-    limit at a time (an endless line is cut, not swallowed), and no more than MAX_FILE_BYTES in all."""
-    total = 0
-    number = 0
-    while raw := stream.readline(MAX_LINE_BYTES + 2):
-        number += 1
-        total += len(raw)
-        if total > MAX_FILE_BYTES:
-            raise InvalidInput(f"input larger than {MAX_FILE_BYTES} bytes: split it into several files")
-        body = raw.removesuffix(b"\r\n") if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
-        if body.strip():
-            yield number, body
+    """Non-blank lines with their numbers, read exactly as `append` reads them."""
+    return ((number, body) for number, body in bounded_lines(stream) if body.strip())
 
 
 def _duplicate(value: dict[str, Any], number: int, seen: dict[str, tuple[int, bytes]]) -> list[str]:
