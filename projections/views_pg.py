@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 
 from chronicle.projections.views import LIVE, Cursor, ViewStore, _ddl, _meta_ddl
@@ -33,19 +32,8 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
 
-    def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
-        self._insert_tracking(c, tracking)  # type: ignore[arg-type]
-
-    def tracked(self, c: Cursor, name: str) -> int:
-        return self._max_tracking_id(name, c) or 0  # type: ignore[arg-type]
-
     @contextmanager
     def write(self) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=True) as c:
             c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (self.LOCK_KEY, self.datastore.schema))
-            yield c
-
-    @contextmanager
-    def read(self) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=False) as c:
             yield c
