@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from chronicle.domain.dates import FuzzyDate
@@ -82,17 +81,32 @@ def source_count(development: Development) -> int:
     return len({s.distinct_as() for s in development.sources})
 
 
-@dataclass(frozen=True)
 class Step:
-    """A development as currently believed, with its place in the log."""
+    """A development as currently believed, with its place in the log.
 
-    development: Development
-    position: int
+    What every entity it touches asks of it is worked out once per step, not once per entity."""
+
+    __slots__ = ("_ref", "_sources", "development", "key", "position")
+
+    def __init__(self, development: Development, position: int) -> None:
+        self.development = development
+        self.position = position
+        # Story order: when it happened (interval start), then when it was recorded.
+        self.key: tuple[str, int] = (development.when.start.isoformat(), position)
+        self._sources: int | None = None
+        self._ref: DevelopmentRef | None = None
 
     @property
-    def key(self) -> tuple[str, int]:
-        """Story order: when it happened (interval start), then when it was recorded."""
-        return (self.development.when.start.isoformat(), self.position)
+    def sources(self) -> int:
+        if self._sources is None:
+            self._sources = source_count(self.development)
+        return self._sources
+
+    @property
+    def ref(self) -> DevelopmentRef:
+        if self._ref is None:
+            self._ref = DevelopmentRef(id=self.development.id or "", occurred=self.development.occurred)
+        return self._ref
 
 
 Facts: TypeAlias = dict[str, list[Any]]
@@ -130,9 +144,10 @@ def _count(view: ActorView, fact: str, weight: int, sources: int) -> None:
     view.corroboration[fact] = min(sources, view.corroboration.get(fact, sources))
 
 
-def _on_actor(view: ActorView, d: Development, key: tuple[str, int], facts: Facts) -> None:
+def _on_actor(view: ActorView, step: Step, facts: Facts) -> None:
+    d, key = step.development, step.key
     dev_id = d.id or ""
-    sources = source_count(d)
+    sources = step.sources
     if isinstance(d, ActorRegistered) and d.actor == view.id:
         if not _claim(facts, "registered", key):
             return
@@ -152,12 +167,12 @@ def _on_actor(view: ActorView, d: Development, key: tuple[str, int], facts: Fact
             view.status, view.killed_on, view.killed_in = "killed", d.occurred, dev_id
             view.corroboration.update(dict.fromkeys(_DEATH_FACTS, sources))
     elif isinstance(d, FigureReported) and d.actor == view.id:
-        _set_figure(view, d, key, facts)
+        _set_figure(view, d, key, facts, sources)
     elif isinstance(d, PositionTaken) and d.actor == view.id and _claim(facts, f"position:{d.negotiation}", key):
-        view.positions[d.negotiation] = _position(d)
+        view.positions[d.negotiation] = _position(d, sources)
 
 
-def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts: Facts) -> None:
+def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts: Facts, sources: int) -> None:
     as_of = d.effective_as_of
     # The latest `as_of` wins; among equal dates, the later development in story order.
     if not _claim(facts, f"figure:{d.metric}/{d.scope or ''}", (as_of.start.isoformat(), *key)):
@@ -168,7 +183,7 @@ def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts:
         value=d.value,
         as_of=as_of.text,
         development=d.id or "",
-        sources=source_count(d),
+        sources=sources,
     )
     for index, old in enumerate(view.figures):
         if (old.metric, old.scope) == (d.metric, d.scope):
@@ -178,17 +193,18 @@ def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts:
     view.figures.sort(key=lambda f: (f.metric, f.scope or ""))
 
 
-def _position(d: PositionTaken) -> Position:
+def _position(d: PositionTaken, sources: int) -> Position:
     return Position(
         position=d.position.value,
         text=d.text,
         occurred=d.occurred,
         development=d.id or "",
-        sources=source_count(d),
+        sources=sources,
     )
 
 
-def _on_negotiation(view: NegotiationView, d: Development) -> None:
+def _on_negotiation(view: NegotiationView, step: Step) -> None:
+    d = step.development
     dev_id = d.id or ""
     if isinstance(d, NegotiationOpened) and d.negotiation == view.id:
         view.registered = True
@@ -217,7 +233,7 @@ def _on_negotiation(view: NegotiationView, d: Development) -> None:
         view.parties = list(dict.fromkeys([*view.parties, *d.parties]))
         _advance(view, "in_talks")
     elif isinstance(d, PositionTaken):
-        view.positions[d.actor] = _position(d)
+        view.positions[d.actor] = _position(d, step.sources)
     elif isinstance(d, AgreementReached):
         view.terms, view.agreed_on = d.terms, d.occurred
         for deadline in d.deadlines:
@@ -268,20 +284,18 @@ def apply(view: View, step: Step, facts: Facts | None = None) -> None:
     """
     if facts is None:
         facts = {}
-    d = step.development
     key = step.key
-    ref = DevelopmentRef(id=d.id or "", occurred=d.occurred)
     view.developments += 1
     first = facts.get("first")
     if view.first_development is None or (first is not None and tuple(first) > key):
-        view.first_development = ref
+        view.first_development = step.ref
         facts["first"] = list(key)
     if _claim(facts, "last", key):
-        view.last_development = ref
+        view.last_development = step.ref
     if isinstance(view, ActorView):
-        _on_actor(view, d, key, facts)
+        _on_actor(view, step, facts)
     else:
-        _on_negotiation(view, d)
+        _on_negotiation(view, step)
 
 
 def fold_with_facts(key: str, steps: Iterable[Step]) -> tuple[View, Facts]:

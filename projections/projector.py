@@ -23,7 +23,7 @@ NO_STEP = ("", 0)
 
 def iso_utc(moment: datetime) -> str:
     """Record times in one fixed-width form, so text order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def parse_development(text: str | bytes) -> Development:
@@ -45,9 +45,8 @@ def lookup_names(view: View) -> list[str]:
 class Projector:
     """Applies developments to one set of view tables inside the caller's transaction."""
 
-    def __init__(self, store: ViewStore, cursor: Cursor, prefix: str, *, fold: bool = True) -> None:
+    def __init__(self, store: ViewStore, cursor: Cursor, prefix: str) -> None:
         self.store, self.c, self.p = store, cursor, prefix
-        self.fold = fold  # False: write the timeline only; a rebuild folds each entity once at the end
         self.new_rows: list[tuple[object, ...]] = []  # timeline rows, written with one executemany
         self.new_index: list[tuple[str, int]] = []
         self.cache: dict[str, tuple[View, Facts, tuple[str, int]]] = {}
@@ -63,8 +62,6 @@ class Projector:
             return
         keys = touched(development)
         self.insert(development, position, recorded, keys, None)
-        if not self.fold:
-            return
         step = Step(development, position)
         for key in keys:
             if key in self.stale:
@@ -84,9 +81,15 @@ class Projector:
         recorded: str,
         keys: list[str],
         target: str | None,
+        *,
+        current: Development | None = None,
+        corrected_by: list[str] | None = None,
+        retracted_by: str | None = None,
     ) -> None:
-        when = development.when
+        """Queue a timeline row; `current` and the rest are given when a rebuild knows its revisions."""
         body = development.model_dump_json()
+        now = development if current is None else current
+        when = now.when
         publishers = sorted({s.publisher for s in development.sources})
         self.new_rows.append(
             (
@@ -99,9 +102,9 @@ class Projector:
                 recorded,
                 self.store.protect(development.summary),
                 self.store.protect(body),
-                self.store.protect(body),
-                "[]",
-                None,
+                self.store.protect(body if current is None else current.model_dump_json()),
+                orjson.dumps(corrected_by or []).decode(),
+                retracted_by,
                 target,
                 orjson.dumps(keys).decode(),
                 self.store.protect(orjson.dumps(publishers).decode()),
@@ -181,8 +184,7 @@ class Projector:
         for key in keys:
             if key not in old_keys:
                 self.index(key, position)
-            if self.fold:
-                self.stale.add(key)
+            self.stale.add(key)
 
     def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
         if key in self.cache:
@@ -211,12 +213,10 @@ class Projector:
         self.cache[key] = (view, facts, last)
         self.dirty.add(key)
 
-    def fold_all(self) -> None:
-        """Fold every entity once, at the end of a rebuild: one entity at a time, its developments streamed
-        in story order and its row written before the next, so memory holds one view whatever the log
-        (holding every view until one pass ends reached 357 MB at 1M developments; this stays near 60)."""
+    def fold_each(self, keys: list[str]) -> None:
+        """Fold each entity from its developments in story order: one entity at a time, streamed, its row
+        written before the next, so memory holds one view whatever the length of its history."""
         self.write_rows()
-        keys = [r["entity"] for r in self.store.rows(self.c, f"SELECT DISTINCT entity FROM {{s}}{self.p}entity_index")]
         for key in keys:
             view, last = new_view(key), NO_STEP
             facts: Facts = {}

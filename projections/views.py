@@ -135,9 +135,11 @@ class ViewStore:
 
     # -- schema -------------------------------------------------------------------------------
 
-    def create_views(self, c: Cursor, prefix: str) -> None:
+    def create_views(self, c: Cursor, prefix: str, *, indexes: bool = True) -> None:
+        """The view tables; a rebuild adds the secondary indexes after its bulk load (`indexes=False`)."""
         for statement in _ddl(prefix, self.big):
-            self.run(c, statement)
+            if indexes or "CREATE INDEX" not in statement:
+                self.run(c, statement)
 
     def drop_views(self, c: Cursor, prefix: str) -> None:
         for table in TABLES:
@@ -189,8 +191,11 @@ class ViewStore:
         return self._max_tracking_id(name, c) or 0  # type: ignore[attr-defined]
 
     @contextmanager
-    def write(self) -> Iterator[Cursor]:
-        """A transaction holding the store's projection lock, so one worker projects at a time."""
+    def write(self, *, durable: bool = True) -> Iterator[Cursor]:
+        """A transaction holding the store's projection lock, so one worker projects at a time.
+
+        `durable=False` is for tables nobody reads yet (a rebuild's aside tables): the commit may skip
+        waiting for the disk, since a crash only costs a rebuild that starts over anyway."""
         raise NotImplementedError
         yield  # pragma: no cover
 
@@ -214,14 +219,20 @@ class SQLiteViews(SQLiteTrackingRecorder, ViewStore):
         return "tracking"
 
     @contextmanager
-    def write(self) -> Iterator[Cursor]:
+    def write(self, *, durable: bool = True) -> Iterator[Cursor]:
         with self.datastore.get_connection(commit=True) as conn:
             raw: sqlite3.Connection = conn._sqlite_conn
             cursor = raw.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
+            if not durable:  # WAL stays consistent; only this commit's fsync is skipped
+                cursor.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield cursor
-            except BaseException:
-                raw.rollback()
-                raise
-            raw.commit()
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except BaseException:
+                    raw.rollback()
+                    raise
+                raw.commit()
+            finally:
+                if not durable:
+                    cursor.execute("PRAGMA synchronous=FULL")

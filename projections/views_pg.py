@@ -33,7 +33,9 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
 
     @contextmanager
-    def write(self) -> Iterator[Cursor]:
+    def write(self, *, durable: bool = True) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=True) as c:
+            if not durable:  # a rebuild's aside tables: a crash only costs a rebuild that starts over
+                c.execute("SET LOCAL synchronous_commit = off")
             c.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (self.LOCK_KEY, self.datastore.schema))
             yield c

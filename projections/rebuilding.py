@@ -1,0 +1,125 @@
+"""Build the aside views from the first event in one pass over the log.
+
+Catching up must handle a correction when it arrives: rewrite its target's row and refold every entity the
+target touched, from that entity's whole history. A rebuild can do better, because the log is already
+complete: it reads the revision markers first (every correction and retraction also leaves a small event on
+its target's stream), so each development is written once in its final form and folded once.
+
+- Actors fold in log order, in memory, as the pass goes: their fold is order-independent (max-registers),
+  so the order developments arrive in does not matter. Views are written back in batches when too many are
+  held, so memory follows the number of actors, capped, not the length of the log.
+- Negotiations fold at the end, one at a time, in story order: their status is a state machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
+
+from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.events import DevelopmentCorrected, DevelopmentRecorded, DevelopmentRetracted
+from chronicle.domain.rules import apply_changes
+from chronicle.projections.fold import Step, apply, new_view, touched
+from chronicle.projections.projector import NO_STEP, Projector, iso_utc
+from chronicle.projections.views import ASIDE, Cursor, ViewStore
+
+REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetracted)]
+Revision = DevelopmentCorrected | DevelopmentRetracted
+CACHED_ACTORS = 5_000  # actor views held in memory before they are written back
+
+
+class Log:
+    """What the rebuild reads: eventsourcing's recorder (select_notifications) and the event decoder."""
+
+    def __init__(
+        self,
+        select: Callable[..., Sequence[Notification]],
+        decode: Callable[[Notification], Any],
+    ) -> None:
+        self.select, self.decode = select, decode
+
+    def revisions(self, stop: int, page: int) -> dict[str, list[Revision]]:
+        """Every correction and retraction up to `stop`, by target id, in the order they were recorded."""
+        found: dict[str, list[Revision]] = {}
+        start = 0
+        while batch := self.select(start, page, stop=stop, topics=REVISION_TOPICS, inclusive_of_start=False):
+            for notification in batch:
+                marker = self.decode(notification)
+                found.setdefault(marker.originator_id.partition(":")[2], []).append(marker)
+            start = batch[-1].id
+        return found
+
+
+class Rebuilder(Projector):
+    """Writes each development's row in its final form and folds actors as the pass goes."""
+
+    def __init__(self, store: ViewStore, cursor: Cursor, revisions: dict[str, list[Revision]]) -> None:
+        super().__init__(store, cursor, ASIDE)
+        self.revisions = revisions
+        self.entities: set[str] = set()  # every key the entity index holds
+        self.folded: set[str] = set()  # actors that have a row (written back) or a cached view
+
+    def process(self, event: DevelopmentRecorded, position: int) -> None:
+        development = event.development
+        recorded = iso_utc(event.timestamp)
+        if isinstance(development, CorrectionIssued | RetractionIssued):
+            self.insert(development, position, recorded, [], development.target)
+            return
+        current: Development = development
+        keys = now_keys = touched(development)
+        corrected_by: list[str] = []
+        retracted_by: str | None = None
+        # The same steps, in the same order, as catching up takes when each revision arrives.
+        for revision in self.revisions.get(development.id or "", ()):
+            if isinstance(revision, DevelopmentCorrected):
+                current = apply_changes(current, revision.changes)
+                corrected_by.append(revision.correction)
+                now_keys = touched(current)
+                keys = list(dict.fromkeys([*keys, *now_keys]))
+            else:
+                retracted_by = revision.retraction
+        self.insert(
+            development,
+            position,
+            recorded,
+            keys,
+            None,
+            current=current if corrected_by else None,
+            corrected_by=corrected_by,
+            retracted_by=retracted_by,
+        )
+        self.entities.update(keys)
+        if retracted_by is None:
+            self.fold_actors(Step(current, position), now_keys)
+
+    def fold_actors(self, step: Step, keys: list[str]) -> None:
+        for key in keys:
+            if not key.startswith("actor:"):
+                continue
+            view, facts, last = self.get(key)
+            apply(view, step, facts)
+            self.cache[key] = (view, facts, max(last, step.key))
+            self.dirty.add(key)
+            self.folded.add(key)
+
+    def end_page(self, cursor: Cursor) -> None:
+        """Write the page's rows; write actor views back if too many are held."""
+        self.c = cursor
+        self.write_rows()
+        if len(self.cache) > CACHED_ACTORS:
+            self.flush()
+            self.cache.clear()
+
+    def finish(self, cursor: Cursor) -> None:
+        """Write every actor, then fold each negotiation in story order."""
+        self.c = cursor
+        for key in self.entities - self.folded:
+            if key.startswith("actor:"):  # indexed, but only by retracted developments or old references
+                self.cache[key] = (new_view(key), {}, NO_STEP)
+                self.dirty.add(key)
+        self.flush()
+        self.cache.clear()
+        self.fold_each(sorted(k for k in self.entities if not k.startswith("actor:")))
