@@ -36,7 +36,7 @@ from chronicle.domain.developments import (
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry
 from chronicle.projections.fold import Facts, Step, View, apply, fold, new_view, touched
-from chronicle.projections.projector import iso_utc, parse_development
+from chronicle.projections.projector import CURRENT, CURRENT_T, iso_utc, parse_development
 from chronicle.projections.queries import (
     KINDS,
     Row,
@@ -420,7 +420,7 @@ def _believed_now(store: ViewStore, c: Cursor, key: str) -> dict[str, Entry]:
     """An entity's developments as currently believed, read once (no record-time question asked)."""
     rows = store.rows(
         c,
-        f"SELECT t.position, t.recorded, t.current FROM {{s}}{LIVE}entity_index i "
+        f"SELECT t.position, t.recorded, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
         f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL",
         (key,),
@@ -621,7 +621,7 @@ def candidate_entities(store: ViewStore, c: Cursor, a: Point, b: Point) -> set[s
             )
         for row in store.rows(
             c,
-            f"SELECT entities, current FROM {{s}}{LIVE}timeline WHERE type = 'figure_reported'",
+            f"SELECT entities, {CURRENT} FROM {{s}}{LIVE}timeline WHERE type = 'figure_reported'",
         ):
             figure = orjson.loads(row["current"])
             if low < _end(figure.get("as_of") or figure["occurred"]) <= high:

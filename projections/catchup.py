@@ -21,7 +21,7 @@ from chronicle.projections.rebuilding import Log, Rebuilder
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
-VIEWS_VERSION = "2"
+VIEWS_VERSION = "3"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)

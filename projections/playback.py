@@ -10,7 +10,7 @@ from typing import Any
 from chronicle.domain.developments import Development
 from chronicle.projections.audit import FieldChange, changed_paths, flatten, top_field
 from chronicle.projections.fold import Step, View, apply, new_view, touched
-from chronicle.projections.projector import parse_development
+from chronicle.projections.projector import CURRENT, parse_development
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 PAGE = 1000
@@ -41,7 +41,7 @@ def _rows(store: ViewStore, c: Cursor) -> Iterator[Any]:
     while True:
         page = store.rows(
             c,
-            f"SELECT position, recorded, current, occ_start FROM {{s}}{LIVE}timeline "
+            f"SELECT position, recorded, {CURRENT}, occ_start FROM {{s}}{LIVE}timeline "
             "WHERE retracted_by IS NULL AND target IS NULL AND (occ_start > ? OR (occ_start = ? AND position > ?)) "
             "ORDER BY occ_start, position LIMIT ?",
             (start, start, position, PAGE),

@@ -19,6 +19,10 @@ from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.views import Cursor, ViewStore
 
 NO_STEP = ("", 0)
+# A timeline row's `current` is NULL while the development stands as recorded (most never change):
+# the body is stored once, and readers take the original.
+CURRENT = "COALESCE(current, original) AS current"
+CURRENT_T = "COALESCE(t.current, t.original) AS current"
 
 
 def iso_utc(moment: datetime) -> str:
@@ -102,7 +106,7 @@ class Projector:
                 recorded,
                 self.store.protect(development.summary),
                 self.store.protect(body),
-                self.store.protect(body if current is None else current.model_dump_json()),
+                None if current is None else self.store.protect(current.model_dump_json()),  # NULL: as recorded
                 orjson.dumps(corrected_by or []).decode(),
                 retracted_by,
                 target,
@@ -143,7 +147,7 @@ class Projector:
         self.write_rows()
         row = self.store.one(
             self.c,
-            f"SELECT position, current, corrected_by, entities FROM {{s}}{self.p}timeline WHERE dev_id=?",
+            f"SELECT position, {CURRENT}, corrected_by, entities FROM {{s}}{self.p}timeline WHERE dev_id=?",
             (development.target,),
         )
         if row is None:
@@ -165,9 +169,8 @@ class Projector:
         old_keys: list[str] = orjson.loads(entities_json)
         keys = list(dict.fromkeys([*old_keys, *touched(current)]))
         when = current.when
-        assignments = "current=?, occ_start=?, occ_end=?, corrected_by=?, entities=?"
+        assignments = "occ_start=?, occ_end=?, corrected_by=?, entities=?"
         params: list[object] = [
-            self.store.protect(current.model_dump_json()),
             when.start.isoformat(),
             when.end.isoformat(),
             orjson.dumps(corrected_by).decode(),
@@ -176,6 +179,9 @@ class Projector:
         if retracted_by:
             assignments += ", retracted_by=?"
             params.append(retracted_by)
+        else:  # only a correction changes the body; a retraction leaves it as it stood
+            assignments += ", current=?"
+            params.append(self.store.protect(current.model_dump_json()))
         self.store.run(
             self.c,
             f"UPDATE {{s}}{self.p}timeline SET {assignments} WHERE position=?",
@@ -222,7 +228,7 @@ class Projector:
             facts: Facts = {}
             rows = self.store.stream(
                 self.c,
-                f"SELECT t.position, t.current FROM {{s}}{self.p}entity_index i "
+                f"SELECT t.position, {CURRENT_T} FROM {{s}}{self.p}entity_index i "
                 f"JOIN {{s}}{self.p}timeline t ON t.position = i.position "
                 "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL ORDER BY t.occ_start, t.position",
                 (key,),
@@ -243,15 +249,10 @@ class Projector:
         for key in sorted(self.stale):
             self.refold(key)
         self.stale.clear()
+        rows = []
         for key in sorted(self.dirty):
             view, facts, (last_start, last_position) = self.cache[key]
-            self.store.run(
-                self.c,
-                f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, facts, "
-                "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
-                "UPDATE SET registered=excluded.registered, names=excluded.names, "
-                "state=excluded.state, facts=excluded.facts, last_start=excluded.last_start, "
-                "last_position=excluded.last_position",
+            rows.append(
                 (
                     key,
                     key.partition(":")[0],
@@ -261,7 +262,18 @@ class Projector:
                     self.store.protect(orjson.dumps(facts).decode()),
                     last_start,
                     last_position,
+                )
+            )
+        if rows:
+            self.c.executemany(  # type: ignore[attr-defined]
+                self.store.sql(
+                    f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, facts, "
+                    "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
+                    "UPDATE SET registered=excluded.registered, names=excluded.names, "
+                    "state=excluded.state, facts=excluded.facts, last_start=excluded.last_start, "
+                    "last_position=excluded.last_position"
                 ),
+                rows,
             )
         self.dirty.clear()
 
@@ -270,7 +282,7 @@ def entity_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> list[Ste
     """The developments that currently shape an entity, in story order."""
     rows = store.rows(
         c,
-        f"SELECT t.position, t.current FROM {{s}}{prefix}entity_index i "
+        f"SELECT t.position, {CURRENT_T} FROM {{s}}{prefix}entity_index i "
         f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "ORDER BY t.occ_start, t.position",

@@ -14,7 +14,7 @@ from chronicle.domain.developments import Development, FigureReported
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, View, fold, touched
-from chronicle.projections.projector import iso_utc, parse_development, view_from_json
+from chronicle.projections.projector import CURRENT_T, iso_utc, parse_development, view_from_json
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
@@ -50,8 +50,8 @@ def _row(r: Any) -> Row:
         type=r["type"],
         recorded=r["recorded"],
         original=original,
-        # Most developments are never corrected: parse the same JSON once (models are frozen).
-        current=original if r["current"] == r["original"] else parse_development(r["current"]),
+        # NULL: never corrected, as most developments are (see projector.CURRENT).
+        current=original if r["current"] is None else parse_development(r["current"]),
         corrected_by=orjson.loads(r["corrected_by"]),
         retracted_by=r["retracted_by"],
         target=r["target"],
@@ -155,7 +155,7 @@ def _believed_steps_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) ->
     leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
     rows = store.rows(
         c,
-        f"SELECT t.position, t.current FROM {{s}}{LIVE}entity_index i "
+        f"SELECT t.position, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
         f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "AND (t.occ_end <= ? OR t.type = 'figure_reported')",

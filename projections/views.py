@@ -34,21 +34,22 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
-def _ddl(prefix: str, big: str) -> list[str]:
+def _ddl(prefix: str, big: str, clustered: str = "") -> list[str]:
+    """`clustered`: what makes a table its primary key's b-tree (SQLite's WITHOUT ROWID)."""
     p = prefix
     return [
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}timeline ("
         f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, "
         "occurred TEXT NOT NULL, occ_start TEXT NOT NULL, occ_end TEXT NOT NULL, "
         "recorded TEXT NOT NULL, summary TEXT NOT NULL, original TEXT NOT NULL, "
-        "current TEXT NOT NULL, corrected_by TEXT NOT NULL, retracted_by TEXT, "
+        "current TEXT, corrected_by TEXT NOT NULL, retracted_by TEXT, "
         "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_story ON {{s}}{p}timeline (occ_start, position)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_end ON {{s}}{p}timeline (occ_end)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_recorded ON {{s}}{p}timeline (recorded)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_target ON {{s}}{p}timeline (target)",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entity_index ("
-        f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position))",
+        f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position)){clustered}",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("
         "entity TEXT PRIMARY KEY, kind TEXT NOT NULL, registered INTEGER NOT NULL, "
         f"names TEXT NOT NULL, state TEXT NOT NULL, facts TEXT NOT NULL, last_start TEXT NOT NULL, "
@@ -84,6 +85,7 @@ class ViewStore:
 
     dialect = "sqlite"
     big = "INTEGER"
+    clustered = ""
     cipher: TextCipher | None = None
     # Turns a stored development body (JSON) into what the reader may see: confidential sources
     # opened with their keys, or shown as [redacted]. Set by the service layer.
@@ -137,7 +139,7 @@ class ViewStore:
 
     def create_views(self, c: Cursor, prefix: str, *, indexes: bool = True) -> None:
         """The view tables; a rebuild adds the secondary indexes after its bulk load (`indexes=False`)."""
-        for statement in _ddl(prefix, self.big):
+        for statement in _ddl(prefix, self.big, self.clustered):
             if indexes or "CREATE INDEX" not in statement:
                 self.run(c, statement)
 
@@ -209,10 +211,11 @@ class SQLiteViews(SQLiteTrackingRecorder, ViewStore):
     """Views in the SQLite file, beside eventsourcing's `stored_events` and `tracking` tables."""
 
     dialect = "sqlite"
+    clustered = " WITHOUT ROWID"  # the entity index is only its key: one b-tree, not a table and an index
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
-        statements += [s.replace("{s}", "") for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
+        statements += [s.replace("{s}", "") for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big, self.clustered))]
         return statements
 
     def tracking_table(self) -> str:

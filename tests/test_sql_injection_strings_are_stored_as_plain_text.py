@@ -227,6 +227,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
 _VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
+_CURRENT = {"CURRENT", "CURRENT_T"}  # the fixed `COALESCE(current, original) AS current` (projections/projector.py)
 IDENTIFIERS: dict[str, set[str]] = {
     "projections/views.py": _VIEW_NAMES
     | {
@@ -235,9 +236,11 @@ IDENTIFIERS: dict[str, set[str]] = {
         "table",
         "name",  # the fixed prefixes, TABLES and INDEXES
         "big",  # a column type, INTEGER or BIGINT
+        "clustered",  # a fixed table option: " WITHOUT ROWID" or nothing
         "self.tracking_table()",  # eventsourcing's tracking table, schema-qualified
     },
     "projections/queries.py": _VIEW_NAMES
+    | _CURRENT
     | {
         "_COLUMNS",  # a fixed column list
         "source",  # fixed FROM/JOIN text, with `?` for each entity
@@ -246,10 +249,10 @@ IDENTIFIERS: dict[str, set[str]] = {
         "','.join('?' * len(flt.types))",  # placeholders only
         "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
-    "projections/projector.py": {"self.p", "prefix", "assignments"},  # a fixed prefix; fixed `column=?` pairs
+    "projections/projector.py": {"self.p", "prefix", "assignments"} | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
     "projections/integrity.py": _VIEW_NAMES,
-    "projections/audit.py": _VIEW_NAMES | {"','.join('?' * len(chunk))"},
-    "projections/playback.py": _VIEW_NAMES,
+    "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
+    "projections/playback.py": _VIEW_NAMES | _CURRENT,
     "service/exporting.py": _VIEW_NAMES | {"marks"},
     "service/migrate.py": _VIEW_NAMES | {"table", "recorder.events_table_name"},  # eventsourcing's table
     # Schema names match ^[a-z_][a-z0-9_]{0,40}$ (service/settings.py) before they get here.
