@@ -26,6 +26,7 @@ VIEWS_VERSION = "3"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)
+REBUILD_PAGE = 2000  # events a rebuild reads, writes and commits at a time
 BULK_BACKLOG = 20_000  # catch up by rebuilding when more than this (and more than the log so far) is new
 
 Progress = Callable[[int, int], None]
@@ -117,10 +118,11 @@ def rebuild(
     log: EventLog,
     decode: Decode,
     *,
-    page: int = 2000,
+    page: int | None = None,
     progress: Progress | None = None,
 ) -> RebuildSummary:
     """Build every view aside from the first event, then swap it in with one transaction."""
+    page = page or REBUILD_PAGE
     started = time.perf_counter()
     collecting = gc.isenabled()
     gc.disable()  # the pass builds no reference cycles; scanning what it holds cost up to 15% of its time

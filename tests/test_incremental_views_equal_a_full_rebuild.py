@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -166,12 +168,38 @@ def _views(store: Any) -> dict[str, Any]:
 
     with store.reading() as c:
         # Raw text: a rebuild must be byte-for-byte the incrementally maintained view.
-        entities = {r["entity"]: r["state"] for r in store.views.rows(c, "SELECT entity, state FROM {s}view_entities")}
+        rows = store.views.rows(c, "SELECT entity, state, facts, last_start, last_position FROM {s}view_entities")
+        entities = {r["entity"]: r["state"] for r in rows}
+        # Which development set each fact (a dict: its key order follows arrival, so compared as data).
+        facts = {r["entity"]: (orjson.loads(r["facts"]), r["last_start"], r["last_position"]) for r in rows}
         timeline = {
-            r["dev_id"]: (r["current"], r["retracted_by"], r["corrected_by"])
-            for r in store.views.rows(c, "SELECT dev_id, current, retracted_by, corrected_by FROM {s}view_timeline")
+            r["dev_id"]: (r["current"], r["retracted_by"], r["corrected_by"], r["entities"], r["occ_start"], r["occ_end"])
+            for r in store.views.rows(
+                c, "SELECT dev_id, current, retracted_by, corrected_by, entities, occ_start, occ_end FROM {s}view_timeline"
+            )
         }
-    return {"entities": {k: v for k, v in entities.items() if orjson.loads(v)["developments"]}, "timeline": timeline}
+        index = sorted(tuple(r) for r in store.views.rows(c, "SELECT entity, position FROM {s}view_entity_index"))
+    live = {k for k, v in entities.items() if orjson.loads(v)["developments"]}
+    return {
+        "entities": {k: v for k, v in entities.items() if k in live},
+        "facts": {k: v for k, v in facts.items() if k in live},
+        "timeline": timeline,
+        "index": index,
+    }
+
+
+@contextmanager
+def _tight_memory_caps() -> Iterator[None]:
+    """A rebuild over its caps, in pages of 3 events: actor views written back and read again, negotiations
+    folded from the timeline."""
+    from chronicle.projections import catchup, rebuilding
+
+    saved = rebuilding.CACHED_ACTORS, rebuilding.HELD_STEPS, catchup.REBUILD_PAGE
+    rebuilding.CACHED_ACTORS, rebuilding.HELD_STEPS, catchup.REBUILD_PAGE = 1, 2, 3
+    try:
+        yield
+    finally:
+        rebuilding.CACHED_ACTORS, rebuilding.HELD_STEPS, catchup.REBUILD_PAGE = saved
 
 
 def _pure_fold(store: Any) -> dict[str, Any]:
@@ -204,5 +232,8 @@ def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
         opened.rebuild()
         rebuilt = _views(opened)
         assert incremental == rebuilt
+        with _tight_memory_caps():
+            opened.rebuild()
+        assert _views(opened) == incremental
         assert {k: orjson.loads(v) for k, v in incremental["entities"].items()} == _pure_fold(opened)
         assert opened.verify().ok
