@@ -125,7 +125,7 @@ def rebuild(
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     collecting = gc.isenabled()
-    gc.disable()  # the pass builds no reference cycles; scanning what it holds cost up to 15% of its time
+    gc.disable()  # the pass builds no reference cycles (checked: none left after it); saves 2-7% at 100k
     try:
         return _rebuild(store, log, decode, page, progress, started)
     finally:
