@@ -16,6 +16,7 @@ its target's stream), so each development is written once in its final form and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import islice
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -24,13 +25,17 @@ from eventsourcing.utils import get_topic
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRecorded, DevelopmentRetracted
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Step, apply, new_view, touched
+from chronicle.projections.fold import Facts, Step, View, apply, new_view, touched
 from chronicle.projections.projector import NO_STEP, Projector, iso_utc
 from chronicle.projections.views import ASIDE, Cursor, ViewStore
 
 REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetracted)]
-Revision = DevelopmentCorrected | DevelopmentRetracted
-CACHED_ACTORS = 5_000  # actor views held in memory before they are written back
+
+# What a rebuild keeps of a revision marker: the correction's id and its changes, or the retraction's id
+# and None. Tuples, not the decoded events: a 1M log has 40k of them (71 MB as events).
+Revision = tuple[str, dict[str, Any] | None]
+CACHED_ACTORS = 5_000  # actor views held in memory; past it, the least recently touched are written back
+EVICTED = 0.2  # the share of them written back at a time
 
 
 class Log:
@@ -50,7 +55,12 @@ class Log:
         while batch := self.select(start, page, stop=stop, topics=REVISION_TOPICS, inclusive_of_start=False):
             for notification in batch:
                 marker = self.decode(notification)
-                found.setdefault(marker.originator_id.partition(":")[2], []).append(marker)
+                kept: Revision = (
+                    (marker.correction, marker.changes)
+                    if isinstance(marker, DevelopmentCorrected)
+                    else (marker.retraction, None)
+                )
+                found.setdefault(marker.originator_id.partition(":")[2], []).append(kept)
             start = batch[-1].id
         return found
 
@@ -63,6 +73,7 @@ class Rebuilder(Projector):
         self.revisions = revisions
         self.entities: set[str] = set()  # every key the entity index holds
         self.folded: set[str] = set()  # actors that have a row (written back) or a cached view
+        self.written: set[str] = set()  # actors written back to make room, read again when next touched
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
         development = event.development
@@ -75,14 +86,14 @@ class Rebuilder(Projector):
         corrected_by: list[str] = []
         retracted_by: str | None = None
         # The same steps, in the same order, as catching up takes when each revision arrives.
-        for revision in self.revisions.get(development.id or "", ()):
-            if isinstance(revision, DevelopmentCorrected):
-                current = apply_changes(current, revision.changes)
-                corrected_by.append(revision.correction)
+        for by, changes in self.revisions.get(development.id or "", ()):
+            if changes is not None:
+                current = apply_changes(current, changes)
+                corrected_by.append(by)
                 now_keys = touched(current)
                 keys = list(dict.fromkeys([*keys, *now_keys]))
             else:
-                retracted_by = revision.retraction
+                retracted_by = by
         self.insert(
             development,
             position,
@@ -103,21 +114,45 @@ class Rebuilder(Projector):
                 continue
             view, facts, last = self.get(key)
             apply(view, step, facts)
+            self.cache.pop(key, None)  # re-inserted last: the cache's order is least recently touched first
             self.cache[key] = (view, facts, max(last, step.key))
             self.dirty.add(key)
             self.folded.add(key)
 
+    def index(self, key: str, position: int) -> None:
+        """Nothing as the rows come: `finish` builds the entity index from the timeline in one go."""
+
+    def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
+        found = self.cache.get(key)
+        if found is None:
+            if key in self.written:
+                return super().get(key)
+            found = self.cache[key] = (new_view(key), {}, NO_STEP)
+        return found
+
     def end_page(self, cursor: Cursor) -> None:
-        """Write the page's rows; write actor views back if too many are held."""
+        """Write the page's rows; if too many actor views are held, write the least recently touched back.
+
+        Popularity is skewed (a few actors are in most developments), so the ones let go are rarely
+        needed again; letting go of all of them at once made a 1M rebuild read views back 10 s long."""
         self.c = cursor
         self.write_rows()
         if len(self.cache) > CACHED_ACTORS:
+            coldest = list(islice(self.cache, max(1, int(len(self.cache) * EVICTED))))
+            held = self.dirty
+            self.dirty = held.intersection(coldest)
             self.flush()
-            self.cache.clear()
+            self.dirty = held.difference(coldest)
+            for key in coldest:
+                del self.cache[key]
+            self.written.update(coldest)
 
     def finish(self, cursor: Cursor) -> None:
-        """Write every actor, then fold each negotiation in story order."""
+        """Index the timeline, write every actor, then fold each negotiation in story order."""
         self.c = cursor
+        self.write_rows()
+        self.store.fill_entity_index(cursor, self.p)
+        self.store.index_ids(cursor, self.p)
         for key in self.entities - self.folded:
             if key.startswith("actor:"):  # indexed, but only by retracted developments or old references
                 self.cache[key] = (new_view(key), {}, NO_STEP)

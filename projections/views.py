@@ -20,7 +20,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 LIVE = "view_"
 ASIDE = "rebuild_"
 TABLES = ("timeline", "entity_index", "entities")
-INDEXES = ("timeline_story", "timeline_end", "timeline_recorded", "timeline_target")
+INDEXES = ("timeline_dev", "timeline_story", "timeline_end", "timeline_recorded", "timeline_target")
 META = "chronicle_meta"
 CHAIN = "chronicle_chain"
 SOURCE_KEYS = "chronicle_source_keys"
@@ -39,11 +39,12 @@ def _ddl(prefix: str, big: str, clustered: str = "") -> list[str]:
     p = prefix
     return [
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}timeline ("
-        f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, "
+        f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL, type TEXT NOT NULL, "
         "occurred TEXT NOT NULL, occ_start TEXT NOT NULL, occ_end TEXT NOT NULL, "
         "recorded TEXT NOT NULL, summary TEXT NOT NULL, original TEXT NOT NULL, "
         "current TEXT, corrected_by TEXT NOT NULL, retracted_by TEXT, "
         "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL)",
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {p}timeline_dev ON {{s}}{p}timeline (dev_id)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_story ON {{s}}{p}timeline (occ_start, position)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_end ON {{s}}{p}timeline (occ_end)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_recorded ON {{s}}{p}timeline (recorded)",
@@ -140,8 +141,28 @@ class ViewStore:
     def create_views(self, c: Cursor, prefix: str, *, indexes: bool = True) -> None:
         """The view tables; a rebuild adds the secondary indexes after its bulk load (`indexes=False`)."""
         for statement in _ddl(prefix, self.big, self.clustered):
-            if indexes or "CREATE INDEX" not in statement:
+            if indexes or " INDEX " not in statement:
                 self.run(c, statement)
+
+    def index_ids(self, c: Cursor, prefix: str) -> None:
+        """The development-id index alone (a rebuild's catch-up looks corrections' targets up by id)."""
+        for statement in _ddl(prefix, self.big, self.clustered):
+            if "UNIQUE INDEX" in statement:
+                self.run(c, statement)
+
+    def fill_entity_index(self, c: Cursor, prefix: str) -> None:
+        """The entity index from the timeline's `entities` column, in key order: one sequential build
+        instead of scattered inserts as the rows come (a rebuild)."""
+        self.run(
+            c,
+            f"INSERT INTO {{s}}{prefix}entity_index (entity, position) "
+            f"SELECT j.value, t.position FROM {{s}}{prefix}timeline t, {self.json_each('t.entities')} "
+            "ORDER BY 1, 2",
+        )
+
+    def json_each(self, column: str) -> str:
+        """A JSON array column's items as rows `j(value)`, in this dialect."""
+        return f"json_each({column}) j"
 
     def drop_views(self, c: Cursor, prefix: str) -> None:
         for table in TABLES:

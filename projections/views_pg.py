@@ -29,6 +29,9 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         statements = [s.replace("{s}", prefix) for s in (*_meta_ddl(self.big), *_ddl(LIVE, self.big))]
         self.sql_create_statements += [SQL(s).format() for s in statements]
 
+    def json_each(self, column: str) -> str:
+        return f"jsonb_array_elements_text({column}::jsonb) AS j(value)"
+
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
 
