@@ -249,6 +249,7 @@ class SQLiteViews(SQLiteTrackingRecorder, ViewStore):
             cursor = raw.cursor()
             if not durable:  # WAL stays consistent; only this commit's fsync is skipped
                 cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA threads=2")  # SQLite may sort on a second core (index builds, ORDER BY)
             try:
                 cursor.execute("BEGIN IMMEDIATE")
                 try:
