@@ -271,9 +271,26 @@ def _complete(view: NegotiationView, d: MilestoneCompleted) -> None:
     _advance(view, "concluded" if complete else "implementing")
 
 
-def is_commutative(view: View) -> bool:
-    """Whether developments may be applied to this view in any order (actors: yes; negotiations: no)."""
-    return isinstance(view, ActorView)
+# The developments a negotiation's state machine reads or moves; anything else only counts (developments,
+# first, last: max-registers), which gives the same result in any order.
+_NEGOTIATION_ORDERED = (
+    NegotiationOpened,
+    CommitteeFormed,
+    TalksHeld,
+    PositionTaken,
+    AgreementReached,
+    MilestoneCompleted,
+    NegotiationSuspended,
+    NegotiationResumed,
+)
+
+
+def order_matters(view: View, development: Development) -> bool:
+    """Whether applying `development` out of story order could change this view.
+
+    Actors: never (max-registers). Negotiations: only for what their state machine handles; a statement
+    about a negotiation may arrive in any order."""
+    return isinstance(view, NegotiationView) and isinstance(development, _NEGOTIATION_ORDERED)
 
 
 def apply(view: View, step: Step, facts: Facts | None = None) -> None:

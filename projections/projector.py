@@ -14,7 +14,7 @@ from chronicle.domain.developments import (
 )
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Facts, Step, View, apply, fold_with_facts, is_commutative, new_view, touched
+from chronicle.projections.fold import Facts, Step, View, apply, fold_with_facts, new_view, order_matters, touched
 from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.views import Cursor, ViewStore
 
@@ -71,7 +71,7 @@ class Projector:
             if key in self.stale:
                 continue
             view, facts, last = self.get(key)
-            if last <= step.key or is_commutative(view):
+            if last <= step.key or not order_matters(view, development):
                 apply(view, step, facts)
                 self.cache[key] = (view, facts, max(last, step.key))
                 self.dirty.add(key)
@@ -249,8 +249,13 @@ class Projector:
         for key in sorted(self.stale):
             self.refold(key)
         self.stale.clear()
+        self.write_views(sorted(self.dirty))
+        self.dirty.clear()
+
+    def write_views(self, keys: list[str]) -> None:
+        """Write these entities' cached views, with the facts and story position they were folded to."""
         rows = []
-        for key in sorted(self.dirty):
+        for key in keys:
             view, facts, (last_start, last_position) = self.cache[key]
             rows.append(
                 (
@@ -275,7 +280,6 @@ class Projector:
                 ),
                 rows,
             )
-        self.dirty.clear()
 
 
 def entity_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> list[Step]:
