@@ -147,7 +147,7 @@ def _rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     reader = Log(log.select_notifications, decode)
-    builder = Rebuilder(store, None, reader.revisions(stop, page))  # type: ignore[arg-type]
+    builder = Rebuilder(store, reader.revisions(stop, page))
     done = position = 0
     while True:
         notifications = log.select_notifications(

@@ -34,7 +34,7 @@ REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetract
 # What a rebuild keeps of a revision marker: the correction's id and its changes, or the retraction's id
 # and None. Tuples, not the decoded events: a 1M log has 40k of them (71 MB as events).
 Revision = tuple[str, dict[str, Any] | None]
-CACHED_ACTORS = 5_000  # actor views held in memory; past it, the least recently touched are written back
+CACHED_VIEWS = 5_000  # views held in memory; past it, the least recently touched are written back
 EVICTED = 0.2  # the share of them written back at a time
 
 
@@ -66,14 +66,16 @@ class Log:
 
 
 class Rebuilder(Projector):
-    """Writes each development's row in its final form and folds actors as the pass goes."""
+    """Writes each development's row in its final form and folds views as the pass goes.
 
-    def __init__(self, store: ViewStore, cursor: Cursor, revisions: dict[str, list[Revision]]) -> None:
-        super().__init__(store, cursor, ASIDE)
+    `c` is set to each page's transaction by the caller before it processes the page."""
+
+    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]]) -> None:
+        super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
         self.entities: set[str] = set()  # every key the entity index holds
-        self.folded: set[str] = set()  # actors that have a row (written back) or a cached view
-        self.written: set[str] = set()  # actors written back to make room, read again when next touched
+        self.folded: set[str] = set()  # views folded in the pass (held, or written back)
+        self.written: set[str] = set()  # views written back to make room, read again when next touched
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
         development = event.development
@@ -137,13 +139,13 @@ class Rebuilder(Projector):
         return found
 
     def end_page(self, cursor: Cursor) -> None:
-        """Write the page's rows; if too many actor views are held, write the least recently touched back.
+        """Write the page's rows; if too many views are held, write the least recently touched back.
 
         Popularity is skewed (a few actors are in most developments), so the ones let go are rarely
         needed again; letting go of all of them at once made a 1M rebuild read views back 10 s long."""
         self.c = cursor
         self.write_rows()
-        if len(self.cache) > CACHED_ACTORS:
+        if len(self.cache) > CACHED_VIEWS:
             coldest = list(islice(self.cache, max(1, int(len(self.cache) * EVICTED))))
             self.write_views(sorted(self.dirty.intersection(coldest)))
             self.dirty.difference_update(coldest)

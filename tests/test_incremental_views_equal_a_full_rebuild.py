@@ -190,15 +190,15 @@ def _views(store: Any) -> dict[str, Any]:
 
 @contextmanager
 def _tight_memory_caps() -> Iterator[None]:
-    """A rebuild over its memory cap, in pages of 3 events: actor views written back and read again."""
+    """A rebuild over its memory cap, in pages of 3 events: views written back and read again."""
     from chronicle.projections import catchup, rebuilding
 
-    saved = rebuilding.CACHED_ACTORS, catchup.REBUILD_PAGE
-    rebuilding.CACHED_ACTORS, catchup.REBUILD_PAGE = 1, 3
+    saved = rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE
+    rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE = 1, 3
     try:
         yield
     finally:
-        rebuilding.CACHED_ACTORS, catchup.REBUILD_PAGE = saved
+        rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE = saved
 
 
 def _pure_fold(store: Any) -> dict[str, Any]:
