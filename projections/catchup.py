@@ -178,6 +178,7 @@ def _rebuild(
                 # Caught up: the lock is held, so nothing can slip in between the last page and the swap.
                 position = store.tracked(c, ASIDE_TRACKING)
                 store.swap_in(c)
+                store.analyze(c)
                 store.set_tracking(c, LIVE_TRACKING, position)
                 store.clear_tracking(c, ASIDE_TRACKING)
                 store.set_meta(c, "views_version", VIEWS_VERSION)

@@ -178,6 +178,9 @@ class ViewStore:
             self.run(c, f"DROP INDEX IF EXISTS {{s}}{ASIDE}{name}")
         self.create_views(c, LIVE)
 
+    def analyze(self, c: Cursor) -> None:
+        """Planner statistics for freshly built live tables (PostgreSQL plans blind without them)."""
+
     def create_meta(self, c: Cursor) -> None:
         """Tables that are not views: settings, and the hash chain (never rebuilt from the log)."""
         for statement in _meta_ddl(self.big):

@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresTrackingRecorder
 
-from chronicle.projections.views import LIVE, Cursor, ViewStore, _ddl, _meta_ddl
+from chronicle.projections.views import LIVE, TABLES, Cursor, ViewStore, _ddl, _meta_ddl
 
 
 class PostgresViews(PostgresTrackingRecorder, ViewStore):
@@ -31,6 +31,12 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
 
     def json_each(self, column: str) -> str:
         return f"jsonb_array_elements_text({column}::jsonb) AS j(value)"
+
+    def analyze(self, c: Cursor) -> None:
+        # Measured: without statistics the planner scanned the whole timeline for `show --as-of` of an
+        # actor with 40 developments in a 100k store (150 ms); with them, 2 ms.
+        tables = ", ".join(f"{{s}}{LIVE}{table}" for table in TABLES)
+        self.run(c, f"ANALYZE {tables}")
 
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
