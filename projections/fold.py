@@ -15,6 +15,7 @@ from chronicle.domain.developments import (
     Development,
     FigureReported,
     MilestoneCompleted,
+    NegotiationDevelopment,
     NegotiationOpened,
     NegotiationResumed,
     NegotiationSuspended,
@@ -271,18 +272,10 @@ def _complete(view: NegotiationView, d: MilestoneCompleted) -> None:
     _advance(view, "concluded" if complete else "implementing")
 
 
-# The developments a negotiation's state machine reads or moves; anything else only counts (developments,
-# first, last: max-registers), which gives the same result in any order.
-_NEGOTIATION_ORDERED = (
-    NegotiationOpened,
-    CommitteeFormed,
-    TalksHeld,
-    PositionTaken,
-    AgreementReached,
-    MilestoneCompleted,
-    NegotiationSuspended,
-    NegotiationResumed,
-)
+# The developments a negotiation's state machine reads or moves: its opening and every development "that
+# moves a negotiation along" (the domain's own base class, so a new kind is order-sensitive by default).
+# Anything else only counts (developments, first, last: max-registers), the same in any order.
+_NEGOTIATION_ORDERED = (NegotiationOpened, NegotiationDevelopment)
 
 
 def order_matters(view: View, development: Development) -> bool:
