@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import orjson
@@ -14,7 +15,7 @@ from chronicle.domain.developments import (
 )
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Facts, Step, View, apply, fold_with_facts, new_view, order_matters, touched
+from chronicle.projections.fold import Facts, Step, View, apply, new_view, order_matters, touched
 from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.views import Cursor, ViewStore
 
@@ -212,35 +213,20 @@ class Projector:
         return found
 
     def refold(self, key: str) -> None:
+        """Fold an entity again from its developments as the timeline holds them, in story order."""
         self.write_rows()
-        steps = entity_steps(self.store, self.c, self.p, key)
-        view, facts = fold_with_facts(key, steps)
-        last = max((s.key for s in steps), default=NO_STEP)
+        view, last = new_view(key), NO_STEP
+        facts: Facts = {}
+        for step in story_steps(self.store, self.c, self.p, key):
+            apply(view, step, facts)
+            last = step.key
         self.cache[key] = (view, facts, last)
         self.dirty.add(key)
 
     def fold_each(self, keys: list[str]) -> None:
-        """Fold each entity from its developments in story order: one entity at a time, streamed, its row
-        written before the next, so memory holds one view whatever the length of its history."""
-        self.write_rows()
+        """Refold each entity and write its row before the next, so memory holds one view at a time."""
         for key in keys:
-            view, last = new_view(key), NO_STEP
-            facts: Facts = {}
-            rows = self.store.stream(
-                self.c,
-                f"SELECT t.position, {CURRENT_T} FROM {{s}}{self.p}entity_index i "
-                f"JOIN {{s}}{self.p}timeline t ON t.position = i.position "
-                "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL ORDER BY t.occ_start, t.position",
-                (key,),
-            )
-            for row in rows:
-                development = parse_development(row["current"])
-                if key in touched(development):
-                    step = Step(development, int(row["position"]))
-                    apply(view, step, facts)
-                    last = step.key
-            self.cache[key] = (view, facts, last)
-            self.dirty.add(key)
+            self.refold(key)
             self.flush()
             del self.cache[key]
 
@@ -282,9 +268,11 @@ class Projector:
             )
 
 
-def entity_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> list[Step]:
-    """The developments that currently shape an entity, in story order."""
-    rows = store.rows(
+def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[Step]:
+    """The developments that currently shape an entity, in story order, streamed.
+
+    Bodies are decrypted but confidential sources stay sealed: a fold counts sources by id, not by name."""
+    rows = store.stream(
         c,
         f"SELECT t.position, {CURRENT_T} FROM {{s}}{prefix}entity_index i "
         f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
@@ -292,9 +280,7 @@ def entity_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> list[Ste
         "ORDER BY t.occ_start, t.position",
         (key,),
     )
-    steps = []
     for row in rows:
         development = parse_development(row["current"])
         if key in touched(development):
-            steps.append(Step(development, int(row["position"])))
-    return steps
+            yield Step(development, int(row["position"]))
