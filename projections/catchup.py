@@ -18,7 +18,7 @@ from eventsourcing.utils import get_topic
 
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.projections.projector import Projector
-from chronicle.projections.rebuilding import Log, Rebuilder
+from chronicle.projections.rebuilding import Rebuilder, read_revisions
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
@@ -146,8 +146,7 @@ def _rebuild(
         store.create_views(c, ASIDE, indexes=False)  # indexed once, by the swap: faster than row by row
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
-    reader = Log(log.select_notifications, decode)
-    builder = Rebuilder(store, reader.revisions(stop, page))
+    builder = Rebuilder(store, read_revisions(log.select_notifications, decode, stop, page))
     done = position = 0
     while True:
         notifications = log.select_notifications(

@@ -38,31 +38,28 @@ CACHED_VIEWS = 5_000  # views held in memory; past it, the least recently touche
 EVICTED = 0.2  # the share of them written back at a time
 
 
-class Log:
-    """What the rebuild reads: eventsourcing's recorder (select_notifications) and the event decoder."""
+def read_revisions(
+    select: Callable[..., Sequence[Notification]],
+    decode: Callable[[Notification], Any],
+    stop: int,
+    page: int,
+) -> dict[str, list[Revision]]:
+    """Every correction and retraction up to `stop`, by target id, in the order they were recorded.
 
-    def __init__(
-        self,
-        select: Callable[..., Sequence[Notification]],
-        decode: Callable[[Notification], Any],
-    ) -> None:
-        self.select, self.decode = select, decode
-
-    def revisions(self, stop: int, page: int) -> dict[str, list[Revision]]:
-        """Every correction and retraction up to `stop`, by target id, in the order they were recorded."""
-        found: dict[str, list[Revision]] = {}
-        start = 0
-        while batch := self.select(start, page, stop=stop, topics=REVISION_TOPICS, inclusive_of_start=False):
-            for notification in batch:
-                marker = self.decode(notification)
-                kept: Revision = (
-                    (marker.correction, marker.changes)
-                    if isinstance(marker, DevelopmentCorrected)
-                    else (marker.retraction, None)
-                )
-                found.setdefault(marker.originator_id.partition(":")[2], []).append(kept)
-            start = batch[-1].id
-        return found
+    `select` and `decode` are the recorder's `select_notifications` and the store's event decoder."""
+    found: dict[str, list[Revision]] = {}
+    start = 0
+    while batch := select(start, page, stop=stop, topics=REVISION_TOPICS, inclusive_of_start=False):
+        for notification in batch:
+            marker = decode(notification)
+            kept: Revision = (
+                (marker.correction, marker.changes)
+                if isinstance(marker, DevelopmentCorrected)
+                else (marker.retraction, None)
+            )
+            found.setdefault(marker.originator_id.partition(":")[2], []).append(kept)
+        start = batch[-1].id
+    return found
 
 
 class Rebuilder(Projector):
