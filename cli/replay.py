@@ -67,8 +67,7 @@ def _play(opened, actor, negotiation, since, until, json):  # type: ignore[no-un
 
     if actor and negotiation:
         raise InvalidInput("use --actor or --negotiation, not both")
-    if since and until and until < since:
-        raise InvalidInput(f"--until {until} is before --since {since}")
+    queries.require_order(since, until, "--since", "--until")
     opened.refresh(say=say)
     with opened.reading() as c:
         focus = None

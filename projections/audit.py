@@ -43,6 +43,7 @@ from chronicle.projections.queries import (
     counts_from,
     entity_rows,
     entries_for,
+    require_order,
     steps_for,
 )
 from chronicle.projections.views import LIVE, Cursor, ViewStore
@@ -440,10 +441,8 @@ def _diff_key(store: ViewStore, c: Cursor, key: str, a: Point, b: Point) -> Enti
 
 
 def check_points(a: Point, b: Point) -> None:
-    if a.as_of and b.as_of and b.as_of < a.as_of:
-        raise InvalidInput(f"--to {b.as_of} is before --from {a.as_of}")
-    if a.known_at and b.known_at and b.known_at < a.known_at:
-        raise InvalidInput(f"--known-to {iso_utc(b.known_at)} is before --known-from {iso_utc(a.known_at)}")
+    require_order(a.as_of, b.as_of, "--from", "--to")
+    require_order(a.known_at, b.known_at, "--known-from", "--known-to", iso_utc)
 
 
 # -- sources ---------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ and which developments make up the story."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -18,6 +18,19 @@ from chronicle.projections.projector import CURRENT_T, iso_utc, parse_developmen
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
+Moment = TypeVar("Moment", date, datetime)
+
+
+def require_order(
+    earlier: Moment | None,
+    later: Moment | None,
+    earlier_flag: str,
+    later_flag: str,
+    text: Callable[[Moment], str] = str,
+) -> None:
+    """A range given on the command line must not end before it starts."""
+    if earlier is not None and later is not None and later < earlier:
+        raise InvalidInput(f"{later_flag} {text(later)} is before {earlier_flag} {text(earlier)}")
 _COLUMNS = (
     "t.position, t.dev_id, t.type, t.occurred, t.occ_start, t.occ_end, t.recorded, t.summary, "
     "t.original, t.current, t.corrected_by, t.retracted_by, t.target"
@@ -219,8 +232,7 @@ class LogFilter:
     text: str | None = None
 
     def __post_init__(self) -> None:
-        if self.since and self.until and self.until < self.since:
-            raise InvalidInput(f"--until {self.until} is before --since {self.since}")
+        require_order(self.since, self.until, "--since", "--until")
 
 
 @dataclass(frozen=True)
