@@ -62,6 +62,7 @@ def history(
       chronicle history negotiation coalition-exit --known-at 2024-01-05T18:00 --json
     """
     with errors():
+        from chronicle.cli.render import revision_mark
         from chronicle.projections import audit, queries
 
         day = parse_date(as_of, "--as-of")
@@ -82,12 +83,7 @@ def history(
             d = change.development
             if d.id != shown:
                 shown = d.id
-                marks = []
-                if change.corrected_by:
-                    marks.append(f"corrected by {', '.join(change.corrected_by)}")
-                if change.retracted_by:
-                    marks.append(f"RETRACTED by {change.retracted_by}: not in effect")
-                mark = f"  [{'; '.join(marks)}]" if marks else ""
+                mark = revision_mark(change.corrected_by, change.retracted_by, retracted_note=": not in effect")
                 console.print(
                     f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}\n"
                     f"  [dim]{escape(d.summary)} · recorded {d.recorded} · "

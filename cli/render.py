@@ -36,16 +36,21 @@ def _sources(development: Any) -> str:
     return ", ".join(names) if names else "no source"
 
 
+def revision_mark(corrected_by: list[str], retracted_by: str | None, *, retracted_note: str = "") -> str:
+    """How text output marks a corrected or retracted development: `  [corrected by …; RETRACTED by …]`."""
+    marks = []
+    if corrected_by:
+        marks.append(f"corrected by {', '.join(corrected_by)}")
+    if retracted_by:
+        marks.append(f"RETRACTED by {retracted_by}{retracted_note}")
+    return f"  [{'; '.join(marks)}]" if marks else ""
+
+
 def timeline(entries: Iterable[Any]) -> None:
     console = _console()
     for entry in entries:
         d = entry.development
-        marks = []
-        if entry.corrected_by:
-            marks.append(f"corrected by {', '.join(entry.corrected_by)}")
-        if entry.retracted_by:
-            marks.append(f"RETRACTED by {entry.retracted_by}")
-        mark = f"  [{'; '.join(marks)}]" if marks else ""
+        mark = revision_mark(entry.corrected_by, entry.retracted_by)
         console.print(
             f"{d.occurred:<10}  {d.type:<21} {escape(d.summary)}{escape(mark)}\n"
             f"{'':<10}  [dim]{escape(f'{d.id} · {d.confidence.value} · {_sources(d)}')}[/dim]",
