@@ -72,17 +72,11 @@ def _create_pg_schema(url: str) -> None:
 # -- bulk baselines --------------------------------------------------------------------------------
 
 
-def es_bulk(args: Args) -> dict[str, Any]:
-    """eventsourcing saving the same events Chronicle stored, in batches (one transaction each).
-
-    The events are read back from Chronicle's store and decoded first (not timed); each run saves them
-    into a fresh store with `Application.save(*batch)`, through the same mapper and transcoder."""
+def _save_timed(args: Args, items: list[Any], save: Callable[[Any, list[Any]], None]) -> dict[str, Any]:
+    """Write `items` in batches into each fresh destination store (`args["dst"]`); time each run."""
     from chronicle.service.application import Chronicle
     from chronicle.service.settings import parse_store_url
 
-    source = _open(args["src"])
-    events = [source.app.mapper.to_domain_event(n) for n in _all_notifications(source)]
-    source.close()
     batch = int(args["batch"])
     runs = []
     for dst in args["dst"]:
@@ -93,38 +87,32 @@ def es_bulk(args: Args) -> dict[str, Any]:
         gc.collect()
         gc.freeze()  # the loaded events are not part of the work: keep the GC off them
         started = time.perf_counter()
-        for i in range(0, len(events), batch):
-            app.save(*events[i : i + batch])
+        for i in range(0, len(items), batch):
+            save(app, items[i : i + batch])
         runs.append(time.perf_counter() - started)
         app.close()
-    return {"events": len(events), "batch": batch, "seconds": runs}
+    return {"events": len(items), "batch": batch, "seconds": runs}
+
+
+def es_bulk(args: Args) -> dict[str, Any]:
+    """eventsourcing saving the same events Chronicle stored, in batches (one transaction each).
+
+    The events are read back from Chronicle's store and decoded first (not timed); each run saves them
+    into a fresh store with `Application.save(*batch)`, through the same mapper and transcoder."""
+    source = _open(args["src"])
+    events = [source.app.mapper.to_domain_event(n) for n in _all_notifications(source)]
+    source.close()
+    return _save_timed(args, events, lambda app, chunk: app.save(*chunk))
 
 
 def es_insert(args: Args) -> dict[str, Any]:
     """eventsourcing's raw recorder: insert the same stored events (already encoded) in batches."""
     from eventsourcing.persistence import StoredEvent
 
-    from chronicle.service.application import Chronicle
-    from chronicle.service.settings import parse_store_url
-
     source = _open(args["src"])
     stored = [StoredEvent(n.originator_id, n.originator_version, n.topic, n.state) for n in _all_notifications(source)]
     source.close()
-    batch = int(args["batch"])
-    runs = []
-    for dst in args["dst"]:
-        settings = parse_store_url(dst)
-        if settings.is_postgres:
-            _create_pg_schema(dst)
-        app = Chronicle(env=settings.env(create_tables=True))
-        gc.collect()
-        gc.freeze()  # the loaded events are not part of the work: keep the GC off them
-        started = time.perf_counter()
-        for i in range(0, len(stored), batch):
-            app.recorder.insert_events(stored[i : i + batch])
-        runs.append(time.perf_counter() - started)
-        app.close()
-    return {"events": len(stored), "batch": batch, "seconds": runs}
+    return _save_timed(args, stored, lambda app, chunk: app.recorder.insert_events(chunk))
 
 
 def sqlite_bulk(args: Args) -> dict[str, Any]:
