@@ -20,11 +20,10 @@ from chronicle.cli.common import StoreOpt, errors, fail, open_store, say
 EXAMPLES = """
 Examples:
 
+\b
   chronicle append strike --occurred 2024-01-04 --by us --targets iran-aligned-groups \\
       --location Baghdad --killed militia-leader --summary "U.S. strike in Baghdad" --source Reuters
-
   chronicle append --file story.jsonl          # many, all or nothing
-
   cat story.jsonl | chronicle append --file -
 """
 
@@ -203,13 +202,16 @@ def _make_command(kind: str, model: Any) -> None:
             list[str] | None,
             typer.Option("--source", metavar="PUBLISHER", help="Publisher of a source; repeat for several."),
         ),
-        "url": (str | None, typer.Option("--url", help="URL of the (first) source.")),
-        "title": (str | None, typer.Option("--title-of-source", help="Title of the (first) source.")),
+        "url": (str | None, typer.Option("--url", help="URL of the (first) source.", metavar="URL")),
+        "title": (str | None, typer.Option("--title-of-source", help="Title of the (first) source.", metavar="TEXT")),
         "author": (
             list[str] | None,
             typer.Option("--author", metavar="NAME", help="Author of the (first) source; repeat."),
         ),
-        "published": (str | None, typer.Option("--published", help="When the (first) source was published.")),
+        "published": (
+            str | None,
+            typer.Option("--published", help="When the (first) source was published.", metavar="DATE"),
+        ),
     }
     if kind == "correction":
         extra["set_"] = (

@@ -57,8 +57,8 @@ def history(
 
     Examples:
 
+    \b
       chronicle history actor us
-
       chronicle history negotiation coalition-exit --known-at 2024-01-05T18:00 --json
     """
     with errors():
@@ -114,8 +114,8 @@ def blame(
 
     Examples:
 
+    \b
       chronicle blame actor us
-
       chronicle blame actor us figures --json
     """
     with errors():
@@ -175,10 +175,9 @@ def diff(
 
     Examples:
 
+    \b
       chronicle diff actor us --from 2024-01-01 --to 2024-01-31
-
       chronicle diff actor us --known-from 2024-01-05T12:00 --known-to 2024-01-06
-
       chronicle diff --from 2024-01-01 --to 2024-02-01 --json
     """
     with errors():
@@ -255,8 +254,8 @@ def sources(json: JsonOpt = False, store: StoreOpt = None) -> None:
 
     Examples:
 
+    \b
       chronicle sources
-
       chronicle sources --json | jq '.no_source[].id'
     """
     with errors():

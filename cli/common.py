@@ -16,17 +16,24 @@ if TYPE_CHECKING:
 
 STORE_HELP = (
     "Store URL: sqlite:///relative.db, sqlite:////absolute.db, a plain file path, or "
-    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME]. "
+    "postgresql://USER@HOST/DB (with :PASSWORD, :PORT or ?schema=NAME if needed). "
     "Default: $CHRONICLE_STORE, else ~/.local/share/chronicle/chronicle.db."
 )
 StoreOpt = Annotated[
     str | None,
-    typer.Option("--store", "-s", help=STORE_HELP, envvar="CHRONICLE_STORE", show_envvar=True),
+    typer.Option("--store", "-s", metavar="URL", help=STORE_HELP, envvar="CHRONICLE_STORE", show_envvar=True),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="State of the world as of this date (YYYY-MM-DD).", metavar="DATE"),
+]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(help="Only developments touching this actor (id, alias or name).", metavar="ACTOR"),
+]
+NegotiationOpt = Annotated[
+    str | None, typer.Option(help="Only developments of this negotiation.", metavar="NEGOTIATION")
 ]
 KnownAtOpt = Annotated[
     str | None,

@@ -15,8 +15,10 @@ from typing import Annotated, Any
 import typer
 
 from chronicle.cli.common import (
+    ActorOpt,
     AsOfOpt,
     KnownAtOpt,
+    NegotiationOpt,
     StoreOpt,
     errors,
     is_tty,
@@ -97,8 +99,8 @@ def import_acled(
 
     Examples:
 
+    \b
       chronicle import acled acled-iraq-2024.csv --dry-run
-
       chronicle import acled acled-iraq-2024.csv --skip-bad
     """
     with errors():
@@ -201,8 +203,8 @@ def validate(
 
     Examples:
 
+    \b
       chronicle validate story.jsonl
-
       chronicle export --format jsonl | chronicle validate -
     """
     with errors():
@@ -248,14 +250,13 @@ def export(
     output: Annotated[
         str, typer.Option("--output", "-o", metavar="FILE", help="Where to write ('-', the default, is stdout).")
     ] = "-",
-    actor: Annotated[
-        str | None, typer.Option(help="Only developments touching this actor (id, alias or name).")
-    ] = None,
-    negotiation: Annotated[str | None, typer.Option(help="Only developments of this negotiation.")] = None,
+    actor: ActorOpt = None,
+    negotiation: NegotiationOpt = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     title: Annotated[
-        str | None, typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).")
+        str | None,
+        typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).", metavar="TEXT"),
     ] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -267,12 +268,10 @@ def export(
 
     Examples:
 
+    \b
       chronicle export -o story.html                     # open it in a browser: no network needed
-
       chronicle export --format csv --actor us > us.csv
-
       chronicle export --format jsonl --known-at 2024-01-05T18:00 -o then.jsonl
-
       chronicle export --format svg --negotiation coalition-exit -o talks.svg
     """
     with errors():

@@ -30,10 +30,9 @@ def verify(
 
     Examples:
 
+    \b
       chronicle verify
-
       chronicle verify --root                      # e.g. 212:9f2c…
-
       chronicle verify --against 212:9f2c…
     """
     with errors(), open_store(store) as opened:

@@ -19,10 +19,11 @@ app = typer.Typer(
         "Record developments as immutable events; read back every actor and negotiation; replay and "
         "audit how the story's state changed.\n\n"
         "Examples:\n\n"
-        "  chronicle demo                       # a demo store from the seed report\n\n"
-        "  chronicle init --store sqlite:///iraq.db\n\n"
-        "  chronicle append --file story.jsonl\n\n"
-        "  chronicle log --actor us --json\n\n"
+        "\b\n"  # click prints a paragraph that starts with \b as written, never rewrapped
+        "  chronicle demo                       # a demo store from the seed report\n"
+        "  chronicle init --store sqlite:///iraq.db\n"
+        "  chronicle append --file story.jsonl\n"
+        "  chronicle log --actor us --json\n"
         "  chronicle show actor us --as-of 2024-01-10"
     ),
     no_args_is_help=True,
@@ -59,12 +60,10 @@ def init(
 
     Examples:
 
+    \b
       chronicle init                              # the default SQLite file
-
       chronicle init --store sqlite:///iraq.db
-
       chronicle key new > key && chmod 600 key && chronicle init --encrypt --key-file key
-
       chronicle init --store postgresql://chronicle@localhost/newsroom?schema=iraq
     """
     if key_file:
@@ -108,7 +107,7 @@ def schema() -> None:
 def demo(
     store: Annotated[
         str | None,
-        typer.Option("--store", "-s", help="Where to build the demo store.", show_default=True),
+        typer.Option("--store", "-s", help="Where to build the demo store.", show_default=True, metavar="URL"),
     ] = "chronicle-demo.db",
 ) -> None:
     """Build a demo store from the seed report (Reuters, 5 Jan 2024) and print what it shows.

@@ -9,9 +9,11 @@ import typer
 
 from chronicle.cli import render
 from chronicle.cli.common import (
+    ActorOpt,
     AsOfOpt,
     JsonOpt,
     KnownAtOpt,
+    NegotiationOpt,
     StoreOpt,
     errors,
     open_store,
@@ -29,11 +31,11 @@ class Kind(StrEnum):
 
 
 def log(
-    actor: Annotated[
-        str | None, typer.Option(help="Only developments touching this actor (id, alias or name).")
+    actor: ActorOpt = None,
+    negotiation: NegotiationOpt = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Only this type; repeat for several.", metavar="TYPE")
     ] = None,
-    negotiation: Annotated[str | None, typer.Option(help="Only developments of this negotiation.")] = None,
-    type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="Only this type; repeat for several.")] = None,
     since: Annotated[
         str | None, typer.Option(help="Developments whose date overlaps [SINCE, UNTIL].", metavar="DATE")
     ] = None,
@@ -53,8 +55,8 @@ def log(
 
     Examples:
 
+    \b
       chronicle log --actor us --since 2024-01-01
-
       chronicle log --type strike --type attack --json | jq .summary
     """
     with errors():
@@ -100,10 +102,9 @@ def show(
 
     Examples:
 
+    \b
       chronicle show actor us
-
       chronicle show actor "al-sudani" --as-of 2024-01-10 --json
-
       chronicle show negotiation coalition-exit --known-at 2024-01-05T18:00
     """
     with errors():
@@ -163,7 +164,7 @@ def _lister(kind: str):  # type: ignore[no-untyped-def]
 
     lister.__doc__ = (
         f"List every {kind} with its projected state.\n\n"
-        f"Examples:\n\n  chronicle {kind}s\n\n  chronicle {kind}s --as-of 2024-01-05 --json"
+        f"Examples:\n\n\b\n  chronicle {kind}s\n  chronicle {kind}s --as-of 2024-01-05 --json"
     )
     return lister
 

@@ -15,7 +15,9 @@ redact_app = typer.Typer(name="redact", help="Destroy what a confidential source
 @redact_app.command("source")
 def redact_source(
     source: Annotated[str, typer.Argument(help="The confidential source's id.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the log; say no secret here).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (recorded in the log; say no secret here).", metavar="TEXT")
+    ],
     store: StoreOpt = None,
 ) -> None:
     """Destroy a confidential source's key: it reads as [redacted] everywhere, for good.

@@ -15,8 +15,12 @@ def replay(
     play: Annotated[
         bool, typer.Option("--play", help="Play the story back step by step instead of rebuilding.")
     ] = False,
-    actor: Annotated[str | None, typer.Option(help="With --play: only steps touching this actor.")] = None,
-    negotiation: Annotated[str | None, typer.Option(help="With --play: only steps of this negotiation.")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="With --play: only steps touching this actor.", metavar="ACTOR")
+    ] = None,
+    negotiation: Annotated[
+        str | None, typer.Option(help="With --play: only steps of this negotiation.", metavar="NEGOTIATION")
+    ] = None,
     since: Annotated[str | None, typer.Option(metavar="DATE", help="With --play: start at this date.")] = None,
     until: Annotated[str | None, typer.Option(metavar="DATE", help="With --play: stop after this date.")] = None,
     json: JsonOpt = False,
@@ -29,10 +33,9 @@ def replay(
 
     Examples:
 
+    \b
       chronicle replay                                  # rebuild, with a summary
-
       chronicle replay --play --negotiation coalition-exit
-
       chronicle replay --play --since 2024-01-05 --json | jq '.changes'
     """
     with errors(), open_store(store) as opened:
@@ -100,7 +103,9 @@ def project(
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="Keep running, projecting new events as they arrive.")
     ] = False,
-    interval: Annotated[float, typer.Option(help="With --follow: seconds between polls.", min=0.05)] = 0.5,
+    interval: Annotated[
+        float, typer.Option(help="With --follow: seconds between polls.", min=0.05, metavar="SECONDS")
+    ] = 0.5,
     store: StoreOpt = None,
 ) -> None:
     """Catch the views up with the log (every read command also does this first).
@@ -110,8 +115,8 @@ def project(
 
     Examples:
 
+    \b
       chronicle project
-
       chronicle project --follow --interval 0.2
     """
     with errors(), open_store(store) as opened:

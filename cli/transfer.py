@@ -18,8 +18,8 @@ def migrate(
 
     Examples:
 
+    \b
       chronicle migrate --from sqlite:///iraq.db --to postgresql://chronicle@db/newsroom?schema=iraq
-
       chronicle migrate --from postgresql://chronicle@db/newsroom --to sqlite:///backup.db
     """
     from chronicle.service.migrate import migrate as run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import SEED, run_chronicle
@@ -64,3 +65,32 @@ def test_usage_errors_are_one_line_with_exit_2(store, args, message):
 def test_no_color_and_no_tty_mean_plain_text(story):
     result = story.ok("show", "actor", "us")
     assert "\x1b[" not in result.stdout
+
+
+def _examples(help_text: str) -> list[str]:
+    """The example lines a command's help source gives, as written."""
+    _, found, rest = help_text.partition("Examples:")
+    return [line.strip() for line in rest.splitlines() if found and line.strip() not in ("", "\b")]
+
+
+def test_help_examples_print_as_written_on_an_80_column_terminal():
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from chronicle.cli.main import app
+
+    root = get_command(app)
+    checked = 0
+    for path in [[], *_commands()]:
+        command = root
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80", "NO_COLOR": "1"}, terminal_width=80)
+        shown = {line.strip() for line in result.stdout.splitlines()}
+        for line in shown:
+            if line.startswith("-"):  # an option: say what its value is (DATE, ACTOR), not a Python type
+                assert not re.search(r"<(str|int|float|list)", line), f"`chronicle {' '.join(path)} --help`: {line}"
+        for example in _examples(command.help or ""):
+            assert example in shown, f"`chronicle {' '.join(path)} --help` rewraps the example {example!r}"
+            checked += 1
+    assert checked > 40
