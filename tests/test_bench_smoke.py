@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED, run_chronicle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +57,26 @@ def test_bench_quick_runs_and_writes_json(tmp_path: Path) -> None:
         assert size["ratios"][ratio] > 0, ratio
     assert size["show"]["in_process_ms"]
     assert all({"name", "target", "met"} <= t.keys() for t in data["targets"])
+
+
+@pytest.mark.slow
+def test_bench_bounds_switches_parts_off_and_leaves_real_views(tmp_path: Path) -> None:
+    out = tmp_path / "bounds.json"
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert run_chronicle("init", store_url=url).returncode == 0
+    assert run_chronicle("append", "--file", str(SEED), store_url=url).returncode == 0
+    before = json.loads(run_chronicle("show", "actor", "us", "--json", store_url=url).stdout)
+    env = {k: v for k, v in os.environ.items() if k != "CHRONICLE_STORE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.bounds", "--store", url, "--repeat", "1", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    rates = json.loads(out.read_text())["events_per_s"]
+    assert set(rates) == {"full", "no folds", "no folds or rows"}
+    # The variants left empty views behind; the last rebuild is real.
+    assert json.loads(run_chronicle("show", "actor", "us", "--json", store_url=url).stdout) == before
