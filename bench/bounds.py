@@ -13,7 +13,7 @@ no-op, so the rates bound what optimising that part alone could ever give:
 
 Rates are reported as ratios to the raw baseline measured in the same run (eventsourcing's recorder reading
 the same events and Chronicle's mapper decoding them), as issue 3 asks. Not a test: the variants leave
-wrong views behind, so the last step rebuilds the store for real.
+wrong views behind, so the last step (also when interrupted) rebuilds the store for real.
 """
 
 from __future__ import annotations
@@ -108,10 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         with Store.open(parse_store_url(url)) as store:
             raw = _best(args.repeat, lambda: _raw_rate(store))
             rates: dict[str, float] = {}
-            for name, patches in _variants().items():
-                with _patched(patches):
-                    rates[name] = _best(args.repeat, lambda: store.rebuild().rate)
-            store.rebuild()  # leave the store with its real views
+            try:
+                for name, patches in _variants().items():
+                    with _patched(patches):
+                        rates[name] = _best(args.repeat, lambda: store.rebuild().rate)
+            finally:
+                store.rebuild()  # leave the store with its real views, even if stopped midway
     print(f"raw read+decode: {raw:,.0f} ev/s")
     for name, rate in rates.items():
         print(f"{name:>17}: {rate:,.0f} ev/s  ratio {rate / raw:.3f}")
