@@ -120,14 +120,21 @@ def entity_list(kind: str, views: list[Any]) -> None:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
+    # Ids are what users type next: never cut or wrapped. Other cells fold rather than lose text.
+    table.add_column("id", no_wrap=True, min_width=max((len(v.id) for v in views), default=2))
     if kind == "actor":
-        for col in ("id", "name", "kind", "status", "developments"):
-            table.add_column(col)
+        for col in ("name", "kind", "status"):
+            table.add_column(col, overflow="fold")
+        table.add_column("developments", justify="right")
         for v in views:
             table.add_row(v.id, v.name or "", v.kind or "", v.status, str(v.developments))
     else:
-        for col in ("id", "title", "status", "parties", "developments"):
-            table.add_column(col)
+        for col in ("title", "status", "parties"):
+            table.add_column(col, overflow="fold")
+        table.add_column("developments", justify="right")
         for v in views:
             table.add_row(v.id, v.title or "", v.status, ", ".join(v.parties), str(v.developments))
-    _console().print(table)
+    console = _console()
+    if not console.is_terminal:  # a pipe or a file: rows whole, one per line, however wide
+        console.width = max(console.width, console.measure(table, options=console.options.update_width(10_000)).maximum)
+    console.print(table)

@@ -94,3 +94,14 @@ def test_help_examples_print_as_written_on_an_80_column_terminal():
             assert example in shown, f"`chronicle {' '.join(path)} --help` rewraps the example {example!r}"
             checked += 1
     assert checked > 40
+
+
+@pytest.mark.parametrize("kind", ["actor", "negotiation"])
+def test_lists_keep_ids_and_rows_whole_when_piped_to_another_tool(story, kind):
+    from chronicle.cli.main import app
+
+    ids = [view["id"] for view in story.json(f"{kind}s")]
+    env = {"CHRONICLE_STORE": story.store.url, "NO_COLOR": "1", "COLUMNS": "80"}
+    shown = story.runner.invoke(app, [f"{kind}s"], env=env).stdout.splitlines()
+    assert len(shown) == 1 + len(ids)  # a header, then one line per entity, so `grep` and `cut` work
+    assert [line.split()[0] for line in shown[1:]] == ids
