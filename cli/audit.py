@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from chronicle.cli.common import (
     AsOfOpt,
@@ -77,6 +76,8 @@ def history(
         if json:
             print_json([change.as_json() for change in changes])
             return
+        from rich.markup import escape
+
         console = _console()
         shown = None
         for change in changes:
@@ -226,6 +227,8 @@ def diff(
 
 
 def _render_diff(a: Any, b: Any, found: Iterable[Any], *, every: bool) -> None:
+    from rich.markup import escape
+
     console = _console()
     console.print(f"{a.describe()} -> {b.describe()}", markup=False)
     count = 0

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli import render
 from chronicle.cli.common import (
     ActorOpt,
     AsOfOpt,
@@ -60,6 +59,7 @@ def log(
       chronicle log --type strike --type attack --json | jq .summary
     """
     with errors():
+        from chronicle.cli import render
         from chronicle.domain.developments import TYPES
         from chronicle.domain.errors import InvalidInput
         from chronicle.projections import queries
@@ -108,6 +108,7 @@ def show(
       chronicle show negotiation coalition-exit --known-at 2024-01-05T18:00
     """
     with errors():
+        from chronicle.cli import render
         from chronicle.projections import queries
 
         with open_store(store) as opened:
@@ -140,6 +141,7 @@ def _lister(kind: str):  # type: ignore[no-untyped-def]
         store: StoreOpt = None,
     ) -> None:
         with errors():
+            from chronicle.cli import render
             from chronicle.projections import queries
 
             with open_store(store) as opened:

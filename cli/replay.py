@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from chronicle.cli.common import JsonOpt, StoreOpt, errors, open_store, parse_date, print_json, progress_bar, say
-from chronicle.cli.render import CONTROL
 
 
 def replay(
@@ -64,6 +63,7 @@ def replay(
 
 
 def _play(opened, actor, negotiation, since, until, json):  # type: ignore[no-untyped-def]
+    from chronicle.cli.render import CONTROL
     from chronicle.domain.errors import InvalidInput
     from chronicle.projections import queries
     from chronicle.projections.playback import play

@@ -8,17 +8,19 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.persistence import PersistenceError
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, StoreError
 from chronicle.domain.rules import AppendPlan
-from chronicle.projections import catchup, integrity
 from chronicle.projections.views import META, Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from chronicle.projections import catchup, integrity
 
 T = TypeVar("T")
 Say = Callable[[str], None]
@@ -74,11 +76,13 @@ class Store:
             if encrypted:
                 store._check_key(meta.get("key_check", ""))
             if create:
+                from chronicle.projections.catchup import VIEWS_VERSION
+
                 with views.write() as c:
                     views.create_meta(c)
                     if views.get_meta(c, "format") is None:
                         views.set_meta(c, "format", STORE_FORMAT)
-                        views.set_meta(c, "views_version", catchup.VIEWS_VERSION)
+                        views.set_meta(c, "views_version", VIEWS_VERSION)
                         if encrypt:
                             check = app.mapper.cipher.encrypt(KEY_CHECK)  # type: ignore[union-attr]
                             views.set_meta(c, "encrypted", "yes")
@@ -165,6 +169,9 @@ class Store:
 
     def refresh(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> int:
         """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
+        # Imported here, not at the top: an append never projects, and it starts a process each time.
+        from chronicle.projections import catchup, integrity
+
         with _translate(self.settings):
             try:
                 version = catchup.views_version(self.views)
@@ -188,6 +195,8 @@ class Store:
             return count
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
+        from chronicle.projections import catchup
+
         with _translate(self.settings):
             with self.views.write() as c:
                 self.views.create_meta(c)
@@ -208,6 +217,8 @@ class Store:
 
     def verify(self) -> integrity.Report:
         """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold."""
+        from chronicle.projections import integrity
+
         self.refresh()
         report = integrity.Report()
         with _translate(self.settings):
@@ -221,11 +232,15 @@ class Store:
 
     def root(self) -> tuple[int, str]:
         """The current head of the chain: (position, hash)."""
+        from chronicle.projections import integrity
+
         self.refresh()
         with self.reading() as c:
             return integrity.head(self.views, c)
 
     def history_hash(self, position: int) -> tuple[str, int]:
+        from chronicle.projections import integrity
+
         with _translate(self.settings):
             return integrity.history_hash(self.app.recorder, position)
 
