@@ -1,0 +1,40 @@
+"""Every append is a fresh process: it must not pay for the projections, the renderers or rich."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import SEED, run_chronicle
+
+APPEND_AND_LIST_MODULES = """
+import sys
+from chronicle.cli.main import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    import json
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_a_single_append_loads_neither_projections_nor_rich(store):
+    assert run_chronicle("init", store_url=store.url).returncode == 0
+    assert run_chronicle("append", "--file", str(SEED), store_url=store.url).returncode == 0
+    args = ["append", "statement", "--occurred", "2024-01-06", "--by", "us", "--text", "We stay."]
+    args += ["--summary", "The U.S. says it stays", "--source", "Reuters"]
+    result = subprocess.run(
+        [sys.executable, "-c", APPEND_AND_LIST_MODULES, *args],
+        env=dict(os.environ, CHRONICLE_STORE=store.url, NO_COLOR="1"),
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert result.stdout.decode().startswith("statement-2024-01-06")
+    loaded = json.loads(result.stderr.decode().splitlines()[-1])
+    heavy = [m for m in loaded if m.startswith(("chronicle.projections.", "chronicle.cli.render", "rich"))]
+    # views.py holds the store's own tables (meta, key check), opened with it; nothing that folds or renders.
+    assert heavy == ["chronicle.projections.views"], heavy
