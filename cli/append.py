@@ -162,14 +162,25 @@ def _option_type(annotation: Any) -> tuple[Any, bool]:
     return str, False
 
 
-def _metavar(name: str, cli_type: Any) -> str:
+def _choices(annotation: Any) -> list[str] | None:
+    """The allowed values of an enum-typed field, if it is one."""
+    import enum
+
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    return None
+
+
+def _metavar(name: str, cli_type: Any, choices: list[str] | None) -> str:
+    if choices:
+        return name.upper()
     if name in ("occurred", "as_of", "published", "due"):
         return "DATE"
     if cli_type in (int, float):
         return "N"
     if name in ("summary", "text", "reason", "mandate", "terms", "outcome", "subject", "stated_reason"):
         return "TEXT"
-    return "ID" if name not in ("name", "title", "location", "metric", "milestone") else "TEXT"
+    return "ID" if name not in ("name", "title", "location", "metric", "milestone", "aliases") else "TEXT"
 
 
 def _make_command(kind: str, model: Any) -> None:
@@ -182,8 +193,11 @@ def _make_command(kind: str, model: Any) -> None:
         notes = [(info.description or "").strip()]
         if repeats:
             notes.append("repeat for several")
-        if name == "confidence":
-            notes.append("confirmed, reported (default), claimed or disputed")
+        choices = _choices(info.annotation)
+        if choices:
+            default = info.default.value if hasattr(info.default, "value") else None
+            named = [f"{c} (default)" if c == default else c for c in choices]
+            notes.append("one of " + ", ".join(named))
         if info.is_required():
             notes.append("required")
         help_text = "; ".join(n for n in notes if n) or None
@@ -193,7 +207,7 @@ def _make_command(kind: str, model: Any) -> None:
                 inspect.Parameter.KEYWORD_ONLY,
                 default=None,
                 annotation=Annotated[
-                    cli_type | None, typer.Option(flag, help=help_text, metavar=_metavar(name, cli_type))
+                    cli_type | None, typer.Option(flag, help=help_text, metavar=_metavar(name, cli_type, choices))
                 ],
             )
         )

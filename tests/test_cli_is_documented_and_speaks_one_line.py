@@ -105,3 +105,16 @@ def test_lists_keep_ids_and_rows_whole_when_piped_to_another_tool(story, kind):
     shown = story.runner.invoke(app, [f"{kind}s"], env=env).stdout.splitlines()
     assert len(shown) == 1 + len(ids)  # a header, then one line per entity, so `grep` and `cut` work
     assert [line.split()[0] for line in shown[1:]] == ids
+
+
+def test_typed_append_help_names_every_allowed_value(cli):
+    from chronicle.domain.developments import ActorKind, Confidence, Stance
+
+    help_of = {
+        kind: " ".join(cli.ok("append", kind, "--help").stdout.split())
+        for kind in ("actor_registered", "position_taken")
+    }
+    assert "--kind KIND one of " + ", ".join(k.value for k in ActorKind) in help_of["actor_registered"]
+    assert "--position POSITION one of " + ", ".join(s.value for s in Stance) in help_of["position_taken"]
+    levels = ", ".join(f"{c.value} (default)" if c is Confidence.reported else c.value for c in Confidence)
+    assert f"--confidence CONFIDENCE one of {levels}" in help_of["position_taken"]
