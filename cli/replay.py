@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
@@ -104,7 +103,12 @@ def project(
         bool, typer.Option("--follow", "-f", help="Keep running, projecting new events as they arrive.")
     ] = False,
     interval: Annotated[
-        float, typer.Option(help="With --follow: seconds between polls.", min=0.05, metavar="SECONDS")
+        float,
+        typer.Option(
+            help="With --follow on SQLite: seconds between polls (PostgreSQL wakes on each new event).",
+            min=0.05,
+            metavar="SECONDS",
+        ),
     ] = 0.5,
     store: StoreOpt = None,
 ) -> None:
@@ -120,17 +124,12 @@ def project(
       chronicle project --follow --interval 0.2
     """
     with errors(), open_store(store) as opened:
-        total = opened.refresh(say=say)
         if not follow:
-            print(f"projected {total} new events")
+            print(f"projected {opened.refresh(say=say)} new events")
             return
         say("following the log; Ctrl-C stops")
         try:
-            while True:
-                count = opened.refresh(say=say)
-                if count:
-                    say(f"projected {count} new events")
-                time.sleep(interval)
+            opened.follow(say=say, interval=interval)
         except KeyboardInterrupt:
             say("stopped")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -193,6 +194,35 @@ class Store:
                 count = 0
             self.refreshed = True
             return count
+
+    def follow(self, *, say: Say = _quiet, interval: float = 0.5) -> None:
+        """Run as the store's projection worker until interrupted, saying what each catch-up projected.
+
+        On PostgreSQL, eventsourcing's own subscription (LISTEN/NOTIFY) wakes the worker as soon as an
+        event is recorded; SQLite's recorder cannot be subscribed to, so it polls every `interval` seconds.
+        Either way the views are written by `refresh`, page by page with their tracking record: exactly
+        once, whichever worker or reader gets there first."""
+        from chronicle.projections import catchup
+
+        def caught_up() -> int:
+            count = self.refresh(say=say)
+            if count:
+                say(f"projected {count} new events")
+            with self.reading() as c:
+                return self.views.tracked(c, catchup.LIVE_TRACKING)
+
+        done = caught_up()
+        if not self.settings.is_postgres:
+            while True:
+                time.sleep(interval)
+                caught_up()
+        with (
+            _translate(self.settings),
+            self.app.recorder.subscribe(gt=done, topics=[catchup.RECORDED_TOPIC]) as subscription,
+        ):
+            for notification in subscription:
+                if notification.id > done:  # else projected already, by this worker or a reader
+                    done = caught_up()
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
         from chronicle.projections import catchup
