@@ -173,9 +173,17 @@ def _views(store: Any) -> dict[str, Any]:
         # Which development set each fact (a dict: its key order follows arrival, so compared as data).
         facts = {r["entity"]: (orjson.loads(r["facts"]), r["last_start"], r["last_position"]) for r in rows}
         timeline = {
-            r["dev_id"]: (r["current"], r["retracted_by"], r["corrected_by"], r["entities"], r["occ_start"], r["occ_end"])
+            r["dev_id"]: (
+                r["current"],
+                r["retracted_by"],
+                r["corrected_by"],
+                r["entities"],
+                r["occ_start"],
+                r["occ_end"],
+            )
             for r in store.views.rows(
-                c, "SELECT dev_id, current, retracted_by, corrected_by, entities, occ_start, occ_end FROM {s}view_timeline"
+                c,
+                "SELECT dev_id, current, retracted_by, corrected_by, entities, occ_start, occ_end FROM {s}view_timeline",
             )
         }
         index = sorted(tuple(r) for r in store.views.rows(c, "SELECT entity, position FROM {s}view_entity_index"))
@@ -236,3 +244,66 @@ def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
         assert _views(opened) == incremental
         assert {k: orjson.loads(v) for k, v in incremental["entities"].items()} == _pure_fold(opened)
         assert opened.verify().ok
+
+
+def _believed_then(store: Any, key: str, as_of: Any, known_at: Any) -> dict[str, Any] | None:
+    """The reference for time travel, from the log alone: what was recorded by `known_at`, as believed
+    then (its corrections applied, its retractions honoured), that had ended by `as_of`, folded in story
+    order. None if the entity was not yet registered."""
+    from chronicle.domain.developments import FigureReported
+    from chronicle.projections.belief import believe
+    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.projections.fold import fold, touched
+
+    def ended(d: Any) -> Any:
+        return (d.effective_as_of if isinstance(d, FigureReported) else d.when).end
+
+    notes = store.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
+    records = [(e.development, n.id, e.timestamp) for n in notes for e in [store.decode(n)]]
+    steps = [
+        entry.step()
+        for entry in believe(records, known_at).values()
+        if entry.counts and key in touched(entry.current) and (as_of is None or ended(entry.current) <= as_of)
+    ]
+    view = fold(key, steps)
+    return view.model_dump(mode="json") if view.registered else None
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(batches=stories(), data=st.data())
+def test_as_of_and_known_at_equal_a_fold_of_what_was_believed_then(store, batches, data):
+    from datetime import timedelta
+
+    from chronicle.domain.dates import parse_day
+    from chronicle.projections import queries
+    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.service.interchange import parse_development
+    from chronicle.service.settings import parse_store_url
+    from chronicle.service.store import Store
+
+    ref = store.sibling()
+    with Store.open(parse_store_url(ref.url), create=True) as opened:
+        for batch in batches:
+            opened.append([parse_development(row) for row in batch])
+        opened.refresh()
+        notes = opened.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
+        moments = sorted({opened.decode(n).timestamp for n in notes})
+        # Each batch's record time, and just before it: a batch is recorded at one instant.
+        known = [None, *moments, *(m - timedelta(microseconds=1) for m in moments)]
+        keys = [f"actor:{a}" for a in ACTORS] + [f"negotiation:{n}" for n in NEGOTIATIONS]
+        for _ in range(6):
+            key = data.draw(st.sampled_from(keys))
+            as_of = data.draw(st.sampled_from([None, *DATES]))
+            known_at = data.draw(st.sampled_from(known))
+            day = None if as_of is None else parse_day(as_of)
+            expected = _believed_then(opened, key, day, known_at)
+            kind, _, ident = key.partition(":")
+            with opened.reading() as c:
+                try:
+                    got = queries.view_at(opened.views, c, kind, ident, as_of=day, known_at=known_at)
+                except queries.NotFound:
+                    assert expected is None, (key, as_of, known_at)
+                    continue
+            assert got.model_dump(mode="json") == expected, (key, as_of, known_at)
