@@ -1,4 +1,5 @@
-"""For any valid story, appended in any batches: incremental views == a full rebuild == a pure fold."""
+"""For any valid story, appended in any batches: incremental views == a full rebuild == a pure fold, and
+`--as-of`/`--known-at` answers == a pure fold of what was believed then."""
 
 from __future__ import annotations
 
