@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import inspect
 import sys
 import types
@@ -16,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from chronicle.cli.common import StoreOpt, errors, fail, open_store, say
+from chronicle.projections.gcpause import paused_gc
 
 EXAMPLES = """
 Examples:
@@ -109,7 +109,7 @@ def append(
     if file is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(2)
-    with errors(), _no_cyclic_gc():
+    with errors(), paused_gc():
         from chronicle.domain.errors import InvalidInput, StoreError
         from chronicle.service.interchange import read_jsonl
 
@@ -124,19 +124,6 @@ def append(
         if not developments:
             raise InvalidInput(f"{file}: no developments in the file")
         record(developments, lines, store, auto_register)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """A bulk append keeps every development and event alive until it commits: the cyclic GC would
-    re-scan them all, again and again, for nothing (about a third of a 100k append)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- one subcommand per type, generated from the interchange models ---------------------------

@@ -7,7 +7,6 @@ catch up at once never apply an event twice, and a crash leaves the last committ
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from chronicle.domain.events import DevelopmentRecorded
+from chronicle.projections.gcpause import paused_gc
 from chronicle.projections.projector import Projector
 from chronicle.projections.rebuilding import Rebuilder, read_revisions
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
@@ -124,13 +124,8 @@ def rebuild(
     """Build every view aside from the first event, then swap it in with one transaction."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
-    collecting = gc.isenabled()
-    gc.disable()  # the pass builds no reference cycles (checked: none left after it); saves 2-7% at 100k
-    try:
+    with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
         return _rebuild(store, log, decode, page, progress, started)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _rebuild(

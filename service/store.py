@@ -280,18 +280,23 @@ class Store:
             yield c
 
     def query(self, fn: Callable[[ViewStore, Cursor], T], *, say: Say = _quiet) -> T:
-        """Run a read after a refresh; damaged views are rebuilt once and the read retried."""
+        """Run a read after a refresh; damaged views are rebuilt once and the read retried.
+
+        A read holds what it folds (`--as-of` on a busy actor: thousands of developments), so the cyclic
+        GC is paused while it runs (busiest actor of a 100k store: as-of 265 -> 205 ms, known-at 400 -> 305)."""
+        from chronicle.projections.gcpause import paused_gc
+
         if not self.refreshed:
             self.refresh(say=say)
         try:
-            with self.reading() as c:
+            with self.reading() as c, paused_gc():
                 return fn(self.views, c)
         except (StoreError, ValueError) as damage:
             if isinstance(damage, StoreError) and not _missing_table(str(damage)):
                 raise
             say(f"views are damaged ({_first_line(damage)}): rebuilding them")
             self.rebuild()
-            with self.reading() as c:
+            with self.reading() as c, paused_gc():
                 return fn(self.views, c)
 
 
