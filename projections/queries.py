@@ -136,7 +136,8 @@ def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None
             (key, *extra),
         )
     ]
-    ids = [r.id for r in rows]
+    # Only rows that have ever been corrected or retracted have revisions to fetch (most never are).
+    ids = [r.id for r in rows if r.corrected_by or r.retracted_by]
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
