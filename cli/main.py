@@ -125,13 +125,51 @@ def demo(
         demo_module.run(store)
 
 
+def _named(typer_app: typer.Typer, args: list[str]) -> typer.Typer:
+    """A shallow copy of `typer_app` holding only the command (or group) that `args` begin with, and in a
+    group only the subcommand after it; `typer_app` itself if `args` name none of them.
+
+    typer turns every command's signature into click parameters each time the CLI starts (36 commands,
+    most of the in-process work of a single append) and a process runs one. Help of the whole CLI or of
+    a group, and "No such command", come from the whole tree, so they read as always."""
+    import copy
+
+    from typer.main import get_command_name
+
+    if not args or args[0].startswith("-"):
+        return typer_app
+    commands = [
+        c
+        for c in typer_app.registered_commands
+        if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == args[0]
+    ]
+    groups = [copy.copy(g) for g in typer_app.registered_groups if g.name == args[0]]
+    if not commands and not groups:
+        return typer_app
+    for group in groups:
+        if isinstance(group.typer_instance, typer.Typer):
+            group.typer_instance = _named(group.typer_instance, args[1:])
+    slim = copy.copy(typer_app)
+    slim.registered_commands, slim.registered_groups = commands, groups
+    return slim
+
+
+def _arguments_after_root_options(argv: list[str]) -> list[str]:
+    """`argv` from the command name on, past the root's own options (`--key-file FILE`)."""
+    if argv[:1] == ["--key-file"]:
+        return _arguments_after_root_options(argv[2:])
+    if argv[:1] and argv[0].startswith("--key-file="):
+        return _arguments_after_root_options(argv[1:])
+    return argv
+
+
 def main() -> None:
     """Console entry point: usage errors as one line, domain errors as one line, never a traceback."""
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
     from typer.main import get_command
 
-    command = get_command(app)
+    command = get_command(_named(app, _arguments_after_root_options(sys.argv[1:])))
     try:
         code = command.main(prog_name="chronicle", standalone_mode=False)
     except NoArgsIsHelpError as error:

@@ -118,3 +118,21 @@ def test_typed_append_help_names_every_allowed_value(cli):
     assert "--position POSITION one of " + ", ".join(s.value for s in Stance) in help_of["position_taken"]
     levels = ", ".join(f"{c.value} (default)" if c is Confidence.reported else c.value for c in Confidence)
     assert f"--confidence CONFIDENCE one of {levels}" in help_of["position_taken"]
+
+
+def test_building_only_the_named_command_changes_no_help_and_no_usage_error():
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from chronicle.cli.main import _named, app
+
+    runner = CliRunner()
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    for path in [[], *_commands()]:
+        for args in ([*path, "--help"], [*path, "--no-such-flag"]):
+            slim = _named(app, args)
+            if path:  # only what the arguments name is built
+                assert len(get_command(slim).commands) == 1, path  # type: ignore[attr-defined]
+            expected = runner.invoke(app, args, prog_name="chronicle", env=env)
+            got = runner.invoke(slim, args, prog_name="chronicle", env=env)
+            assert (got.exit_code, got.stdout, got.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
