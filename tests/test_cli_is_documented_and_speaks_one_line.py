@@ -136,3 +136,28 @@ def test_building_only_the_named_command_changes_no_help_and_no_usage_error():
             expected = runner.invoke(app, args, prog_name="chronicle", env=env)
             got = runner.invoke(slim, args, prog_name="chronicle", env=env)
             assert (got.exit_code, got.stdout, got.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
+
+
+def test_log_reads_the_same_through_a_pipe_as_rich_prints_it(revised_story):
+    import io
+
+    from chronicle.cli import render
+    from chronicle.projections import queries
+    from chronicle.service.settings import parse_store_url
+    from chronicle.service.store import Store
+
+    hostile = "[bold]not markup[/bold] :fire: \x1b[31mred\x1b[0m \\ back"
+    revised_story.ok(
+        "append", "statement", "--occurred", "2024-01-06", "--by", "us", "--text", "t", "--summary", hostile
+    )
+    with Store.open(parse_store_url(revised_story.store.url)) as store:
+        entries = store.query(lambda v, c: queries.log(v, c, queries.LogFilter(include_retracted=True)))
+    styled, plain = io.StringIO(), io.StringIO()
+    console = render.safe_console()  # what `log` prints through, here onto a pipe
+    console.file = styled
+    assert not console.is_terminal
+    render.styled_timeline(console, entries)
+    render.plain_timeline(plain, entries)
+    assert plain.getvalue() == styled.getvalue()
+    assert "[bold]not markup[/bold] :fire: \\x1b[31mred\\x1b[0m \\ back" in plain.getvalue()
+    assert "RETRACTED by" in plain.getvalue() and "corrected by" in plain.getvalue()
