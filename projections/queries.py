@@ -274,6 +274,12 @@ def _texts(value: Any) -> Iterable[str]:
         yield value
 
 
+def _verbatim_in_json(text: str) -> bool:
+    """Whether `text`, found in any string of a development, is also found as is in its JSON (JSON
+    escapes only quotes, backslashes and control characters; casefolding goes character by character)."""
+    return not any(ch in text for ch in '"\\') and all(ord(ch) >= 0x20 and ch != "\x7f" for ch in text)
+
+
 def _matches_text(development: Development, needle: str) -> bool:
     wanted = needle.casefold()
     return any(wanted in text.casefold() for text in _texts(development.model_dump(mode="json")))
@@ -308,7 +314,14 @@ def log(store: ViewStore, c: Cursor, flt: LogFilter) -> list[LogEntry]:
     if where:
         statement += " WHERE " + " AND ".join(where)
     statement += " ORDER BY t.position"
-    rows = [_row(r) for r in store.rows(c, statement, params)]
+    found = store.rows(c, statement, params)
+    if flt.text and flt.known_at is None and _verbatim_in_json(flt.text):
+        # Only rows whose stored JSON holds the text can match, so only those are parsed: `log -S` over a
+        # 100k store parsed every development (2.8 s, 600 MB). With --known-at the text may be in a
+        # version of the body that is stored nowhere (corrected since), so every row is read then.
+        wanted = flt.text.casefold()
+        found = [r for r in found if wanted in (r["current"] or r["original"]).casefold()]
+    rows = [_row(r) for r in found]
     if flt.known_at is not None:
         # As believed then: corrections and retractions recorded later are not applied yet.
         targets = {r.id for r in rows}
