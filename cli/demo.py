@@ -18,11 +18,9 @@ def _load(name: str) -> list[object]:
 
 
 def run(store: str | None) -> None:
-    from rich.console import Console
-
     from chronicle.projections import queries
 
-    console = Console(highlight=False)
+    console = render.safe_console()  # never wraps a line (a pipe gets whole lines), never obeys recorded text
     with open_store(store, create=True) as opened:
         first = opened.append(_load("seed.jsonl"))
         later = opened.append(_load("later.jsonl"))
