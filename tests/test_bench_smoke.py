@@ -14,31 +14,21 @@ from conftest import SEED, run_chronicle
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _bench(module: str, *args: str) -> str:
+    """Run a benchmark module as a user would (not pointed at anyone's store); return what it printed."""
+    env = {k: v for k, v in os.environ.items() if k != "CHRONICLE_STORE"}
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, timeout=600, check=False
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    return result.stdout.decode()
+
+
 @pytest.mark.slow
 def test_bench_quick_runs_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
-    env = {k: v for k, v in os.environ.items() if k != "CHRONICLE_STORE"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--quick",
-            "--sizes",
-            "1000",
-            "--out",
-            str(out),
-            "--workdir",
-            str(tmp_path / "work"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode()[-2000:]
-    assert "Targets" in result.stdout.decode()
+    printed = _bench("bench", "--quick", "--sizes", "1000", "--out", str(out), "--workdir", str(tmp_path / "work"))
+    assert "Targets" in printed
 
     data = json.loads(out.read_text())
     assert data["schema"] == 1
@@ -66,16 +56,7 @@ def test_bench_bounds_switches_parts_off_and_leaves_real_views(tmp_path: Path) -
     assert run_chronicle("init", store_url=url).returncode == 0
     assert run_chronicle("append", "--file", str(SEED), store_url=url).returncode == 0
     before = json.loads(run_chronicle("show", "actor", "us", "--json", store_url=url).stdout)
-    env = {k: v for k, v in os.environ.items() if k != "CHRONICLE_STORE"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.bounds", "--store", url, "--repeat", "1", "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    _bench("bench.bounds", "--store", url, "--repeat", "1", "--out", str(out))
     rates = json.loads(out.read_text())["events_per_s"]
     assert set(rates) == {"full", "no folds", "no folds or rows"}
     # The variants left empty views behind; the last rebuild is real.
