@@ -37,7 +37,7 @@ def verify(
     """
     with errors(), open_store(store) as opened:
         if root:
-            position, digest = opened.root()
+            position, digest = opened.root(say=say)
             if json:
                 print_json({"position": position, "hash": digest})
             else:
@@ -50,7 +50,7 @@ def verify(
 
                 raise InvalidInput(f"--against {against!r}: expected POSITION:HASH (a 64-digit hex hash)")
             position = int(position_text)
-            head_position, _ = opened.root()
+            head_position, _ = opened.root(say=say)
             if position > head_position:
                 from chronicle.domain.errors import InvalidInput
 
@@ -68,7 +68,7 @@ def verify(
                     f"OK: the {count} events up to position {position} are unchanged since {position}:{expected[:12]}…"
                 )
             return
-        report = opened.verify()
+        report = opened.verify(say=say)
         if json:
             print_json(
                 {

@@ -184,6 +184,7 @@ class Store:
                     f"{version or 'none'}, now {catchup.VIEWS_VERSION}): rebuilding them"
                 )
                 self.rebuild(progress=progress)
+                integrity.chain_up(self.views, self.app.recorder)  # else a head published now misses events
                 return 0
             integrity.chain_up(self.views, self.app.recorder)
             try:
@@ -245,11 +246,11 @@ class Store:
             return False
         return check_seal(notification.originator_id, notification.originator_version, notification.topic, state)
 
-    def verify(self) -> integrity.Report:
+    def verify(self, *, say: Say = _quiet) -> integrity.Report:
         """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold."""
         from chronicle.projections import integrity
 
-        self.refresh()
+        self.refresh(say=say)
         report = integrity.Report()
         with _translate(self.settings):
             records = integrity.verify_log(self.views, self.app.recorder, self.sealed, report)
@@ -260,11 +261,11 @@ class Store:
                     report.problems.append(f"an event cannot be read: {_first_line(error)}")
         return report
 
-    def root(self) -> tuple[int, str]:
+    def root(self, *, say: Say = _quiet) -> tuple[int, str]:
         """The current head of the chain: (position, hash)."""
         from chronicle.projections import integrity
 
-        self.refresh()
+        self.refresh(say=say)
         with self.reading() as c:
             return integrity.head(self.views, c)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import LATER
 
 
 def _row(store, dev_stream: str) -> tuple[int, bytes]:
@@ -24,6 +25,18 @@ def test_an_untouched_store_verifies_and_publishes_its_head(revised_story):
     assert revised_story.ok("verify", "--against", head).stdout.startswith("OK:")
     report = revised_story.json("verify")
     assert report["ok"] is True and report["problems"] == []
+
+
+def test_the_published_head_covers_every_event_even_when_the_views_are_rebuilt_first(story):
+    """A read that first rebuilds the views (here: new rules) must still chain what came in since."""
+    story.ok("verify", "--root")  # chains the seed report
+    story.store.sql("UPDATE {s}chronicle_meta SET value = '0' WHERE key = 'views_version'")
+    story.ok("append", "--file", str(LATER))
+    last = story.store.sql("SELECT max({id}) FROM {events}")[0][0]
+    result = story.ok("verify", "--root")
+    assert "rebuilding" in result.stderr
+    assert result.stdout.split(":")[0] == str(last)
+    assert story.json("verify")["head"]["position"] == last
 
 
 def test_an_edited_event_is_caught_at_its_position(revised_story):
