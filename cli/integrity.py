@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli.common import JsonOpt, StoreOpt, errors, fail, open_store, print_json, say
+from chronicle.cli.common import JsonOpt, StoreOpt, errors, fail, open_store, print_json, progress_bar, say
 
 
 def verify(
@@ -68,7 +68,8 @@ def verify(
                     f"OK: the {count} events up to position {position} are unchanged since {position}:{expected[:12]}…"
                 )
             return
-        report = opened.verify(say=say)
+        with progress_bar("verifying the log and views") as progress:
+            report = opened.verify(say=say, progress=progress)
         if json:
             print_json(
                 {

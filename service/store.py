@@ -246,17 +246,42 @@ class Store:
             return False
         return check_seal(notification.originator_id, notification.originator_version, notification.topic, state)
 
-    def verify(self, *, say: Say = _quiet) -> integrity.Report:
-        """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold."""
+    def verify(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> integrity.Report:
+        """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold.
+
+        Two passes, neither holding the store in memory: the log (digests, chain, and each development
+        copied aside for the fold), then the reference fold, entity by entity (`projections.reference`)."""
         from chronicle.projections import integrity
+        from chronicle.projections.reference import reference_fold
 
         self.refresh(say=say)
         report = integrity.Report()
-        with _translate(self.settings):
-            records = integrity.verify_log(self.views, self.app.recorder, self.sealed, report)
+        unreadable: list[str] = []
+        with _translate(self.settings), reference_fold(self.decode) as fresh:
+            total = self.app.recorder.max_notification_id() or 0
+
+            def recorded(notification: Any) -> None:
+                if not unreadable:
+                    try:
+                        fresh.add(notification)
+                    except ValueError as error:
+                        unreadable.append(f"an event cannot be read: {_first_line(error)}")
+
+            def reading(done: int) -> None:
+                if progress is not None:
+                    progress(done, 2 * max(total, done))
+
+            integrity.verify_log(self.views, self.app.recorder, self.sealed, report, recorded, reading)
+            report.problems.extend(unreadable if report.ok else ())
             if report.ok:
+                steps = fresh.count()
+
+                def folding(done: int) -> None:
+                    if progress is not None:
+                        progress(total + total * done // max(steps, 1), 2 * total)
+
                 try:
-                    integrity.verify_views(self.views, records, self.decode, report)
+                    integrity.verify_views(self.views, fresh.views(folding), report)
                 except ValueError as error:
                     report.problems.append(f"an event cannot be read: {_first_line(error)}")
         return report

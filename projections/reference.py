@@ -1,0 +1,184 @@
+"""The reference `verify` compares the views with: a fresh fold of the log, in bounded memory.
+
+The pure fold (`belief.believe` then `belief.fold_all`) holds every development at once: 770 MB for a
+100k store, about 8 GB at 1M. This is the same fold, by the same rules (`fold.apply` over each entity's
+developments as currently believed, in story order), with a throwaway SQLite file as its memory:
+
+- one pass over the log copies each development's stored bytes (still encrypted if the store is) and
+  writes one row per entity it touches, keyed by story order; corrections and retractions are kept aside
+  (a few percent of the log) and applied to their targets afterwards, as `believe` does;
+- then each entity is folded on its own, its developments streamed in story order from that file.
+
+Memory holds the revisions, one entity's view and a page of rows; the file is about the size of the log
+and is deleted afterwards. It shares no code with the persistent views' projector or rebuild, on purpose:
+it is what they are checked against.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.rules import apply_changes
+from chronicle.projections.fold import Step, View, apply, new_view, touched
+
+Decode = Callable[[Notification], Any]
+PAGE = 2000
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A correction (with its changes) or a retraction (`changes` None), at its place in the log."""
+
+    position: int
+    changes: dict[str, Any] | None
+
+
+class ReferenceFold:
+    """Fed every recorded development in log order (`add`), then yields every entity's view (`views`)."""
+
+    def __init__(self, decode: Decode, directory: Path) -> None:
+        self.decode = decode
+        self.db = sqlite3.connect(directory / "reference.db", isolation_level=None)
+        self.db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE developments (position INTEGER PRIMARY KEY, dev_id TEXT NOT NULL,
+                originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL,
+                state BLOB NOT NULL);
+            CREATE TABLE steps (entity TEXT NOT NULL, start TEXT NOT NULL, position INTEGER NOT NULL,
+                revised INTEGER NOT NULL);
+            BEGIN;
+            """
+        )
+        self.revisions: dict[str, list[Revision]] = {}  # by target id, in the order recorded
+        self.replaced: set[int] = set()  # positions whose steps as recorded no longer apply
+        self.corrections: dict[int, list[dict[str, Any]]] = {}  # changes to re-apply, by position
+        self.pending: list[tuple[int, str, str, int, str, bytes]] = []
+        self.pending_steps: list[tuple[str, str, int, int]] = []
+
+    def add(self, notification: Notification) -> None:
+        """One `DevelopmentRecorded` event, in log order."""
+        development: Development = self.decode(notification).development
+        self.pending.append(
+            (
+                notification.id,
+                development.id or "",
+                str(notification.originator_id),
+                notification.originator_version,
+                notification.topic,
+                bytes(notification.state),
+            )
+        )
+        if isinstance(development, CorrectionIssued):
+            self._revise(development.target, Revision(notification.id, development.changes))
+        elif isinstance(development, RetractionIssued):
+            self._revise(development.target, Revision(notification.id, None))
+        else:
+            self._steps(development, notification.id, revised=False)
+        if len(self.pending) >= PAGE:
+            self._write()
+
+    def _revise(self, target: str, revision: Revision) -> None:
+        self.revisions.setdefault(target, []).append(revision)
+
+    def _steps(self, development: Development, position: int, *, revised: bool) -> None:
+        start = development.when.start.isoformat()
+        self.pending_steps.extend((key, start, position, int(revised)) for key in touched(development))
+
+    def _write(self) -> None:
+        self.db.executemany("INSERT INTO developments VALUES (?, ?, ?, ?, ?, ?)", self.pending)
+        self.db.executemany("INSERT INTO steps VALUES (?, ?, ?, ?)", self.pending_steps)
+        self.pending, self.pending_steps = [], []
+
+    def _development(self, row: tuple[Any, ...]) -> Development:
+        position, originator_id, version, topic, state = row
+        notification = Notification(
+            id=position, originator_id=originator_id, originator_version=version, topic=topic, state=state
+        )
+        development: Development = self.decode(notification).development
+        return development
+
+    def _believe(self) -> None:
+        """Apply each target's revisions, as `belief.believe` does: only those recorded after the target."""
+        self._write()
+        self.db.execute("CREATE INDEX developments_by_id ON developments (dev_id)")
+        for target, revisions in self.revisions.items():
+            row = self.db.execute(
+                "SELECT position, originator_id, originator_version, topic, state FROM developments WHERE dev_id=?",
+                (target,),
+            ).fetchone()
+            if row is None:
+                continue
+            later = [r for r in revisions if r.position > row[0]]
+            current = original = self._development(row)
+            if not later or isinstance(original, CorrectionIssued | RetractionIssued):
+                continue  # a revision of a revision changes nothing any view counts
+            changes = [r.changes for r in later if r.changes is not None]
+            for change in changes:
+                current = apply_changes(current, change)
+            self.replaced.add(row[0])
+            if len(changes) < len(later):
+                continue  # retracted: it no longer counts anywhere
+            self.corrections[row[0]] = changes
+            self._steps(current, row[0], revised=True)
+        self.revisions.clear()
+        self._write()
+        self.db.execute("CREATE INDEX steps_in_story_order ON steps (entity, start, position)")
+
+    def count(self) -> int:
+        """How many (entity, development) steps the views are folded from."""
+        return int(self.db.execute("SELECT count(*) FROM steps").fetchone()[0])
+
+    def views(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, View]]:
+        """Every entity's view, folded from its developments in story order; entities in key order."""
+        self._believe()
+        for entity, steps in groupby(self._steps_in_story_order(progress), key=itemgetter(0)):
+            view, facts = new_view(entity), dict[str, list[Any]]()
+            for _, position, development in steps:
+                apply(view, Step(development, position), facts)
+            yield entity, view
+
+    def _steps_in_story_order(self, progress: Callable[[int], None] | None) -> Iterator[tuple[str, int, Development]]:
+        rows = self.db.execute(
+            "SELECT s.entity, s.revised, d.position, d.originator_id, d.originator_version, d.topic, d.state "
+            "FROM steps s JOIN developments d ON d.position = s.position ORDER BY s.entity, s.start, s.position"
+        )
+        done = 0
+        while batch := rows.fetchmany(PAGE):
+            for entity, revised, *stored in batch:
+                position = stored[0]
+                if position in self.replaced and not revised:
+                    continue
+                current = self._development(tuple(stored))
+                for change in self.corrections.get(position, ()):
+                    current = apply_changes(current, change)
+                yield entity, position, current
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+@contextmanager
+def reference_fold(decode: Decode) -> Iterator[ReferenceFold]:
+    """A `ReferenceFold` over a temporary file (honours TMPDIR), deleted when done."""
+    with tempfile.TemporaryDirectory(prefix="chronicle-verify-") as directory:
+        fold = ReferenceFold(decode, Path(directory))
+        try:
+            yield fold
+        finally:
+            fold.close()
