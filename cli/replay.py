@@ -91,11 +91,16 @@ def _play(opened, actor, negotiation, since, until, json):  # type: ignore[no-un
 
 
 def _show(value: object) -> str:
+    """Plain words for a person: text unquoted, nothing as ∅, anything else as JSON (true, not True)."""
     if value is None:
         return "∅"
+    if isinstance(value, str):
+        return value
     if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    import orjson
+
+    return orjson.dumps(value).decode()
 
 
 def project(

@@ -32,6 +32,13 @@ def test_play_can_focus_on_one_negotiation_and_a_date_range(revised_story):
     assert "actor:militia-leader  status: active -> killed" in text
 
 
+def test_play_text_writes_values_as_every_other_command_does(revised_story):
+    text = revised_story.ok("replay", "--play", "--actor", "us").stdout
+    assert "    actor:us  registered: false -> true\n" in text
+    assert "    actor:us  aliases: [] -> [U.S., USA, Washington]\n" in text
+    assert "True" not in text and "False" not in text and "{'" not in text  # no Python spellings
+
+
 def test_play_rejects_bad_ranges_and_unknown_entities(revised_story):
     result = revised_story("replay", "--play", "--since", "2024-02-01", "--until", "2024-01-01")
     assert result.exit_code == 2
