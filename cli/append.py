@@ -6,15 +6,16 @@ import inspect
 import sys
 import types
 import typing
-from collections.abc import Iterator
-from contextlib import contextmanager
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from chronicle.cli.common import StoreOpt, errors, fail, open_store, say
+from chronicle.cli.common import StoreOpt, errors, fail, open_store, progress_bar, say
 from chronicle.projections.gcpause import paused_gc
 
 EXAMPLES = """
@@ -68,16 +69,25 @@ AutoOpt = Annotated[
 
 
 def record(developments: list[Any], lines: list[int] | None, store: str | None, auto: bool) -> None:
+    report(record_pages([developments], lines, store, auto))
+
+
+def record_pages(pages: Iterable[list[Any]], lines: Sequence[int] | None, store: str | None, auto: bool) -> Any:
+    """Record every page in one transaction; `lines` (filled as the pages are read) numbers the errors."""
     from chronicle.domain.rules import BatchError
     from chronicle.service.interchange import at_line
 
     with open_store(store) as opened:
         try:
-            plan = opened.append(developments, auto_register=auto)
+            return opened.append_pages(pages, auto_register=auto)
         except BatchError as error:
             if lines is not None:
                 raise at_line(error, lines) from None
             raise error.cause from None
+
+
+def report(plan: Any) -> None:
+    """The ids recorded (stdout) and what else happened (stderr)."""
     for note in plan.notes:
         say(note)
     for dev_id in plan.recorded:
@@ -110,20 +120,37 @@ def append(
         typer.echo(ctx.get_help())
         raise typer.Exit(2)
     with errors(), paused_gc():
+        report(_record_file(file, store, auto_register))
+
+
+def _record_file(file: str, store: str | None, auto_register: bool) -> Any:
+    """Read, check and write the file a page at a time (a bar on a TTY, gone before the ids print)."""
+    with ExitStack() as stack:
         from chronicle.domain.errors import InvalidInput, StoreError
-        from chronicle.service.interchange import read_jsonl
+        from chronicle.service.interchange import jsonl_pages
 
         try:
-            if file == "-":
-                developments, lines = read_jsonl(sys.stdin.buffer)
-            else:
-                with Path(file).open("rb") as stream:
-                    developments, lines = read_jsonl(stream)
+            stream = sys.stdin.buffer if file == "-" else stack.enter_context(Path(file).open("rb"))
         except OSError as error:
             raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
-        if not developments:
-            raise InvalidInput(f"{file}: no developments in the file")
-        record(developments, lines, store, auto_register)
+        lines = array("q")  # line numbers, for errors: 8 bytes a development
+        size = None if file == "-" else Path(file).stat().st_size
+        progress = stack.enter_context(progress_bar("recording")) if size else None
+
+        def pages() -> Iterator[list[Any]]:
+            # Read as the append goes: one page in memory, the whole file in one transaction.
+            try:
+                for page in jsonl_pages(stream):
+                    lines.extend(number for number, _ in page)
+                    yield [development for _, development in page]
+                    if progress is not None and size:
+                        progress(stream.tell(), size)
+            except OSError as error:
+                raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
+            if not lines:
+                raise InvalidInput(f"{file}: no developments in the file")
+
+        return record_pages(pages(), lines, store, auto_register)
 
 
 # -- one subcommand per type, generated from the interchange models ---------------------------

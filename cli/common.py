@@ -158,6 +158,8 @@ def progress_bar(label: str) -> Iterator[Any]:
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
+        redirect_stdout=False,  # results printed meanwhile stay on stdout, not the bar's stderr
+        redirect_stderr=False,
     ) as bar:
         task = bar.add_task(label, total=None)
 

@@ -1,23 +1,18 @@
-"""The eventsourcing Application: records developments, one transaction per append, retrying races."""
+"""The eventsourcing Application: records developments, one locked transaction per append."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from chronicle.domain.developments import Development
-from chronicle.domain.errors import StoreError
-from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
-from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
+from chronicle.domain.rules import AppendPlan, BatchError, DevelopmentState, plan_append
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
-
-MAX_ATTEMPTS = 8
-_CHUNK = 500
+from chronicle.service.writing import Sealer, reading, writing
 
 
 def utc_now() -> datetime:
@@ -33,64 +28,46 @@ class Chronicle(Application[str]):
         "MAPPER_TOPIC": get_topic(PydanticMapper),
     }
 
-    # Turns planned events into stored ones (seals confidential sources); set by the store.
-    sealer: Callable[[list[DomainEvent]], list[DomainEvent]] | None = None
+    # Seals confidential sources in planned events, writing new source keys through the given cursor;
+    # set by the store.
+    sealer: Sealer | None = None
 
     def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
-        """Record `batch` all or nothing; a race with another writer re-plans against the new state."""
-        for _attempt in range(MAX_ATTEMPTS):
-            plan = plan_append(batch, self, auto_register=auto_register, now=utc_now)
-            if not plan.events:
-                return plan
-            events = self.sealer(plan.events) if self.sealer is not None else plan.events
-            try:
-                # Straight to eventsourcing's event store: `save` would first check every event against a
-                # runtime Protocol (7 µs apiece on Python 3.11, 10% of a bulk append) for events built here.
-                self.events.put(events)
-            except IntegrityError:
-                continue
-            return plan
-        raise StoreError(f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same developments")
+        """Record `batch` all or nothing."""
+        return self.record_pages([batch], auto_register=auto_register)
 
-    # -- Lookup, for the rules -------------------------------------------------------------
+    def record_pages(self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False) -> AppendPlan:
+        """Record every page in one transaction, all or nothing, holding one page in memory at a time.
+
+        Each page is checked by the rules against the store as the earlier pages left it, then written.
+        A `BatchError`'s index counts from the first development of the first page. What is returned
+        says what was recorded; its `events` stay empty (they were written page by page)."""
+        done = AppendPlan()
+        offset = 0
+        with writing(self.recorder, self.mapper, self.sealer) as session:
+            for page in pages:
+                try:
+                    plan = plan_append(page, session, auto_register=auto_register, now=utc_now)
+                except BatchError as error:
+                    raise BatchError(offset + error.index, error.cause) from None
+                offset += len(page)
+                if plan.events:
+                    session.insert(plan.events)
+                done.recorded += plan.recorded
+                done.unchanged += plan.unchanged
+                done.notes += plan.notes
+        return done
+
+    # -- Lookup, for the rules (reads the store as it is now, without the write lock) ----------
 
     def developments(self, ids: Sequence[str]) -> dict[str, DevelopmentState]:
-        streams = {development_stream(i): i for i in ids}
-        found: dict[str, DevelopmentState] = {}
-        for stream in self.existing_streams(list(streams)):
-            state = fold_development(self.events.get(stream))  # type: ignore[arg-type]
-            if state is not None:
-                found[streams[stream]] = state
-        return found
+        with reading(self.recorder, self.mapper) as session:
+            return session.developments(ids)
 
     def existing_actors(self, ids: Sequence[str]) -> set[str]:
-        return {s.partition(":")[2] for s in self.existing_streams([actor_stream(i) for i in ids])}
+        with reading(self.recorder, self.mapper) as session:
+            return session.existing_actors(ids)
 
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
-        streams = [negotiation_stream(i) for i in ids]
-        return {s.partition(":")[2] for s in self.existing_streams(streams)}
-
-    def existing_streams(self, streams: Sequence[str]) -> set[str]:
-        """Which of these streams have events: one indexed query per chunk, not one per stream."""
-        recorder: Any = self.recorder
-        table = recorder.events_table_name
-        found: set[str] = set()
-        postgres = hasattr(recorder.datastore, "schema")
-        for i in range(0, len(streams), _CHUNK):
-            chunk = list(streams[i : i + _CHUNK])
-            if postgres:
-                statement = (
-                    f'SELECT originator_id FROM "{recorder.datastore.schema}"."{table}" '
-                    "WHERE originator_id = ANY(%s) AND originator_version = 1"
-                )
-                params: Any = (chunk,)
-            else:
-                marks = ",".join("?" * len(chunk))
-                statement = (
-                    f"SELECT originator_id FROM {table} WHERE originator_id IN ({marks}) AND originator_version = 1"
-                )
-                params = chunk
-            with recorder.datastore.transaction(commit=False) as c:
-                c.execute(statement, params)
-                found |= {row["originator_id"] for row in c.fetchall()}
-        return found
+        with reading(self.recorder, self.mapper) as session:
+            return session.existing_negotiations(ids)

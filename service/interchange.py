@@ -15,6 +15,7 @@ from chronicle.domain.rules import BatchError, describe_validation_error
 MAX_LINE_BYTES = 1_000_000  # one line, not counting its line end
 MAX_FILE_BYTES = 1_000_000_000  # a whole file or stdin; 1M typical developments are about 420 MB
 MAX_LINES = 5_000_000
+PAGE = 1000  # developments checked and written at a time by `append --file`
 
 
 def parse_development(value: Any, where: str = "") -> Development:
@@ -49,6 +50,17 @@ def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
     """Every development in a JSON Lines stream, with its line number; the first bad line raises."""
     developments: list[Development] = []
     lines: list[int] = []
+    for page in jsonl_pages(stream):
+        for number, development in page:
+            developments.append(development)
+            lines.append(number)
+    return developments, lines
+
+
+def jsonl_pages(stream: IO[bytes], size: int = PAGE) -> Iterator[list[tuple[int, Development]]]:
+    """The developments of a JSON Lines stream, `size` at a time, with their line numbers; the first bad
+    line raises when its page is read."""
+    page: list[tuple[int, Development]] = []
     for number, body in bounded_lines(stream):
         if number > MAX_LINES:
             raise InvalidInput(f"more than {MAX_LINES} lines: split the file")
@@ -60,9 +72,12 @@ def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
             value = orjson.loads(body)
         except orjson.JSONDecodeError as error:
             raise InvalidInput(f"line {number}: {_json_problem(body, error)}") from None
-        developments.append(parse_development(value, f"line {number}"))
-        lines.append(number)
-    return developments, lines
+        page.append((number, parse_development(value, f"line {number}")))
+        if len(page) >= size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 def _json_problem(raw: bytes, error: orjson.JSONDecodeError) -> str:

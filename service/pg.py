@@ -14,7 +14,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-CHUNK = 500
+from chronicle.service.writing import PG_CHUNK as CHUNK
 
 
 class ChunkedPostgresRecorder(PostgresApplicationRecorder):

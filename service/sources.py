@@ -37,30 +37,35 @@ class SourceKeys:
         self.keys: dict[str, bytes] = {}
 
     def load(self) -> dict[str, bytes]:
-        views = self.store.views
         try:
             with self.store.reading() as c:
-                rows = views.rows(c, f"SELECT source_id, key FROM {{s}}{SOURCE_KEYS}")
+                self._read(c)
         except Exception:  # a store from before confidential sources: no table, no keys
-            rows = []
-        self.keys = {str(r["source_id"]): base64.b64decode(r["key"]) for r in rows}
+            self.keys = {}
         return self.keys
 
-    def ensure(self, ids: set[str]) -> None:
-        """Create keys for sources seen for the first time (before the events that use them commit)."""
+    def _read(self, c: Any) -> None:
+        rows = self.store.views.rows(c, f"SELECT source_id, key FROM {{s}}{SOURCE_KEYS}")
+        self.keys = {str(r["source_id"]): base64.b64decode(r["key"]) for r in rows}
+
+    def ensure(self, ids: set[str], c: Any) -> None:
+        """Create keys for sources seen for the first time, in the transaction of cursor `c` (an
+        append's, which holds the write lock: the keys commit with the events that use them)."""
         missing = ids - self.keys.keys()
         if not missing:
             return
+        self._create(c, missing)
+        self._read(c)  # what this transaction sees: a key another process stored first wins
+
+    def _create(self, c: Any, missing: set[str]) -> None:
         views = self.store.views
-        with self.store.views.write() as c:
-            views.create_meta(c)
-            for source_id in sorted(missing):
-                views.run(
-                    c,
-                    f"INSERT INTO {{s}}{SOURCE_KEYS} (source_id, key) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING",
-                    (source_id, views.protect(base64.b64encode(os.urandom(32)).decode())),
-                )
-        self.load()
+        views.create_meta(c)
+        for source_id in sorted(missing):
+            views.run(
+                c,
+                f"INSERT INTO {{s}}{SOURCE_KEYS} (source_id, key) VALUES (?, ?) ON CONFLICT (source_id) DO NOTHING",
+                (source_id, views.protect(base64.b64encode(os.urandom(32)).decode())),
+            )
 
     def destroy(self, source_id: str) -> None:
         """Delete the key and scrub what the database keeps of deleted rows, where it can."""

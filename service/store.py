@@ -6,7 +6,7 @@ import base64
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -100,11 +100,11 @@ class Store:
         keys.load()
         self.source_keys = keys
 
-        def seal(events: list[Any]) -> list[Any]:
+        def seal(events: list[Any], cursor: Any) -> list[Any]:
             ids = confidential_ids(events)
             if not ids:
                 return events
-            keys.ensure(ids)
+            keys.ensure(ids, cursor)  # in the append's own transaction: it holds the write lock
             return seal_events(events, keys.keys)
 
         self.app.sealer = seal
@@ -160,8 +160,13 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def append(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
+        return self.append_pages([batch], auto_register=auto_register)
+
+    def append_pages(self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False) -> AppendPlan:
+        """Record every page in one transaction, all or nothing, reading the next page only when the last
+        is written (a file of any length costs one page of memory)."""
         with _translate(self.settings):
-            return self.app.record(batch, auto_register=auto_register)
+            return self.app.record_pages(pages, auto_register=auto_register)
 
     # -- projecting ------------------------------------------------------------------------
 

@@ -251,13 +251,15 @@ IDENTIFIERS: dict[str, set[str]] = {
         "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"} | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
-    "projections/integrity.py": _VIEW_NAMES,
+    "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
     "service/exporting.py": _VIEW_NAMES | {"marks"},
     "service/migrate.py": _VIEW_NAMES | {"table", "recorder.events_table_name"},  # eventsourcing's table
     # Schema names match ^[a-z_][a-z0-9_]{0,40}$ (service/settings.py) before they get here.
-    "service/application.py": {"recorder.datastore.schema", "table", "marks"},
+    # `self.table`: eventsourcing's events table, with that validated schema; the rest are fixed column
+    # lists and fragments written in service/writing.py, with `?`/`%s` placeholders for every value.
+    "service/writing.py": {"self.table", "columns", "match", "where", "order"},
     "service/store.py": {"settings.schema", "table"},  # `table`: the validated schema and META
     "service/sources.py": _VIEW_NAMES,
 }
