@@ -335,11 +335,14 @@ def interchange_selection(records: Sequence[Development], selected: Iterable[str
     anything kept."""
     by_id = {d.id: d for d in records}
     registrations: dict[str, str] = {}
+    revisions: dict[str, list[str]] = {}  # by target, found once (not by rescanning records per id kept)
     for d in records:
         if isinstance(d, ActorRegistered) and d.id:
             registrations.setdefault(f"actor:{d.actor}", d.id)
         elif isinstance(d, NegotiationOpened) and d.id:
             registrations.setdefault(f"negotiation:{d.negotiation}", d.id)
+        elif isinstance(d, CorrectionIssued | RetractionIssued) and d.id:
+            revisions.setdefault(d.target, []).append(d.id)
     keep: set[str] = set()
     pending = [i for i in selected if i in by_id]
     while pending:
@@ -358,11 +361,7 @@ def interchange_selection(records: Sequence[Development], selected: Iterable[str
                     needs += [registrations.get(key) for key in _refs(corrected)]
         pending += [n for n in needs if n and n not in keep and n in by_id]
         # Revisions of what is kept travel with it.
-        pending += [
-            d.id
-            for d in records
-            if isinstance(d, CorrectionIssued | RetractionIssued) and d.target == ident and d.id and d.id not in keep
-        ]
+        pending += [r for r in revisions.get(ident, ()) if r not in keep]
     return [d for d in records if d.id in keep]
 
 
