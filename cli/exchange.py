@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import typer
 
@@ -287,7 +288,7 @@ def export(
             )
         if output == "-" and fmt in _BINARY and sys.stdout.isatty():
             raise InvalidInput(f"refusing to write {fmt.value} to a terminal: pass -o FILE or redirect")
-        from chronicle.service.exporting import Selection, render
+        from chronicle.service.exporting import Selection, export
 
         selection = Selection(
             actor=actor,
@@ -297,30 +298,33 @@ def export(
             title=title,
         )
         with open_store(store) as opened:
-            data = render(fmt.value, opened, selection, say=say)
-        _write(output, data)
+            size = _write(output, lambda out: export(fmt.value, opened, selection, out, say=say))
         if output != "-":
-            say(f"wrote {fmt.value} to {output} ({_size(len(data))})")
+            say(f"wrote {fmt.value} to {output} ({_size(size)})")
 
 
 def _size(n: int) -> str:
     return f"{n} bytes" if n < 10_000 else f"{n // 1000} kB"
 
 
-def _write(output: str, data: bytes) -> None:
-    """Write all or nothing: a failed export leaves no partial file behind."""
+def _write(output: str, produce: Callable[[BinaryIO], None]) -> int:
+    """Write all or nothing: a failed export leaves no partial file behind. Returns the bytes written."""
     from chronicle.domain.errors import StoreError
 
     if output == "-":
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        produce(sys.stdout.buffer)
         sys.stdout.buffer.flush()
-        return
+        return 0
     path = Path(output)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(data)
+        with temporary.open("wb") as out:
+            produce(out)
+            size = out.tell()
         os.replace(temporary, path)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise StoreError(f"cannot write {output}: {error.strerror or error}") from None
+    finally:
+        temporary.unlink(missing_ok=True)  # gone already once it replaced the file
+    return size

@@ -130,11 +130,16 @@ class ViewStore:
         c.execute(self.sql(statement), tuple(params))
         return self._reveal(c.fetchone())
 
-    def stream(self, c: Cursor, statement: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Any]:
-        """Rows a batch at a time (fetchmany), for scans too big to hold in memory."""
-        c.execute(self.sql(statement), tuple(params))
-        while batch := c.fetchmany(size):  # type: ignore[attr-defined]
-            yield from (self._reveal(r) for r in batch) if self.cipher is not None else batch
+    def stream(
+        self, c: Cursor, statement: str, params: Sequence[Any] = (), size: int = 2000, *, sources: bool = False
+    ) -> Iterator[Any]:
+        """Rows a batch at a time (fetchmany), for scans too big to hold in memory. Decrypted; confidential
+        sources are unsealed only with `sources` (as `rows` does), since folds count them by id."""
+        raw: Any = getattr(c, "sqlite_cursor", c)  # eventsourcing's read cursor wraps sqlite3's: no fetchmany
+        raw.execute(self.sql(statement), tuple(params))
+        reveal = self.cipher is not None or (sources and self.reveal_body is not None)
+        while batch := raw.fetchmany(size):
+            yield from (self._reveal(r) for r in batch) if reveal else batch
 
     # -- schema -------------------------------------------------------------------------------
 

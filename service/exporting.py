@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.resources import files
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -99,6 +99,28 @@ def gather_story(store: Store, selection: Selection, *, say: Any = None) -> expo
     return store.query(run, say=say or (lambda _m: None))
 
 
+def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> None:
+    """The jsonl export. The whole story is streamed from the timeline a page at a time (a backup of a
+    store of any size holds one page); a narrowed one needs the records to find what it depends on."""
+    from chronicle.projections.gcpause import paused_gc
+    from chronicle.service.interchange import dump_jsonl
+
+    if selection.narrowed:
+        for line in dump_jsonl(gather_interchange(store, selection, say=say)):
+            out.write(line)
+        return
+    store.query(lambda _views, _c: None, say=say or (lambda _m: None))  # caught up, and healed if damaged
+    statement = f"SELECT original FROM {{s}}{LIVE}timeline"
+    params: list[Any] = []
+    if selection.known_at is not None:
+        statement += " WHERE recorded <= ?"
+        params.append(iso_utc(selection.known_at))
+    with store.reading() as c, paused_gc():
+        rows = store.views.stream(c, statement + " ORDER BY position", params, sources=True)
+        for line in dump_jsonl(parse_development(r["original"]) for r in rows):
+            out.write(line)
+
+
 def gather_interchange(store: Store, selection: Selection, *, say: Any = None) -> list[Development]:
     """Developments as originally recorded, in record order (corrections and retractions included),
     so that appending them to an empty store rebuilds the same story."""
@@ -126,12 +148,16 @@ def vis_assets() -> tuple[str, str]:
     return js, css
 
 
-def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> bytes:
-    """The export in `fmt`, as bytes ready to write."""
+def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> None:
+    """Write the export in `fmt` to `out`."""
     if fmt == "jsonl":
-        from chronicle.service.interchange import dump_jsonl
+        write_interchange(store, selection, out, say=say)
+    else:
+        out.write(render(fmt, store, selection, say=say))
 
-        return b"".join(dump_jsonl(gather_interchange(store, selection, say=say)))
+
+def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> bytes:
+    """The export in `fmt` (any but jsonl, which is streamed), as bytes ready to write."""
     story = gather_story(store, selection, say=say)
     if fmt == "csv":
         return exports.to_csv(story).encode("utf-8")
