@@ -143,6 +143,7 @@ def test_charts_are_deterministic_png_and_svg(revised_story: Cli, tmp_path: Path
     "args, code, message",
     [
         (("--format", "csv", "--actor", "nobody"), 1, "no actor called 'nobody'"),
+        (("--format", "jsonl", "--negotiation", "nothing"), 1, "no negotiation called 'nothing'"),
         (("--format", "csv", "--as-of", "2024-13-01"), 2, "--as-of: invalid date"),
         (("--format", "csv", "--known-at", "yesterday"), 2, "--known-at: invalid timestamp"),
         ((), 2, "pass --format"),
