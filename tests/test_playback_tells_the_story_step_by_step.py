@@ -46,3 +46,16 @@ def test_play_rejects_bad_ranges_and_unknown_entities(revised_story):
     result = revised_story("replay", "--play", "--actor", "nobody")
     assert result.exit_code == 1
     assert "no actor called 'nobody'" in result.stderr
+
+
+def test_focus_and_since_only_choose_steps_never_change_what_a_step_says(revised_story):
+    everything = {s["position"]: s for s in revised_story.jsonl("replay", "--play")}
+    focuses = [("--actor", a["id"]) for a in revised_story.json("actors")]
+    focuses += [("--negotiation", n["id"]) for n in revised_story.json("negotiations")]
+    compared = 0
+    for focus in [(), *focuses]:
+        for since in ((), ("--since", "2024-01-05")):
+            steps = revised_story.jsonl("replay", "--play", *focus, *since)
+            assert all(step == everything[step["position"]] for step in steps), (focus, since)
+            compared += len(steps)
+    assert compared > 3 * len(everything)
