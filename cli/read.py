@@ -69,8 +69,8 @@ def log(
                 raise InvalidInput(f"unknown type {t!r}: one of {', '.join(TYPES)}")
         with open_store(store) as opened:
 
-            def run(views, c):  # type: ignore[no-untyped-def]
-                flt = queries.LogFilter(
+            def chosen(views, c):  # type: ignore[no-untyped-def]
+                return queries.LogFilter(
                     actor=actor and queries.resolve(views, c, "actor", actor),
                     negotiation=negotiation and queries.resolve(views, c, "negotiation", negotiation),
                     types=tuple(type_ or ()),
@@ -81,13 +81,14 @@ def log(
                     include_retracted=include_retracted,
                     text=search,
                 )
-                return queries.log(views, c, flt)
 
-            entries = opened.query(run, say=say)
-        if json:
-            print_jsonl(e.as_json() for e in entries)
-        else:
-            render.timeline(entries)
+            flt = opened.query(chosen, say=say)  # caught up (healed if damaged), names resolved
+            with opened.reading() as c:  # then streamed: a page of the store in memory, not the store
+                entries = queries.iter_log(opened.views, c, flt)
+                if json:
+                    print_jsonl(e.as_json() for e in entries)
+                else:
+                    render.timeline(entries)
 
 
 def show(

@@ -1,6 +1,6 @@
-"""Work over a whole file or store holds a page at a time: `append --file`, `verify` and a whole-store
-`export --format jsonl` must not need gigabytes at a million developments. Memory is measured (peak
-RSS of a real `chronicle` process, ten times the developments against one), never time."""
+"""Work over a whole file or store holds a page at a time: `append --file`, `verify`, `log` and a
+whole-store `export --format jsonl` must not need gigabytes at a million developments. Memory is
+measured (peak RSS of a real `chronicle` process, ten times the developments against one), never time."""
 
 from __future__ import annotations
 
@@ -45,9 +45,9 @@ def test_appending_ten_times_the_developments_takes_no_more_memory(store, tmp_pa
     assert counted.stdout.count(b'"id"') >= 22_040
 
 
-def test_verifying_and_exporting_ten_times_the_store_take_no_more_memory(store, tmp_path: Path):
+def test_verifying_exporting_and_listing_ten_times_the_store_take_no_more_memory(store, tmp_path: Path):
     small, large = store, store.sibling()
-    peaks: dict[str, list[float]] = {"verify": [], "export": []}
+    peaks: dict[str, list[float]] = {"verify": [], "export": [], "log": []}
     for ref, count in ((small, 2_000), (large, 20_000)):
         assert run_chronicle("init", store_url=ref.url).returncode == 0
         story = write_jsonl(tmp_path / f"{count}.jsonl", [*registrations("v", 20), *strikes("v", count, 20)])
@@ -57,6 +57,8 @@ def test_verifying_and_exporting_ten_times_the_store_take_no_more_memory(store, 
         exported = tmp_path / f"{count}-out.jsonl"
         peaks["export"].append(_peak_mib(ref.url, "export", "--format", "jsonl", "-o", str(exported)))
         assert _ids(exported) == _ids(story)  # every development, in record order
-    # Held whole, 18,000 more developments cost verify about 100 MiB and export about 60; streamed, a few.
+        peaks["log"].append(_peak_mib(ref.url, "log", "--json"))
+    # Held whole, 18,000 more developments cost verify about 100 MiB, export 60, log 80; streamed, a few.
     assert peaks["verify"][1] - peaks["verify"][0] < 25, peaks
     assert peaks["export"][1] - peaks["export"][0] < 25, peaks
+    assert peaks["log"][1] - peaks["log"][0] < 25, peaks
