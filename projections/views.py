@@ -135,11 +135,16 @@ class ViewStore:
     ) -> Iterator[Any]:
         """Rows a batch at a time (fetchmany), for scans too big to hold in memory. Decrypted; confidential
         sources are unsealed only with `sources` (as `rows` does), since folds count them by id."""
-        raw: Any = getattr(c, "sqlite_cursor", c)  # eventsourcing's read cursor wraps sqlite3's: no fetchmany
-        raw.execute(self.sql(statement), tuple(params))
-        reveal = self.cipher is not None or (sources and self.reveal_body is not None)
-        while batch := raw.fetchmany(size):
-            yield from (self._reveal(r) for r in batch) if reveal else batch
+        with self._scrolling(c) as raw:
+            raw.execute(self.sql(statement), tuple(params))
+            reveal = self.cipher is not None or (sources and self.reveal_body is not None)
+            while batch := raw.fetchmany(size):
+                yield from (self._reveal(r) for r in batch) if reveal else batch
+
+    @contextmanager
+    def _scrolling(self, c: Cursor) -> Iterator[Any]:
+        """A cursor on `c`'s transaction that fetches as it is read (sqlite3's does)."""
+        yield getattr(c, "sqlite_cursor", c)  # eventsourcing's read cursor wraps sqlite3's: no fetchmany
 
     # -- schema -------------------------------------------------------------------------------
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import count
 from typing import Any
 
 from eventsourcing.postgres import PostgresTrackingRecorder
 
 from chronicle.projections.views import LIVE, TABLES, Cursor, ViewStore, _ddl, _meta_ddl
+
+_STREAMS = count()
 
 
 class PostgresViews(PostgresTrackingRecorder, ViewStore):
@@ -37,6 +40,14 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         # actor with 40 developments in a 100k store (150 ms); with them, 2 ms.
         tables = ", ".join(f"{{s}}{LIVE}{table}" for table in TABLES)
         self.run(c, f"ANALYZE {tables}")
+
+    @contextmanager
+    def _scrolling(self, c: Cursor) -> Iterator[Any]:
+        # psycopg's ordinary cursor receives the whole result at `execute`: a server-side cursor sends it
+        # as it is fetched, so a stream over a million rows holds a page, not the million.
+        name = f"chronicle_stream_{next(_STREAMS)}"  # unique: streams may be open side by side
+        with c.connection.cursor(name=name) as scrolling:  # type: ignore[attr-defined]
+            yield scrolling
 
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
