@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -269,21 +269,21 @@ def sources(json: JsonOpt = False, store: StoreOpt = None) -> None:
         if json:
             print_json(report.as_json())
             return
-        console = _console()
-        console.print(f"{report.developments} developments", markup=False)
-        width = max((len(p) for p, _ in report.publishers), default=9)
-        for publisher, count in report.publishers:
-            console.print(f"  {publisher:<{width}}  {count}", markup=False)
-        for label, flagged in (
-            ("resting on a single source", report.single_source),
-            ("with no source", report.no_source),
-        ):
-            console.print(f"{len(flagged)} {label}", markup=False)
-            for s in flagged:
-                console.print(
-                    f"  {s.occurred:<10}  {s.id}  ({s.type}; {_sources(s.sources)})  {s.summary}",
-                    markup=False,
-                )
+        _console().lines(_source_lines(report))
+
+
+def _source_lines(report: Any) -> Iterator[str]:
+    yield f"{report.developments} developments"
+    width = max((len(p) for p, _ in report.publishers), default=9)
+    for publisher, count in report.publishers:
+        yield f"  {publisher:<{width}}  {count}"
+    for label, flagged in (
+        ("resting on a single source", report.single_source),
+        ("with no source", report.no_source),
+    ):
+        yield f"{len(flagged)} {label}"
+        for s in flagged:
+            yield f"  {s.occurred:<10}  {s.id}  ({s.type}; {_sources(s.sources)})  {s.summary}"
 
 
 def register(app: typer.Typer) -> None:

@@ -146,7 +146,7 @@ def test_log_reads_the_same_through_a_pipe_as_rich_prints_it(revised_story):
     from chronicle.service.settings import parse_store_url
     from chronicle.service.store import Store
 
-    hostile = "[bold]not markup[/bold] :fire: \x1b[31mred\x1b[0m \\ back"
+    hostile = "[bold]not markup[/bold] :fire: \x1b[31mred\x1b[0m \\ back\tafter a tab"
     revised_story.ok(
         "append", "statement", "--occurred", "2024-01-06", "--by", "us", "--text", "t", "--summary", hostile
     )
@@ -161,3 +161,23 @@ def test_log_reads_the_same_through_a_pipe_as_rich_prints_it(revised_story):
     assert plain.getvalue() == styled.getvalue()
     assert "[bold]not markup[/bold] :fire: \\x1b[31mred\\x1b[0m \\ back" in plain.getvalue()
     assert "RETRACTED by" in plain.getvalue() and "corrected by" in plain.getvalue()
+
+
+def test_plain_lines_read_the_same_through_a_pipe_as_rich_prints_them():
+    import io
+
+    from chronicle.cli import render
+
+    hostile = [
+        "[bold]not markup[/bold] :fire: \x1b[31mred\x1b[0m \\ back",
+        "  indented\ttab and trailing space ",
+        "line\u2028separator, é, 漢字, \x7f, \x00\tafter a tab",
+        "",
+    ]
+    printed, written = render.safe_console(), render.safe_console()
+    printed.file, written.file = io.StringIO(), io.StringIO()
+    assert not printed.is_terminal
+    for line in hostile * 1500:  # more than one batch of a thousand
+        printed.print(line, markup=False)
+    written.lines(hostile * 1500)
+    assert written.file.getvalue() == printed.file.getvalue()
