@@ -191,6 +191,9 @@ class Store:
                 self.rebuild(progress=progress)
                 integrity.chain_up(self.views, self.app.recorder)  # else a head published now misses events
                 return 0
+            if self._caught_up():
+                self.refreshed = True
+                return 0
             integrity.chain_up(self.views, self.app.recorder)
             try:
                 count = catchup.catch_up(self.views, self.app.recorder, self.decode, progress=progress)
@@ -200,6 +203,21 @@ class Store:
                 count = 0
             self.refreshed = True
             return count
+
+    def _caught_up(self) -> bool:
+        """Whether every committed event is chained and projected, found by reading only.
+
+        Then a read takes no write lock, so it never waits for a writer (on SQLite one lock covers the
+        file, and `append --file` holds it for the whole file) and skips two write transactions."""
+        from chronicle.projections import catchup, integrity
+
+        with self.views.read() as c:
+            chained, _ = integrity.head(self.views, c)
+            tracked = self.views.tracked(c, catchup.LIVE_TRACKING)
+        recorder = self.app.recorder
+        if chained < (recorder.max_notification_id() or 0):
+            return False
+        return not recorder.select_notifications(tracked, 1, topics=[catchup.RECORDED_TOPIC], inclusive_of_start=False)
 
     def follow(self, *, say: Say = _quiet, interval: float = 0.5) -> None:
         """Run as the store's projection worker until interrupted, saying what each catch-up projected.
