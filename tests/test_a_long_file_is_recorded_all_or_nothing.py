@@ -55,3 +55,30 @@ def test_malformed_json_pages_in_leaves_no_trace(story, tmp_path: Path):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"chronicle: error: line {10 + LONG + 1}: malformed JSON")
     assert story.store.digest() == before
+
+
+def _statement(n: int, by: str) -> dict[str, object]:
+    return {"type": "statement", "id": f"said-{n}", "occurred": "2024-03-01", "summary": "said", "by": by, "text": "t"}
+
+
+def test_an_unknown_actor_named_on_several_pages_is_registered_once(cli, tmp_path: Path):
+    cli.ok("init")
+    rows = [*registrations("a", 5), _statement(0, "newcomer"), *strikes("a", LONG, 5), _statement(1, "newcomer")]
+    result = cli.ok("append", "--auto-register", "--file", str(write_jsonl(tmp_path / "auto.jsonl", rows)))
+    assert result.stderr.count("registered unknown actor 'newcomer'") == 1
+    assert cli.json("show", "actor", "newcomer")["developments"] == 3  # its registration and both statements
+
+
+def test_a_development_repeated_pages_apart_is_recorded_once_or_refused_if_it_differs(story, tmp_path: Path):
+    rows = [*registrations("r", 5), _statement(7, "us"), *strikes("r", LONG, 5), _statement(7, "us")]
+    result = story.ok("append", "--file", str(write_jsonl(tmp_path / "twice.jsonl", rows)))
+    assert result.stdout.split().count("said-7") == 2  # recorded, then reported unchanged
+    assert "said-7 was already recorded with the same content" in result.stderr
+    before = story.store.digest()
+    changed = {**_statement(8, "us"), "text": "other words"}
+    rows = [_statement(8, "us"), *strikes("s", LONG, 5, start=0), changed]
+    rows = [*registrations("s", 5), *rows]
+    result = story("append", "--file", str(write_jsonl(tmp_path / "conflict.jsonl", rows)))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"chronicle: error: line {len(rows)}: development 'said-8' was recorded before")
+    assert story.store.digest() == before
