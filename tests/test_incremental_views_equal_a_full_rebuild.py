@@ -327,3 +327,66 @@ def test_as_of_and_known_at_equal_a_fold_of_what_was_believed_then(store, batche
                     assert expected is None, (key, as_of, known_at)
                     continue
             assert got.model_dump(mode="json") == expected, (key, as_of, known_at)
+
+
+def _log_then(store: Any, known_at: Any, key: str | None, as_of: Any, retracted: bool) -> list[tuple[int, str]]:
+    """The reference for `log`, from the log alone: every development recorded by `known_at` (revisions
+    included), as believed then, that touches `key` and had ended by `as_of`, in story order."""
+    from chronicle.projections.belief import believe
+    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.projections.fold import touched
+    from chronicle.projections.queries import counts_from
+
+    notes = store.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
+    records = [(e.development, n.id, e.timestamp) for n in notes for e in [store.decode(n)]]
+    shown = [
+        entry
+        for entry in believe(records, known_at).values()
+        if (retracted or entry.retracted_by is None)
+        and (key is None or key in touched(entry.current))
+        and (as_of is None or counts_from(entry.current) <= as_of)
+    ]
+    shown.sort(key=lambda e: (e.current.when.start, e.position))
+    return [(e.position, e.current.model_dump_json()) for e in shown]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(batches=stories(), data=st.data())
+def test_log_equals_what_was_believed_then_in_story_order(store, batches, data):
+    from datetime import timedelta
+
+    from chronicle.domain.dates import parse_day
+    from chronicle.projections import queries
+    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.service.interchange import parse_development
+    from chronicle.service.settings import parse_store_url
+    from chronicle.service.store import Store
+
+    ref = store.sibling()
+    with Store.open(parse_store_url(ref.url), create=True) as opened:
+        for batch in batches:
+            opened.append([parse_development(row) for row in batch])
+        opened.refresh()
+        notes = opened.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
+        moments = sorted({opened.decode(n).timestamp for n in notes})
+        known = [None, *moments, *(m - timedelta(microseconds=1) for m in moments)]
+        keys = [None, *(f"actor:{a}" for a in ACTORS), *(f"negotiation:{n}" for n in NEGOTIATIONS)]
+        for _ in range(6):
+            key = data.draw(st.sampled_from(keys))
+            as_of = data.draw(st.sampled_from([None, *DATES]))
+            known_at = data.draw(st.sampled_from(known))
+            retracted = data.draw(st.booleans())
+            day = None if as_of is None else parse_day(as_of)
+            kind, _, ident = (key or "").partition(":")
+            flt = queries.LogFilter(
+                actor=ident if kind == "actor" else None,
+                negotiation=ident if kind == "negotiation" else None,
+                as_of=day,
+                known_at=known_at,
+                include_retracted=retracted,
+            )
+            with opened.reading() as c:
+                got = [(e.position, e.development.model_dump_json()) for e in queries.iter_log(opened.views, c, flt)]
+            assert got == _log_then(opened, known_at, key, day, retracted), (key, as_of, known_at, retracted)
