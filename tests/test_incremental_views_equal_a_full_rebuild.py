@@ -329,9 +329,11 @@ def test_as_of_and_known_at_equal_a_fold_of_what_was_believed_then(store, batche
             assert got.model_dump(mode="json") == expected, (key, as_of, known_at)
 
 
-def _log_then(store: Any, known_at: Any, key: str | None, as_of: Any, retracted: bool) -> list[tuple[int, str]]:
+def _log_then(
+    store: Any, known_at: Any, key: str | None, as_of: Any, retracted: bool, text: str | None
+) -> list[tuple[int, str]]:
     """The reference for `log`, from the log alone: every development recorded by `known_at` (revisions
-    included), as believed then, that touches `key` and had ended by `as_of`, in story order."""
+    included), as believed then, that touches `key`, had ended by `as_of` and holds `text`, in story order."""
     from chronicle.projections.belief import believe
     from chronicle.projections.catchup import RECORDED_TOPIC
     from chronicle.projections.fold import touched
@@ -345,6 +347,7 @@ def _log_then(store: Any, known_at: Any, key: str | None, as_of: Any, retracted:
         if (retracted or entry.retracted_by is None)
         and (key is None or key in touched(entry.current))
         and (as_of is None or counts_from(entry.current) <= as_of)
+        and (text is None or text.casefold() in entry.current.model_dump_json().casefold())
     ]
     shown.sort(key=lambda e: (e.current.when.start, e.position))
     return [(e.position, e.current.model_dump_json()) for e in shown]
@@ -378,6 +381,7 @@ def test_log_equals_what_was_believed_then_in_story_order(store, batches, data):
             as_of = data.draw(st.sampled_from([None, *DATES]))
             known_at = data.draw(st.sampled_from(known))
             retracted = data.draw(st.booleans())
+            text = data.draw(st.sampled_from([None, "development 1", "SAID", "Iraq", "nowhere"]))
             day = None if as_of is None else parse_day(as_of)
             kind, _, ident = (key or "").partition(":")
             flt = queries.LogFilter(
@@ -386,7 +390,9 @@ def test_log_equals_what_was_believed_then_in_story_order(store, batches, data):
                 as_of=day,
                 known_at=known_at,
                 include_retracted=retracted,
+                text=text,
             )
             with opened.reading() as c:
                 got = [(e.position, e.development.model_dump_json()) for e in queries.iter_log(opened.views, c, flt)]
-            assert got == _log_then(opened, known_at, key, day, retracted), (key, as_of, known_at, retracted)
+            expected = _log_then(opened, known_at, key, day, retracted, text)
+            assert got == expected, (key, as_of, known_at, retracted, text)
