@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from chronicle.domain.developments import Development
-from chronicle.projections.audit import FieldChange, changed_paths, flatten, top_field
+from chronicle.projections.audit import FieldChange, changed_paths, flatten_dump
 from chronicle.projections.fold import Step, View, apply, new_view, touched
 from chronicle.projections.projector import CURRENT, parse_development
 from chronicle.projections.views import LIVE, Cursor, ViewStore
@@ -64,7 +64,7 @@ def play(
 ) -> Iterator[PlayStep]:
     """Every step of the story (or those touching `focus`, within [since, until]) with its changes."""
     views: dict[str, View] = {}
-    flat: dict[str, dict[str, Any]] = {}  # a view's flattened state, kept while the view is unchanged since
+    dumps: dict[str, dict[str, Any]] = {}  # a view's dumped state, kept while the view is unchanged since
     for row in _rows(store, c):
         development = parse_development(row["current"])
         when = development.when
@@ -79,19 +79,21 @@ def play(
             if not shown:  # still folded, for the steps shown later; not compared (most of the cost)
                 apply(view, step)
                 views[key] = view
-                flat.pop(key, None)
+                dumps.pop(key, None)
                 continue
-            before = flat.pop(key, None)
+            before = dumps.pop(key, None)
             if before is None:
-                before = flatten(view)
+                before = view.model_dump(mode="json")
             apply(view, step)
             views[key] = view
-            after = flat[key] = flatten(view)
-            # The same field paths as `history`; bookkeeping that changes at every step is not news.
+            after = dumps[key] = view.model_dump(mode="json")
+            # The same field paths as `history`, of the fields that changed (a busy actor's figures are
+            # not flattened at every step); bookkeeping that changes at every step is not news.
+            names = [n for n in after if n not in _NOISE and after[n] != before[n]]
+            flat_before, flat_after = flatten_dump(before, names), flatten_dump(after, names)
             found = [
-                FieldChange(path, before.get(path), after.get(path))
-                for path in changed_paths(before, after)
-                if top_field(path) not in _NOISE
+                FieldChange(path, flat_before.get(path), flat_after.get(path))
+                for path in changed_paths(flat_before, flat_after)
             ]
             if found and view.registered:  # an id that names no registered entity is not news
                 changes[key] = found
