@@ -109,8 +109,10 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
 
 
 def current_view(store: ViewStore, c: Cursor, kind: str, ident: str) -> View:
+    """The entity as it stands; one never registered, or whose registration was retracted, is not in
+    the story (its row may exist: developments that named it are indexed under it)."""
     key = f"{kind}:{ident}"
-    row = store.one(c, f"SELECT state FROM {{s}}{LIVE}entities WHERE entity=?", (key,))
+    row = store.one(c, f"SELECT state FROM {{s}}{LIVE}entities WHERE entity=? AND registered=1", (key,))
     if row is None:
         raise NotFound(f"no {kind} {ident!r}")
     return view_from_json(key, row["state"])
