@@ -7,9 +7,12 @@ inside the commands so that `chronicle` starts fast.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
@@ -22,7 +25,6 @@ from chronicle.cli.common import (
     NegotiationOpt,
     StoreOpt,
     errors,
-    is_tty,
     open_store,
     parse_date,
     parse_instant,
@@ -104,24 +106,30 @@ def import_acled(
       chronicle import acled acled-iraq-2024.csv --dry-run
       chronicle import acled acled-iraq-2024.csv --skip-bad
     """
-    with errors():
+    with errors(), ExitStack() as stack:
         from chronicle.domain.errors import InvalidInput
         from chronicle.service import acled
 
-        numbered = _read_acled(file, acled)
-        if not numbered:
+        # Two passes, holding no more than a page of rows: the first checks every row and finds the
+        # earliest naming each actor; the second plans and records page by page in one transaction.
+        source = stack.enter_context(_acled_source(file))
+        with source() as (stream, where), progress_bar("checking ACLED rows") as progress:
+            tick = (lambda: progress(*where())) if progress is not None else None
+            found = acled.scan(acled.read_csv(stream), skip_bad=skip_bad, progress=tick)
+        if not found.rows and not found.skipped:
             raise InvalidInput(f"{file}: no rows after the header")
-        with progress_bar("Reading ACLED rows") as progress:
-            rows, skipped = acled.map_rows(numbered, skip_bad=skip_bad, progress=progress)
-        with open_store(store) as opened:
-            plan = acled.plan_import(rows, opened.app, skip_bad=skip_bad)
-            skipped += plan.skipped
-            recorded = _apply(plan, opened, dry_run=dry_run, skip_bad=skip_bad, skipped=skipped)
+        done = acled.Imported()
+        if found.rows:
+            with open_store(store) as opened, opened.writing(rollback=dry_run) as session, source() as (stream, _):
+                rows = acled.good_rows(acled.read_csv(stream), found.bad)
+                pages = iter(lambda: list(islice(rows, 1000)), [])
+                done = acled.import_pages(session, pages, found.first, skip_bad=skip_bad, keep=dry_run)
+        skipped = [*found.skipped, *done.skipped]
         for problem in sorted(skipped, key=_line_of):
             say(f"skipped {problem}")
-        if skipped and not plan.batch and not plan.unchanged:
+        if skipped and not done.counts and not done.unchanged:
             raise InvalidInput(f"{file}: no row could be imported ({len(skipped)} skipped)")
-        _report(file, plan, recorded, skipped, dry_run=dry_run)
+        _report(file, done, skipped, dry_run=dry_run)
 
 
 def _line_of(problem: str) -> int:
@@ -129,45 +137,43 @@ def _line_of(problem: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def _read_acled(file: str, acled: Any) -> list[tuple[int, dict[str, str]]]:
+Pass = tuple[Any, Callable[[], tuple[int, int]]]  # a text stream over the export, and (bytes read, size)
+
+
+@contextmanager
+def _acled_source(file: str) -> Iterator[Callable[[], AbstractContextManager[Pass]]]:
+    """Something to open the export again for each pass: the file, or stdin copied aside (spooled to
+    disk past 64 MB)."""
     import io
+    import tempfile
 
     from chronicle.domain.errors import StoreError
 
-    if file == "-":
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-        return list(acled.read_csv(stream))
-    try:
-        with Path(file).open(encoding="utf-8-sig", newline="") as stream:
-            return list(acled.read_csv(stream))
-    except OSError as error:
-        raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
+    with ExitStack() as stack:
+        if file == "-":
+            binary: Any = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=64 * 2**20))
+            shutil.copyfileobj(sys.stdin.buffer, binary)
+        else:
+            try:
+                binary = stack.enter_context(Path(file).open("rb"))
+            except OSError as error:
+                raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
+        size = binary.seek(0, io.SEEK_END)
+
+        @contextmanager
+        def reopened() -> Iterator[Pass]:
+            binary.seek(0)
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            try:
+                yield text, lambda: (binary.tell(), size)
+            finally:
+                text.detach()  # the bytes stay open for the next pass
+
+        yield reopened
 
 
-def _apply(plan: Any, opened: Any, *, dry_run: bool, skip_bad: bool, skipped: list[str]) -> list[str]:
-    """Append the plan (or, dry, only decide it); with --skip-bad a row the rules refuse is dropped."""
-    from chronicle.domain.rules import BatchError, plan_append
-    from chronicle.service.application import utc_now
-    from chronicle.service.interchange import at_line
-
-    if len(plan.batch) > 1000 and is_tty():
-        say(f"{'checking' if dry_run else 'recording'} {len(plan.batch)} developments in one transaction")
-    while plan.batch:
-        try:
-            result = plan_append(plan.batch, opened.app, now=utc_now) if dry_run else opened.append(plan.batch)
-        except BatchError as error:
-            if not skip_bad:
-                raise at_line(error, plan.lines) from None
-            line = plan.lines[error.index]
-            skipped.append(f"line {line}: {error.cause}")
-            plan.drop_line(line)
-            continue
-        return list(result.recorded)
-    return []
-
-
-def _report(file: str, plan: Any, recorded: list[str], skipped: list[str], *, dry_run: bool) -> None:
-    counts = {action: plan.count(action) for action in ("record", "correct", "retract", "register")}
+def _report(file: str, done: Any, skipped: list[str], *, dry_run: bool) -> None:
+    counts = {action: done.counts.get(action, 0) for action in ("record", "correct", "retract", "register")}
     parts = [
         f"{counts['record']} new event{'s' if counts['record'] != 1 else ''}",
         f"{counts['correct']} correction{'s' if counts['correct'] != 1 else ''}",
@@ -175,18 +181,18 @@ def _report(file: str, plan: Any, recorded: list[str], skipped: list[str], *, dr
     if counts["retract"]:
         parts.append(f"{counts['retract']} reclassified")
     parts.append(f"{counts['register']} actor{'s' if counts['register'] != 1 else ''} registered")
-    parts.append(f"{len(plan.unchanged)} unchanged")
+    parts.append(f"{done.unchanged} unchanged")
     if skipped:
         parts.append(f"{len(skipped)} skipped")
     if dry_run:
-        for development, action in zip(plan.batch, plan.actions, strict=True):
+        for development, action in done.planned:
             summary = " ".join(development.summary.split())
             summary = summary if len(summary) <= 70 else summary[:69] + "\u2026"
             kind = getattr(development, "type", "")
             print(f"would {action:<8} {kind:<16} {development.id}  {development.occurred}  {summary}")
         say(f"dry run of {file}: would record {', '.join(parts)}; nothing written")
         return
-    for dev_id in recorded:
+    for dev_id in done.recorded:
         print(dev_id)
     say(f"imported {file}: {', '.join(parts)}")
 

@@ -28,7 +28,7 @@ import csv
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO, Any, Protocol
@@ -42,8 +42,8 @@ from chronicle.domain.developments import (
     Source,
 )
 from chronicle.domain.errors import InvalidInput
-from chronicle.domain.rules import DevelopmentState
-from chronicle.service.interchange import parse_development
+from chronicle.domain.rules import BatchError, DevelopmentState
+from chronicle.service.interchange import at_line, parse_development
 
 REQUIRED = (
     "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "inter1",
@@ -392,21 +392,22 @@ def _kind(development: Development) -> str:
     return str(getattr(development, "type", ""))
 
 
-def plan_import(rows: Sequence[Row], lookup: Lookup, *, skip_bad: bool = False) -> ImportPlan:
+def plan_import(
+    rows: Sequence[Row], lookup: Lookup, *, skip_bad: bool = False, first: dict[str, Row] | None = None
+) -> ImportPlan:
     """The developments that bring the store in line with `rows`: new ones, corrections, nothing for
-    unchanged rows. A row that cannot be applied raises (or, with `skip_bad`, is listed and skipped)."""
+    unchanged rows. A row that cannot be applied raises (or, with `skip_bad`, is listed and skipped).
+    `first`: the earliest row naming each actor, when `rows` is one page of a longer export (`Scan`)."""
     plan = ImportPlan()
     base_ids = [r.development.id or "" for r in rows]
     alt_ids = [f"{i}-{_kind(r.development).replace('_', '-')}" for i, r in zip(base_ids, rows, strict=True)]
     states = lookup.developments(sorted({*base_ids, *alt_ids}))
     actor_ids = sorted({a.id for r in rows for a in r.actors})
     known_actors = set(lookup.existing_actors(actor_ids))
-    first: dict[str, Row] = {}
-    for row in rows:
-        for actor in row.actors:
-            seen = first.get(actor.id)
-            if seen is None or row.development.when.start < seen.development.when.start:
-                first[actor.id] = row
+    if first is None:
+        first = {}
+        for row in rows:
+            _note_first(first, row)
     for row, base, alt in zip(rows, base_ids, alt_ids, strict=True):
         try:
             pending = _plan_row(row, base, alt, states)
@@ -456,29 +457,104 @@ def _plan_row(
     return planned
 
 
-def map_rows(
-    numbered: Sequence[tuple[int, dict[str, str]]],
-    *,
-    skip_bad: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Row], list[str]]:
-    """Map every row; the first bad row raises, or with `skip_bad` every bad row is listed."""
-    rows: list[Row] = []
-    skipped: list[str] = []
+def _note_first(first: dict[str, Row], row: Row) -> None:
+    """Keep, for each actor `row` names, the earliest row naming it (its registration is dated by it)."""
+    for actor in row.actors:
+        seen = first.get(actor.id)
+        if seen is None or row.development.when.start < seen.development.when.start:
+            first[actor.id] = row
+
+
+def _checked(
+    numbered: Iterable[tuple[int, dict[str, str]]], skip_bad: bool, skipped: list[str], bad: set[int]
+) -> Iterator[Row]:
+    """Each good row mapped; the first bad row raises, or with `skip_bad` is listed (and its line noted)."""
     first_line: dict[str, int] = {}
-    total = len(numbered)
-    for done, (line, raw) in enumerate(numbered, start=1):
+    for line, raw in numbered:
         try:
             row = map_row(line, raw)
             seen = first_line.get(row.development.id or "")
             if seen is not None:
                 raise InvalidInput(f"line {line}: event {row.event} appears twice (first on line {seen})")
             first_line[row.development.id or ""] = line
-            rows.append(row)
         except InvalidInput as error:
             if not skip_bad:
                 raise
             skipped.append(str(error))
-        if progress is not None and (done % 500 == 0 or done == total):
-            progress(done, total)
-    return rows, skipped
+            bad.add(line)
+            continue
+        yield row
+
+
+@dataclass
+class Scan:
+    """A first pass over an export, holding no row but one per actor: how many rows are good, the bad
+    ones (listed, with `skip_bad`), and the earliest row naming each actor."""
+
+    rows: int = 0
+    skipped: list[str] = field(default_factory=list)
+    bad: set[int] = field(default_factory=set)
+    first: dict[str, Row] = field(default_factory=dict)
+
+
+def scan(
+    numbered: Iterable[tuple[int, dict[str, str]]],
+    *,
+    skip_bad: bool = False,
+    progress: Callable[[], None] | None = None,
+) -> Scan:
+    found = Scan()
+    for row in _checked(numbered, skip_bad, found.skipped, found.bad):
+        found.rows += 1
+        _note_first(found.first, row)
+        if progress is not None and found.rows % 500 == 0:
+            progress()
+    return found
+
+
+def good_rows(numbered: Iterable[tuple[int, dict[str, str]]], bad: set[int]) -> Iterator[Row]:
+    """The second pass: the rows `scan` found good, mapped again (mapping is pure)."""
+    for line, raw in numbered:
+        if line not in bad:
+            yield map_row(line, raw)
+
+
+@dataclass
+class Imported:
+    """What an import recorded (or, dry, would record): counts by action, ids, and the rows skipped."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    recorded: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    planned: list[tuple[Development, str]] = field(default_factory=list)  # kept for a dry run's listing
+
+
+def import_pages(
+    session: Any, pages: Iterable[Sequence[Row]], first: dict[str, Row], *, skip_bad: bool, keep: bool
+) -> Imported:
+    """Plan and record each page in the caller's transaction (`Chronicle.writing`): later pages see what
+    earlier ones wrote. A row the rules refuse raises with its line, or with `skip_bad` is dropped (with
+    what it alone needed) and its page retried. `keep`: also return every planned development."""
+    done = Imported()
+    for page in pages:
+        plan = plan_import(page, session, skip_bad=skip_bad, first=first)
+        done.skipped += plan.skipped
+        done.unchanged += len(plan.unchanged)
+        while plan.batch:
+            try:
+                result = session.record(plan.batch)
+            except BatchError as error:
+                if not skip_bad:
+                    raise at_line(error, plan.lines) from None
+                line = plan.lines[error.index]
+                done.skipped.append(f"line {line}: {error.cause}")
+                plan.drop_line(line)
+                continue
+            done.recorded += result.recorded
+            break
+        for action in plan.actions:
+            done.counts[action] = done.counts.get(action, 0) + 1
+        if keep:
+            done.planned += zip(plan.batch, plan.actions, strict=True)
+    return done

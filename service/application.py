@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager
 from typing import ClassVar
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from chronicle.domain.developments import Development
-from chronicle.domain.rules import AppendPlan, BatchError, DevelopmentState, plan_append
+from chronicle.domain.rules import AppendPlan, BatchError, DevelopmentState
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
-from chronicle.service.writing import Sealer, reading, writing
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from chronicle.service.writing import Sealer, Session, reading, writing
 
 
 class Chronicle(Application[str]):
@@ -47,16 +43,18 @@ class Chronicle(Application[str]):
         with writing(self.recorder, self.mapper, self.sealer) as session:
             for page in pages:
                 try:
-                    plan = plan_append(page, session, auto_register=auto_register, now=utc_now)
+                    plan = session.record(page, auto_register=auto_register)
                 except BatchError as error:
                     raise BatchError(offset + error.index, error.cause) from None
                 offset += len(page)
-                if plan.events:
-                    session.insert(plan.events)
                 done.recorded += plan.recorded
                 done.unchanged += plan.unchanged
                 done.notes += plan.notes
         return done
+
+    def writing(self, *, rollback: bool = False) -> AbstractContextManager[Session]:
+        """The append's own transaction, for callers that plan page by page themselves (imports)."""
+        return writing(self.recorder, self.mapper, self.sealer, rollback=rollback)
 
     # -- Lookup, for the rules (reads the store as it is now, without the write lock) ----------
 

@@ -168,6 +168,12 @@ class Store:
         with _translate(self.settings):
             return self.app.record_pages(pages, auto_register=auto_register)
 
+    @contextmanager
+    def writing(self, *, rollback: bool = False) -> Iterator[Any]:
+        """The append's own transaction, for imports that plan page by page (`writing.Session`)."""
+        with _translate(self.settings), self.app.writing(rollback=rollback) as session:
+            yield session
+
     # -- projecting ------------------------------------------------------------------------
 
     def decode(self, notification: Any) -> Any:

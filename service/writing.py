@@ -12,12 +12,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
+from chronicle.domain.developments import Development
 from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
-from chronicle.domain.rules import DevelopmentState, fold_development
+from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 CHUNK = 500  # ids per lookup query
 PG_CHUNK = 500  # rows per insert on PostgreSQL: one huge array parameter stalled psycopg here
@@ -70,6 +77,14 @@ class Session:
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
         return {s.partition(":")[2] for s in self.existing_streams([negotiation_stream(i) for i in ids])}
 
+    def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
+        """Check `batch` by the rules against the store as this transaction sees it, then write it; on a
+        `BatchError` nothing of the batch is written (the caller may drop the bad item and retry)."""
+        plan = plan_append(batch, self, auto_register=auto_register, now=utc_now)
+        if plan.events:
+            self.insert(plan.events)
+        return plan
+
     def insert(self, events: list[DomainEvent]) -> None:
         """Store these events in this transaction (confidential sources sealed first)."""
         if self.sealer is not None:
@@ -91,10 +106,11 @@ def reading(recorder: Any, mapper: Any) -> Iterator[Session]:
 
 
 @contextmanager
-def writing(recorder: Any, mapper: Any, sealer: Sealer | None) -> Iterator[Session]:
-    """One transaction holding the store's write lock from its first statement; committed if no error."""
+def writing(recorder: Any, mapper: Any, sealer: Sealer | None, *, rollback: bool = False) -> Iterator[Session]:
+    """One transaction holding the store's write lock from its first statement; committed if no error
+    (rolled back anyway with `rollback`: a dry run that sees its own earlier pages, then leaves no trace)."""
     if hasattr(recorder.datastore, "schema"):
-        with recorder.datastore.transaction(commit=True) as cursor:
+        with recorder.datastore.transaction(commit=not rollback) as cursor:
             recorder._lock_table(cursor)  # EXCLUSIVE on the events table: readers go on, writers wait
             yield Session(recorder, mapper, cursor, sealer)
         return
@@ -107,4 +123,7 @@ def writing(recorder: Any, mapper: Any, sealer: Sealer | None) -> Iterator[Sessi
         except BaseException:
             raw.rollback()
             raise
-        raw.commit()
+        if rollback:
+            raw.rollback()
+        else:
+            raw.commit()

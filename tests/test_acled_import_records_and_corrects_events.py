@@ -180,7 +180,7 @@ def test_bad_rows_are_named_precisely(edit: dict[str, str], message: str) -> Non
     rows[4].update(edit)  # IRQ30005, line 6
     numbered = [(n, {k: v for k, v in r.items()}) for n, r in zip([2, 3, 4, 5, 6], rows[:5], strict=True)]
     with pytest.raises(InvalidInput) as caught:
-        acled.map_rows(numbered)
+        acled.scan(numbered)
     assert str(caught.value).startswith(message)
 
 
@@ -226,8 +226,54 @@ def test_actor_ids_are_stable_slugs_of_names() -> None:
     assert len(acled.slugify("x" * 300)) == 100
 
 
-def test_progress_is_reported_for_every_row() -> None:
+def test_a_first_pass_holds_one_row_per_actor_not_the_file() -> None:
     reader = acled.read_csv(io.StringIO(SAMPLE.read_text(encoding="utf-8")))
-    seen: list[tuple[int, int]] = []
-    rows, skipped = acled.map_rows(list(reader), progress=lambda done, total: seen.append((done, total)))
-    assert len(rows) == 12 and skipped == [] and seen[-1] == (12, 12)
+    found = acled.scan(reader)
+    assert (found.rows, found.skipped, found.bad) == (12, [], set())
+    assert len(found.first) == 15  # one row kept per actor: the earliest naming it
+    earliest = found.first["military-forces-of-iraq-2022"].development.when.start
+    named = [r for r in acled.good_rows(acled.read_csv(io.StringIO(SAMPLE.read_text(encoding="utf-8"))), set())]
+    assert earliest == min(
+        r.development.when.start for r in named if "military-forces-of-iraq-2022" in {a.id for a in r.actors}
+    )
+
+
+def _long_export(tmp_path: Path, count: int, name: str = "long.csv") -> Path:
+    """`count` rows cycling the sample's, each its own event; the last names a newcomer, dated earliest."""
+    _, sample = _rows()
+    rows = []
+    for n in range(count):
+        row = dict(sample[n % len(sample)])
+        row["event_id_cnty"] = f"IRQ{900000 + n}"
+        rows.append(row)
+    rows[-1].update({"actor2": "Newcomer Brigade", "inter2": "3", "event_date": "2023-12-01", "time_precision": "1"})
+    rows[1].update({"actor2": "Newcomer Brigade", "inter2": "3"})
+    return _write(tmp_path, rows, name)
+
+
+def test_a_long_export_is_imported_in_pages_with_registrations_dated_by_the_earliest_row(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("init")
+    export = _long_export(tmp_path, 2_500)
+    dry = cli.ok("import", "acled", str(export), "--dry-run")
+    assert sum(1 for line in dry.stdout.splitlines() if line.startswith("would record ")) == 2_500
+    assert sum(1 for line in dry.stdout.splitlines() if "acled-actor-newcomer-brigade" in line) == 1
+    assert cli.jsonl("log") == []  # the dry run wrote nothing
+    result = cli.ok("import", "acled", str(export))
+    assert "2500 new events" in result.stderr
+    registration = next(e for e in cli.jsonl("log") if e["id"] == "acled-actor-newcomer-brigade")
+    assert registration["occurred"] == "2023-12-01"  # its earliest row is the file's last
+
+
+def test_importing_ten_times_the_rows_takes_no_more_memory(store, tmp_path: Path) -> None:
+    from conftest import run_chronicle
+    from test_memory_does_not_grow_with_the_file_or_the_store import _peak_mib
+
+    small, large = store, store.sibling()
+    peaks = []
+    for ref, count in ((small, 1_500), (large, 15_000)):
+        assert run_chronicle("init", store_url=ref.url).returncode == 0
+        peaks.append(_peak_mib(ref.url, "import", "acled", str(_long_export(tmp_path, count, f"{count}.csv"))))
+    # Held whole, 13,500 more rows cost about 100 MiB; in pages, a few.
+    assert peaks[1] - peaks[0] < 25, peaks
