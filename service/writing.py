@@ -4,7 +4,8 @@ Taking the lock before the rules read anything means no other writer can change 
 races to retry, and a file can be read, checked and written a page at a time, all in one transaction,
 so a million-line import holds one page in memory, not the file, and is still all or nothing.
 The lookups are what `domain.rules.Lookup` asks for, read through the same cursor (so a page sees what
-the earlier pages wrote). Reads without the lock (`validate`, dry runs) use the same code.
+the earlier pages wrote). `validate` reads through the same code without the lock; an import's dry run
+is this transaction, rolled back.
 """
 
 from __future__ import annotations
