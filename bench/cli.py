@@ -73,11 +73,15 @@ class Bench:
         self.log_lines.append(line)
         print(line, file=sys.stderr, flush=True)
 
-    def run(self, argv: Sequence[Any], *, timeout: float | None = None, stdin: Path | None = None) -> proc.Run:
-        return proc.run(argv, env=self.env, timeout=timeout, stdin=stdin)
+    def run(
+        self, argv: Sequence[Any], *, timeout: float | None = None, stdin: Path | None = None, keep_stdout: bool = True
+    ) -> proc.Run:
+        return proc.run(argv, env=self.env, timeout=timeout, stdin=stdin, keep_stdout=keep_stdout)
 
-    def cli(self, *args: Any, timeout: float | None = None, stdin: Path | None = None) -> proc.Run:
-        return self.run([self.chronicle, *args], timeout=timeout, stdin=stdin)
+    def cli(
+        self, *args: Any, timeout: float | None = None, stdin: Path | None = None, keep_stdout: bool = True
+    ) -> proc.Run:
+        return self.run([self.chronicle, *args], timeout=timeout, stdin=stdin, keep_stdout=keep_stdout)
 
     def child(
         self, task: str, payload: dict[str, Any], *, timeout: float | None = None
@@ -299,6 +303,7 @@ class Bench:
             step("replay_baselines", lambda: self.replay_baselines(store, out))
             if built:
                 step("show", lambda: self.show(n, store, out))
+                step("whole_store", lambda: self.whole_store(n, store, out))
             else:
                 out["show"] = {"skipped": "the views could not be built (replay did not finish)"}
         finally:
@@ -548,6 +553,29 @@ class Bench:
                 }
         out["replay_baselines"] = base
 
+    # -- whole-store commands: their memory must not follow the store ------------------------------
+
+    def whole_store(self, n: int, store: str, out: dict[str, Any]) -> None:
+        self.say("whole-store commands, fresh process each: verify, log --json, export --format jsonl")
+        target = self.work / "export.jsonl"
+        result: dict[str, Any] = {}
+        for label, args in (
+            ("verify", ["verify"]),
+            ("log", ["log", "--json"]),
+            ("export jsonl", ["export", "--format", "jsonl", "-o", str(target)]),
+        ):
+            runs, failures = self.repeated(
+                label,
+                lambda _i, a=args: self.cli(*a, "--store", store, timeout=self.timeout_for(n), keep_stdout=False),
+                budget=self.timeout_for(n),
+            )
+            result[label] = {"failures": failures}
+            if runs:
+                result[label]["seconds"] = stat([r.wall for r in runs])
+                result[label]["peak_rss_mb"] = stat([r.maxrss_mb for r in runs], 1, 1)
+        target.unlink(missing_ok=True)
+        out["whole_store"] = result
+
     # -- show ---------------------------------------------------------------------------------------
 
     def show(self, n: int, store: str, out: dict[str, Any]) -> None:
@@ -652,6 +680,10 @@ def size_ratios(out: dict[str, Any]) -> dict[str, Any]:
             r["replay_ratios_from_partial_run"] = True
     if replay.get("peak_rss_mb") and rb.get("child_peak_rss_mb"):
         r["replay_rss_vs_raw_read_rss"] = ratio(replay["peak_rss_mb"]["median"], rb["child_peak_rss_mb"])
+    for label, measured in (out.get("whole_store") or {}).items():
+        if measured.get("peak_rss_mb") and rb.get("child_peak_rss_mb"):
+            key = f"{label.replace(' ', '_')}_rss_vs_raw_read_rss"
+            r[key] = ratio(measured["peak_rss_mb"]["median"], rb["child_peak_rss_mb"])
     return r
 
 

@@ -61,6 +61,7 @@ def run(
     timeout: float | None = None,
     stdin: Path | None = None,
     cwd: Path = ROOT,
+    keep_stdout: bool = True,
 ) -> Run:
     """Run argv to completion (or kill it at `timeout`); measure it with wait4, not RUSAGE_CHILDREN."""
     argv = [str(a) for a in argv]
@@ -68,7 +69,8 @@ def run(
         source = stdin.open("rb") if stdin is not None else subprocess.DEVNULL
         try:
             started = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=source, env=env, cwd=cwd)
+            sink = out if keep_stdout else subprocess.DEVNULL  # a whole store's `log` is hundreds of MB
+            proc = subprocess.Popen(argv, stdout=sink, stderr=err, stdin=source, env=env, cwd=cwd)
             killed = threading.Event()
 
             def kill() -> None:

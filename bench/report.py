@@ -71,6 +71,13 @@ def _rows(sizes: dict[str, Any], backend: str) -> list[Row]:
         add("  ratio to sqlite3 scan+orjson", lambda s: _x(_g(s, "ratios", "replay_vs_raw_sqlite_scan")))
     add("  peak RSS (MB)", lambda s: _num(_med(s, "replay", "peak_rss_mb")), "< 300 at 1M")
     add("  raw read peak RSS (MB)", lambda s: _num(_g(s, "replay_baselines", "child_peak_rss_mb")))
+    for label in ("verify", "log", "export jsonl"):
+        add(f"{label}, whole store (s)", lambda s, k=label: _num(_med(s, "whole_store", k, "seconds"), 2))
+        add(
+            "  peak RSS (MB) / ratio to raw read's",
+            lambda s, k=label: _rss_pair(s, k),
+            "flat in the store",
+        )
     for label in ("busiest actor", "median actor", "busiest negotiation"):
         for variant in ("current", "as-of", "known-at", "as-of+known-at"):
             target = ""
@@ -92,6 +99,12 @@ def _rows(sizes: dict[str, Any], backend: str) -> list[Row]:
         add(f"show {key.replace('/', ' ')}, CLI (ms)", lambda s, k=key: _show(s, "cli_ms", k, 0))
     add("  developments of the busiest actor", lambda s: _busiest(s))
     return rows
+
+
+def _rss_pair(s: dict[str, Any], label: str) -> str:
+    peak = _med(s, "whole_store", label, "peak_rss_mb")
+    share = _g(s, "ratios", f"{label.replace(' ', '_')}_rss_vs_raw_read_rss")
+    return "-" if peak is None else f"{peak:.0f} / {share:.2f}" if share is not None else f"{peak:.0f}"
 
 
 def _cpu_pair(s: dict[str, Any]) -> str:
