@@ -266,6 +266,26 @@ def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
         assert _reference_fold(opened) == _pure_fold(opened, every=True)
 
 
+@contextmanager
+def _recorded(store: Any, batches: list[list[dict[str, Any]]]) -> Iterator[tuple[Any, list[Any]]]:
+    """A fresh store holding the batches, caught up; and the moments worth asking about: none, each
+    batch's record time, and just before it (a batch is recorded at one instant)."""
+    from datetime import timedelta
+
+    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.service.interchange import parse_development
+    from chronicle.service.settings import parse_store_url
+    from chronicle.service.store import Store
+
+    with Store.open(parse_store_url(store.sibling().url), create=True) as opened:
+        for batch in batches:
+            opened.append([parse_development(row) for row in batch])
+        opened.refresh()
+        notes = opened.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
+        moments = sorted({opened.decode(n).timestamp for n in notes})
+        yield opened, [None, *moments, *(m - timedelta(microseconds=1) for m in moments)]
+
+
 def _believed_then(store: Any, key: str, as_of: Any, known_at: Any) -> dict[str, Any] | None:
     """The reference for time travel, from the log alone: what was recorded by `known_at`, as believed
     then (its corrections applied, its retractions honoured), that had ended by `as_of`, folded in story
@@ -294,24 +314,10 @@ def _believed_then(store: Any, key: str, as_of: Any, known_at: Any) -> dict[str,
 )
 @given(batches=stories(), data=st.data())
 def test_as_of_and_known_at_equal_a_fold_of_what_was_believed_then(store, batches, data):
-    from datetime import timedelta
-
     from chronicle.domain.dates import parse_day
     from chronicle.projections import queries
-    from chronicle.projections.catchup import RECORDED_TOPIC
-    from chronicle.service.interchange import parse_development
-    from chronicle.service.settings import parse_store_url
-    from chronicle.service.store import Store
 
-    ref = store.sibling()
-    with Store.open(parse_store_url(ref.url), create=True) as opened:
-        for batch in batches:
-            opened.append([parse_development(row) for row in batch])
-        opened.refresh()
-        notes = opened.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
-        moments = sorted({opened.decode(n).timestamp for n in notes})
-        # Each batch's record time, and just before it: a batch is recorded at one instant.
-        known = [None, *moments, *(m - timedelta(microseconds=1) for m in moments)]
+    with _recorded(store, batches) as (opened, known):
         keys = [f"actor:{a}" for a in ACTORS] + [f"negotiation:{n}" for n in NEGOTIATIONS]
         for _ in range(6):
             key = data.draw(st.sampled_from(keys))
@@ -358,23 +364,10 @@ def _log_then(
 )
 @given(batches=stories(), data=st.data())
 def test_log_equals_what_was_believed_then_in_story_order(store, batches, data):
-    from datetime import timedelta
-
     from chronicle.domain.dates import parse_day
     from chronicle.projections import queries
-    from chronicle.projections.catchup import RECORDED_TOPIC
-    from chronicle.service.interchange import parse_development
-    from chronicle.service.settings import parse_store_url
-    from chronicle.service.store import Store
 
-    ref = store.sibling()
-    with Store.open(parse_store_url(ref.url), create=True) as opened:
-        for batch in batches:
-            opened.append([parse_development(row) for row in batch])
-        opened.refresh()
-        notes = opened.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
-        moments = sorted({opened.decode(n).timestamp for n in notes})
-        known = [None, *moments, *(m - timedelta(microseconds=1) for m in moments)]
+    with _recorded(store, batches) as (opened, known):
         keys = [None, *(f"actor:{a}" for a in ACTORS), *(f"negotiation:{n}" for n in NEGOTIATIONS)]
         for _ in range(6):
             key = data.draw(st.sampled_from(keys))
