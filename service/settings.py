@@ -75,7 +75,6 @@ class StoreSettings:
                 "POSTGRES_POOL_SIZE": "2",
                 "POSTGRES_MAX_OVERFLOW": "4",
                 "POSTGRES_LOCK_TIMEOUT": "30",
-                "APPLICATION_RECORDER_TOPIC": "chronicle.service.pg:ChunkedPostgresRecorder",
             }
         return env
 
