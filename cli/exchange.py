@@ -173,7 +173,7 @@ def _acled_source(file: str) -> Iterator[Callable[[], AbstractContextManager[Pas
 
 
 def _report(file: str, done: Any, skipped: list[str], *, dry_run: bool) -> None:
-    counts = {action: done.counts.get(action, 0) for action in ("record", "correct", "retract", "register")}
+    counts = done.counts
     parts = [
         f"{counts['record']} new event{'s' if counts['record'] != 1 else ''}",
         f"{counts['correct']} correction{'s' if counts['correct'] != 1 else ''}",

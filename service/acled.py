@@ -28,6 +28,7 @@ import csv
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -126,9 +127,6 @@ class ImportPlan:
         self.batch.append(development)
         self.lines.append(line)
         self.actions.append(action)
-
-    def count(self, action: str) -> int:
-        return self.actions.count(action)
 
     def drop_line(self, line: int) -> None:
         keep = [i for i, n in enumerate(self.lines) if n != line]
@@ -392,22 +390,16 @@ def _kind(development: Development) -> str:
     return str(getattr(development, "type", ""))
 
 
-def plan_import(
-    rows: Sequence[Row], lookup: Lookup, *, skip_bad: bool = False, first: dict[str, Row] | None = None
-) -> ImportPlan:
-    """The developments that bring the store in line with `rows`: new ones, corrections, nothing for
-    unchanged rows. A row that cannot be applied raises (or, with `skip_bad`, is listed and skipped).
-    `first`: the earliest row naming each actor, when `rows` is one page of a longer export (`Scan`)."""
+def plan_import(rows: Sequence[Row], lookup: Lookup, first: dict[str, Row], *, skip_bad: bool = False) -> ImportPlan:
+    """The developments that bring the store in line with `rows` (a page of the export): new ones,
+    corrections, nothing for unchanged rows. A row that cannot be applied raises (or, with `skip_bad`,
+    is listed and skipped). `first`: the earliest row naming each actor in the whole export (`Scan`)."""
     plan = ImportPlan()
     base_ids = [r.development.id or "" for r in rows]
     alt_ids = [f"{i}-{_kind(r.development).replace('_', '-')}" for i, r in zip(base_ids, rows, strict=True)]
     states = lookup.developments(sorted({*base_ids, *alt_ids}))
     actor_ids = sorted({a.id for r in rows for a in r.actors})
     known_actors = set(lookup.existing_actors(actor_ids))
-    if first is None:
-        first = {}
-        for row in rows:
-            _note_first(first, row)
     for row, base, alt in zip(rows, base_ids, alt_ids, strict=True):
         try:
             pending = _plan_row(row, base, alt, states)
@@ -523,7 +515,7 @@ def good_rows(numbered: Iterable[tuple[int, dict[str, str]]], bad: set[int]) -> 
 class Imported:
     """What an import recorded (or, dry, would record): counts by action, ids, and the rows skipped."""
 
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
     recorded: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
@@ -538,7 +530,7 @@ def import_pages(
     what it alone needed) and its page retried. `keep`: also return every planned development."""
     done = Imported()
     for page in pages:
-        plan = plan_import(page, session, skip_bad=skip_bad, first=first)
+        plan = plan_import(page, session, first, skip_bad=skip_bad)
         done.skipped += plan.skipped
         done.unchanged += len(plan.unchanged)
         while plan.batch:
@@ -553,8 +545,7 @@ def import_pages(
                 continue
             done.recorded += result.recorded
             break
-        for action in plan.actions:
-            done.counts[action] = done.counts.get(action, 0) + 1
+        done.counts.update(plan.actions)
         if keep:
             done.planned += zip(plan.batch, plan.actions, strict=True)
     return done
