@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.resources import files
@@ -96,7 +97,7 @@ def gather_story(store: Store, selection: Selection, *, say: Any = None) -> expo
             known_at=iso_utc(selection.known_at) if selection.known_at else None,
         )
 
-    return store.query(run, say=say or (lambda _m: None))
+    return store.query(run, say=say or _quiet)
 
 
 def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> None:
@@ -106,38 +107,36 @@ def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say:
     from chronicle.service.interchange import dump_jsonl
 
     if selection.narrowed:
-        for line in dump_jsonl(gather_interchange(store, selection, say=say)):
+        for line in dump_jsonl(store.query(lambda views, c: _narrowed(views, c, selection), say=say or _quiet)):
             out.write(line)
         return
-    store.query(lambda _views, _c: None, say=say or (lambda _m: None))  # caught up, and healed if damaged
+    store.query(lambda _views, _c: None, say=say or _quiet)  # caught up, and healed if damaged
+    with store.reading() as c, paused_gc():
+        for line in dump_jsonl(_in_record_order(store.views, c, selection)):
+            out.write(line)
+
+
+def _in_record_order(views: ViewStore, c: Cursor, selection: Selection) -> Iterator[Development]:
+    """Developments as originally recorded (as known at the selection's time), in record order,
+    corrections and retractions included: appending them to an empty store rebuilds the same story."""
     statement = f"SELECT original FROM {{s}}{LIVE}timeline"
     params: list[Any] = []
     if selection.known_at is not None:
         statement += " WHERE recorded <= ?"
         params.append(iso_utc(selection.known_at))
-    with store.reading() as c, paused_gc():
-        rows = store.views.stream(c, statement + " ORDER BY position", params, sources=True)
-        for line in dump_jsonl(parse_development(r["original"]) for r in rows):
-            out.write(line)
+    for row in views.stream(c, statement + " ORDER BY position", params, sources=True):
+        yield parse_development(row["original"])
 
 
-def gather_interchange(store: Store, selection: Selection, *, say: Any = None) -> list[Development]:
-    """Developments as originally recorded, in record order (corrections and retractions included),
-    so that appending them to an empty store rebuilds the same story."""
+def _narrowed(views: ViewStore, c: Cursor, selection: Selection) -> list[Development]:
+    """The records a narrowed export keeps: its developments and what they need to import cleanly."""
+    records = list(_in_record_order(views, c, selection))
+    entries = queries.log(views, c, _filter(views, c, selection, whole=False))
+    return exports.interchange_selection(records, [e.development.id or "" for e in entries])
 
-    def run(views: ViewStore, c: Cursor) -> list[Development]:
-        statement = f"SELECT dev_id, original FROM {{s}}{LIVE}timeline"
-        params: list[Any] = []
-        if selection.known_at is not None:
-            statement += " WHERE recorded <= ?"
-            params.append(iso_utc(selection.known_at))
-        records = [parse_development(r["original"]) for r in views.rows(c, statement + " ORDER BY position", params)]
-        if not selection.narrowed:
-            return records
-        entries = queries.log(views, c, _filter(views, c, selection, whole=False))
-        return exports.interchange_selection(records, [e.development.id or "" for e in entries])
 
-    return store.query(run, say=say or (lambda _m: None))
+def _quiet(_message: str) -> None:
+    return None
 
 
 def vis_assets() -> tuple[str, str]:
