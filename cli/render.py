@@ -60,7 +60,7 @@ def timeline(entries: Iterable[Any]) -> None:
     if console.is_terminal:
         styled_timeline(console, entries)
     else:
-        write_plain(console, _plain_lines(entries))
+        plain_timeline(console, entries)
 
 
 def _timeline_lines(entries: Iterable[Any]) -> Iterator[tuple[str, str]]:
@@ -79,17 +79,9 @@ def styled_timeline(console: Any, entries: Iterable[Any]) -> None:
         console.print(f"{escape(head)}\n[dim]{escape(tail)}[/dim]", markup=True)
 
 
-def plain_timeline(out: Any, entries: Iterable[Any]) -> None:
+def plain_timeline(console: Any, entries: Iterable[Any]) -> None:
     """The same text for a pipe or a file, where there is no style to draw (`write_plain`)."""
-    console = safe_console()
-    console.file = out
-    write_plain(console, _plain_lines(entries))
-
-
-def _plain_lines(entries: Iterable[Any]) -> Iterator[str]:
-    for head, tail in _timeline_lines(entries):
-        yield head
-        yield tail
+    write_plain(console, (line for pair in _timeline_lines(entries) for line in pair))
 
 
 def write_plain(console: Any, lines: Iterable[str]) -> None:

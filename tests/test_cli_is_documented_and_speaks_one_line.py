@@ -157,7 +157,8 @@ def test_log_reads_the_same_through_a_pipe_as_rich_prints_it(revised_story):
     console.file = styled
     assert not console.is_terminal
     render.styled_timeline(console, entries)
-    render.plain_timeline(plain, entries)
+    console.file = plain
+    render.plain_timeline(console, entries)
     assert plain.getvalue() == styled.getvalue()
     assert "[bold]not markup[/bold] :fire: \\x1b[31mred\\x1b[0m \\ back" in plain.getvalue()
     assert "RETRACTED by" in plain.getvalue() and "corrected by" in plain.getvalue()
