@@ -6,6 +6,7 @@ These names are a public contract (files, `--json` output, the JSON Schema): ext
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
@@ -63,6 +64,18 @@ DateText = Annotated[
 Slugs = Annotated[list[Slug], Field(max_length=MAX_ITEMS)]
 
 
+def refs(fields: tuple[str, ...], data: Mapping[str, Any]) -> list[str]:
+    """The ids held in these fields of a development (its model's fields, or its stored JSON)."""
+    found: list[str] = []
+    for name in fields:
+        value = data.get(name)
+        if isinstance(value, str):
+            found.append(value)
+        elif value:
+            found.extend(value)
+    return found
+
+
 class Confidence(StrEnum):
     confirmed = "confirmed"
     reported = "reported"
@@ -93,6 +106,12 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def source_identity(source: Mapping[str, Any]) -> str:
+    """`Source.distinct_as` of a source's fields (its model's, or its stored JSON)."""
+    ident = source.get("id")
+    return f"#{ident}" if source.get("confidential") and ident else str(source["publisher"]).strip().casefold()
+
+
 class Source(Record):
     """Who reported a development; a confidential one (it needs an `id`) is stored sealed with its own key."""
 
@@ -118,7 +137,7 @@ class Source(Record):
 
     def distinct_as(self) -> str:
         """What makes two sources independent: the id of a confidential one, else the publisher."""
-        return f"#{self.id}" if self.confidential and self.id else self.publisher.strip().casefold()
+        return source_identity(self.__dict__)
 
     CONFIDENTIAL_FIELDS: ClassVar[tuple[str, ...]] = ("publisher", "url", "title", "authors", "published")
 
@@ -141,18 +160,23 @@ class Development(Record):
 
     # Fields naming the entity a development is about; a correction may not change them.
     identity_fields: ClassVar[tuple[str, ...]] = ()
+    # Fields holding ids this type refers to, in order: actors, negotiations, and ids that may be either.
+    # Declared as data, so the same refs can be read from a stored development's JSON without a model.
+    actor_fields: ClassVar[tuple[str, ...]] = ()
+    negotiation_fields: ClassVar[tuple[str, ...]] = ()
+    either_fields: ClassVar[tuple[str, ...]] = ()
 
     def actor_refs(self) -> list[str]:
         """Actor ids this development refers to (all must exist)."""
-        return []
+        return refs(self.actor_fields, self.__dict__)
 
     def negotiation_refs(self) -> list[str]:
         """Negotiation ids this development refers to (all must exist)."""
-        return []
+        return refs(self.negotiation_fields, self.__dict__)
 
     def either_refs(self) -> list[str]:
         """Ids that may name an actor or a negotiation."""
-        return []
+        return refs(self.either_fields, self.__dict__)
 
     @property
     def when(self) -> FuzzyDate:
@@ -183,9 +207,7 @@ class ActorRegistered(Development):
     aligned_with: Slugs = []
     part_of: Slug | None = None
     identity_fields: ClassVar[tuple[str, ...]] = ("actor",)
-
-    def actor_refs(self) -> list[str]:
-        return [*self.aligned_with, *([self.part_of] if self.part_of else [])]
+    actor_fields: ClassVar[tuple[str, ...]] = ("aligned_with", "part_of")
 
 
 class StrikeCarriedOut(Development):
@@ -199,9 +221,7 @@ class StrikeCarriedOut(Development):
     deaths: Count | None = None
     injured: Count | None = None
     stated_reason: LongText | None = None
-
-    def actor_refs(self) -> list[str]:
-        return [self.by, *self.targets, *self.killed]
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "targets", "killed")
 
 
 class AttackReported(Development):
@@ -215,10 +235,8 @@ class AttackReported(Development):
     deaths: Count | None = None
     injured: Count | None = None
     stated_reason: LongText | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "targets", "killed")
     count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
-
-    def actor_refs(self) -> list[str]:
-        return [*([self.by] if self.by else []), *self.targets, *self.killed]
 
 
 class StatementMade(Development):
@@ -228,12 +246,8 @@ class StatementMade(Development):
     by: Slug
     text: LongText
     about: Slugs = []
-
-    def actor_refs(self) -> list[str]:
-        return [self.by]
-
-    def either_refs(self) -> list[str]:
-        return list(self.about)
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+    either_fields: ClassVar[tuple[str, ...]] = ("about",)
 
 
 class FigureReported(Development):
@@ -245,9 +259,7 @@ class FigureReported(Development):
     value: Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | Annotated[float, Field(allow_inf_nan=False)]
     scope: Slug | None = None
     as_of: DateText | None = Field(default=None, description="defaults to `occurred`")
-
-    def actor_refs(self) -> list[str]:
-        return [self.actor]
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
 
     @property
     def effective_as_of(self) -> FuzzyDate:
@@ -263,18 +275,14 @@ class NegotiationOpened(Development):
     parties: Slugs = []
     subject: LongText
     identity_fields: ClassVar[tuple[str, ...]] = ("negotiation",)
-
-    def actor_refs(self) -> list[str]:
-        return list(self.parties)
+    actor_fields: ClassVar[tuple[str, ...]] = ("parties",)
 
 
 class NegotiationDevelopment(Development):
     """A development that moves a negotiation along."""
 
     negotiation: Slug
-
-    def negotiation_refs(self) -> list[str]:
-        return [self.negotiation]
+    negotiation_fields: ClassVar[tuple[str, ...]] = ("negotiation",)
 
 
 class CommitteeFormed(NegotiationDevelopment):
@@ -284,9 +292,7 @@ class CommitteeFormed(NegotiationDevelopment):
     convened_by: Slug
     members: Slugs = []
     mandate: LongText
-
-    def actor_refs(self) -> list[str]:
-        return [self.convened_by, *self.members]
+    actor_fields: ClassVar[tuple[str, ...]] = ("convened_by", "members")
 
 
 class TalksHeld(NegotiationDevelopment):
@@ -296,9 +302,7 @@ class TalksHeld(NegotiationDevelopment):
     parties: Slugs = []
     round: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
     outcome: LongText | None = None
-
-    def actor_refs(self) -> list[str]:
-        return list(self.parties)
+    actor_fields: ClassVar[tuple[str, ...]] = ("parties",)
 
 
 class PositionTaken(NegotiationDevelopment):
@@ -308,9 +312,7 @@ class PositionTaken(NegotiationDevelopment):
     actor: Slug
     position: Stance
     text: LongText
-
-    def actor_refs(self) -> list[str]:
-        return [self.actor]
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
 
 
 class AgreementReached(NegotiationDevelopment):

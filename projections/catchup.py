@@ -22,7 +22,7 @@ from chronicle.projections.rebuilding import Rebuilder, read_revisions
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
-VIEWS_VERSION = "3"
+VIEWS_VERSION = "4"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)
@@ -49,6 +49,7 @@ class EventLog(Protocol):
 
 
 Decode = Callable[[Notification], Any]
+Fields = Callable[[Notification], dict[str, Any]]  # a stored event's JSON object, no model built
 
 
 def _project_page(
@@ -80,6 +81,7 @@ def catch_up(
     *,
     page: int = 1000,
     progress: Progress | None = None,
+    fields: Fields | None = None,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
     with store.read() as c:
@@ -87,7 +89,7 @@ def catch_up(
     backlog = (log.max_notification_id() or 0) - position
     if backlog > max(BULK_BACKLOG, position):
         # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
-        rebuild(store, log, decode, progress=progress)
+        rebuild(store, log, decode, progress=progress, fields=fields)
         return backlog
     done = 0
     total = 0
@@ -120,18 +122,43 @@ def rebuild(
     *,
     page: int | None = None,
     progress: Progress | None = None,
+    fields: Fields | None = None,
 ) -> RebuildSummary:
-    """Build every view aside from the first event, then swap it in with one transaction."""
+    """Build every view aside from the first event, then swap it in with one transaction.
+
+    `fields` reads a stored event's JSON object without building its model, which the pass folds as is;
+    without it, each event is decoded and dumped back."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
-        return _rebuild(store, log, decode, page, progress, started)
+        return _rebuild(store, log, decode, fields, page, progress, started)
+
+
+def _reader(decode: Decode, fields: Fields | None) -> Fields:
+    """Each event's JSON object; an event the fast reading cannot take is decoded, for decoding's error."""
+
+    def typed(notification: Notification) -> dict[str, Any]:
+        event = decode(notification)
+        dumped: dict[str, Any] = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        return dumped
+
+    if fields is None:
+        return typed
+
+    def read(notification: Notification) -> dict[str, Any]:
+        try:
+            return fields(notification)
+        except Exception:
+            return typed(notification)  # raises the mapper's one-line error, as a catch-up would
+
+    return read
 
 
 def _rebuild(
     store: ViewStore,
     log: EventLog,
     decode: Decode,
+    fields: Fields | None,
     page: int,
     progress: Progress | None,
     started: float,
@@ -142,6 +169,7 @@ def _rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     builder = Rebuilder(store, read_revisions(log.select_notifications, decode, stop, page))
+    read = _reader(decode, fields)
     done = position = 0
     while True:
         notifications = log.select_notifications(
@@ -152,7 +180,11 @@ def _rebuild(
         with store.write(durable=False) as c:
             builder.c = c
             for notification in notifications:
-                builder.process(decode(notification), notification.id)
+                try:
+                    builder.process_data(read(notification), notification.id)
+                except (KeyError, TypeError, AttributeError, ValueError):
+                    decode(notification)  # a JSON object no model accepts: the mapper's one-line error
+                    raise
             builder.end_page(c)
             store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed
         position = notifications[-1].id

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
+    TYPES,
     ActorRegistered,
     AgreementReached,
     AttackReported,
@@ -38,7 +40,7 @@ from chronicle.projections.models import (
 
 View: TypeAlias = ActorView | NegotiationView
 
-_RANK: dict[NegotiationStatus, int] = {
+RANK: dict[NegotiationStatus, int] = {
     "opened": 0,
     "committee_formed": 1,
     "in_talks": 2,
@@ -59,17 +61,39 @@ def negotiation_key(negotiation_id: str) -> str:
 
 def touched(development: Development) -> list[str]:
     """Keys of the entities whose state a development can change, in a stable order."""
-    if isinstance(development, CorrectionIssued | RetractionIssued):
-        return []
-    keys = [actor_key(a) for a in development.actor_refs()]
-    if isinstance(development, ActorRegistered):
-        keys.insert(0, actor_key(development.actor))
-    if isinstance(development, NegotiationOpened):
-        keys.insert(0, negotiation_key(development.negotiation))
-    keys += [negotiation_key(n) for n in development.negotiation_refs()]
-    for either in development.either_refs():
-        keys += [actor_key(either), negotiation_key(either)]
+    return _touched(type(development), development.__dict__)
+
+
+def touched_data(data: Mapping[str, Any]) -> list[str]:
+    """`touched` of a development as stored (its JSON object), without building its model."""
+    return _touched(TYPES[data["type"]], data)
+
+
+def _touched(kind: type[Development], data: Mapping[str, Any]) -> list[str]:
+    keys: list[str] = []
+    for field, prefixes in _touch_plan(kind):
+        value = data.get(field)
+        if value:
+            for ident in [value] if isinstance(value, str) else value:
+                keys += [prefix + ident for prefix in prefixes]
     return list(dict.fromkeys(keys))
+
+
+@functools.cache
+def _touch_plan(kind: type[Development]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Which fields of a type hold the ids it touches, and as which kinds of entity, in `touched`'s order:
+    its subject first (the actor registered, the negotiation opened), then actors, negotiations, either."""
+    if issubclass(kind, CorrectionIssued | RetractionIssued):
+        return ()
+    actor, negotiation = ("actor:",), ("negotiation:",)
+    subject = [("actor", actor)] if kind is ActorRegistered else []
+    subject += [("negotiation", negotiation)] if kind is NegotiationOpened else []
+    return (
+        *subject,
+        *((name, actor) for name in kind.actor_fields),
+        *((name, negotiation) for name in kind.negotiation_fields),
+        *((name, actor + negotiation) for name in kind.either_fields),
+    )
 
 
 def new_view(key: str) -> View:
@@ -113,7 +137,7 @@ class Step:
 Facts: TypeAlias = dict[str, list[Any]]
 
 
-def _claim(facts: Facts, fact: str, key: tuple[Any, ...]) -> bool:
+def claim(facts: Facts, fact: str, key: tuple[Any, ...]) -> bool:
     """A max-register: whether this development is the latest (in story order) to set `fact`.
 
     Keeping the key of whoever set each fact makes an actor's fold independent of the order its
@@ -129,14 +153,14 @@ def _claim(facts: Facts, fact: str, key: tuple[Any, ...]) -> bool:
 def _advance(view: NegotiationView, status: NegotiationStatus) -> None:
     if view.status == "suspended":
         before = view.status_before_suspension or "opened"
-        if _RANK[status] > _RANK[before]:
+        if RANK[status] > RANK[before]:
             view.status_before_suspension = status
-    elif _RANK[status] > _RANK[view.status]:
+    elif RANK[status] > RANK[view.status]:
         view.status = status
 
 
-_REGISTRATION_FACTS = ("name", "kind", "aliases", "aligned_with", "part_of")
-_DEATH_FACTS = ("status", "killed_on", "killed_in")
+REGISTRATION_FACTS = ("name", "kind", "aliases", "aligned_with", "part_of")
+DEATH_FACTS = ("status", "killed_on", "killed_in")
 
 
 def _count(view: ActorView, fact: str, weight: int, sources: int) -> None:
@@ -150,13 +174,13 @@ def _on_actor(view: ActorView, step: Step, facts: Facts) -> None:
     dev_id = d.id or ""
     sources = step.sources
     if isinstance(d, ActorRegistered) and d.actor == view.id:
-        if not _claim(facts, "registered", key):
+        if not claim(facts, "registered", key):
             return
         view.registered = True
         view.name, view.kind = d.name, d.kind.value
         view.aliases, view.aligned_with = list(d.aliases), list(d.aligned_with)
         view.part_of, view.registered_in = d.part_of, dev_id
-        view.corroboration.update(dict.fromkeys(_REGISTRATION_FACTS, sources))
+        view.corroboration.update(dict.fromkeys(REGISTRATION_FACTS, sources))
     elif isinstance(d, StrikeCarriedOut | AttackReported):
         weight = d.count if isinstance(d, AttackReported) else 1
         kind = "strikes" if isinstance(d, StrikeCarriedOut) else "attacks"
@@ -164,19 +188,19 @@ def _on_actor(view: ActorView, step: Step, facts: Facts) -> None:
             _count(view, f"{kind}_carried_out", weight, sources)
         if view.id in d.targets:
             _count(view, f"{kind}_suffered", weight, sources)
-        if view.id in d.killed and _claim(facts, "killed", key):
+        if view.id in d.killed and claim(facts, "killed", key):
             view.status, view.killed_on, view.killed_in = "killed", d.occurred, dev_id
-            view.corroboration.update(dict.fromkeys(_DEATH_FACTS, sources))
+            view.corroboration.update(dict.fromkeys(DEATH_FACTS, sources))
     elif isinstance(d, FigureReported) and d.actor == view.id:
         _set_figure(view, d, key, facts, sources)
-    elif isinstance(d, PositionTaken) and d.actor == view.id and _claim(facts, f"position:{d.negotiation}", key):
+    elif isinstance(d, PositionTaken) and d.actor == view.id and claim(facts, f"position:{d.negotiation}", key):
         view.positions[d.negotiation] = _position(d, sources)
 
 
 def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts: Facts, sources: int) -> None:
     as_of = d.effective_as_of
     # The latest `as_of` wins; among equal dates, the later development in story order.
-    if not _claim(facts, f"figure:{d.metric}/{d.scope or ''}", (as_of.start.isoformat(), *key)):
+    if not claim(facts, f"figure:{d.metric}/{d.scope or ''}", (as_of.start.isoformat(), *key)):
         return
     figure = Figure(
         metric=d.metric,
@@ -275,7 +299,7 @@ def _complete(view: NegotiationView, d: MilestoneCompleted) -> None:
 # The developments a negotiation's state machine reads or moves: its opening and every development "that
 # moves a negotiation along" (the domain's own base class, so a new kind is order-sensitive by default).
 # Anything else only counts (developments, first, last: max-registers), the same in any order.
-_NEGOTIATION_ORDERED = (NegotiationOpened, NegotiationDevelopment)
+NEGOTIATION_ORDERED = (NegotiationOpened, NegotiationDevelopment)
 
 
 def order_matters(view: View, development: Development) -> bool:
@@ -283,7 +307,7 @@ def order_matters(view: View, development: Development) -> bool:
 
     Actors: never (max-registers). Negotiations: only for what their state machine handles; a statement
     about a negotiation may arrive in any order."""
-    return isinstance(view, NegotiationView) and isinstance(development, _NEGOTIATION_ORDERED)
+    return isinstance(view, NegotiationView) and isinstance(development, NEGOTIATION_ORDERED)
 
 
 def apply(view: View, step: Step, facts: Facts | None = None) -> None:
@@ -300,7 +324,7 @@ def apply(view: View, step: Step, facts: Facts | None = None) -> None:
     if view.first_development is None or (first is not None and tuple(first) > key):
         view.first_development = step.ref
         facts["first"] = list(key)
-    if _claim(facts, "last", key):
+    if claim(facts, "last", key):
         view.last_development = step.ref
     if isinstance(view, ActorView):
         _on_actor(view, step, facts)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 
+from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     CorrectionIssued,
@@ -29,6 +32,17 @@ CURRENT_T = "COALESCE(t.current, t.original) AS current"
 def iso_utc(moment: datetime) -> str:
     """Record times in one fixed-width form, so text order is time order."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@functools.lru_cache(maxsize=8192)  # a log has few distinct dates
+def _interval(occurred: str) -> tuple[str, str]:
+    when = FuzzyDate.parse(occurred)
+    return when.start.isoformat(), when.end.isoformat()
+
+
+def body(development: dict[str, Any]) -> str:
+    """A development's stored text in the timeline: its JSON object as orjson writes it."""
+    return orjson.dumps(development).decode()
 
 
 def parse_development(text: str | bytes) -> Development:
@@ -92,23 +106,48 @@ class Projector:
         retracted_by: str | None = None,
     ) -> None:
         """Queue a timeline row; `current` and the rest are given when a rebuild knows its revisions."""
-        body = development.model_dump_json()
-        now = development if current is None else current
-        when = now.when
-        publishers = sorted({s.publisher for s in development.sources})
+        self.insert_data(
+            development.model_dump(mode="json"),
+            position,
+            recorded,
+            keys,
+            target,
+            current=None if current is None else current.model_dump(mode="json"),
+            corrected_by=corrected_by,
+            retracted_by=retracted_by,
+        )
+
+    def insert_data(
+        self,
+        development: dict[str, Any],
+        position: int,
+        recorded: str,
+        keys: list[str],
+        target: str | None,
+        *,
+        current: dict[str, Any] | None = None,
+        corrected_by: list[str] | None = None,
+        retracted_by: str | None = None,
+    ) -> None:
+        """`insert` of a development's JSON object (as stored, or `model_dump(mode="json")` of its model).
+
+        The bodies are that object's orjson bytes, whichever path wrote the row: a rebuild's rows are the
+        same bytes as the catch-up's."""
+        start, end = _interval((development if current is None else current)["occurred"])
+        publishers = sorted({s["publisher"] for s in development["sources"]})
         self.new_rows.append(
             (
                 position,
-                development.id,
-                getattr(development, "type", ""),
-                development.occurred,
-                when.start.isoformat(),
-                when.end.isoformat(),
+                development["id"],
+                development.get("type", ""),
+                development["occurred"],
+                start,
+                end,
                 recorded,
-                self.store.protect(development.summary),
-                self.store.protect(body),
-                None if current is None else self.store.protect(current.model_dump_json()),  # NULL: as recorded
-                orjson.dumps(corrected_by or []).decode(),
+                self.store.protect(development["summary"]),
+                self.store.protect(body(development)),
+                None if current is None else self.store.protect(body(current)),  # NULL: as recorded
+                orjson.dumps(corrected_by).decode() if corrected_by else "[]",
                 retracted_by,
                 target,
                 orjson.dumps(keys).decode(),
@@ -136,8 +175,7 @@ class Projector:
         if self.new_index:
             self.c.executemany(  # type: ignore[attr-defined]
                 self.store.sql(
-                    f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) "
-                    "ON CONFLICT DO NOTHING"
+                    f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) ON CONFLICT DO NOTHING"
                 ),
                 self.new_index,
             )
@@ -182,7 +220,7 @@ class Projector:
             params.append(retracted_by)
         else:  # only a correction changes the body; a retraction leaves it as it stood
             assignments += ", current=?"
-            params.append(self.store.protect(current.model_dump_json()))
+            params.append(self.store.protect(body(current.model_dump(mode="json"))))
         self.store.run(
             self.c,
             f"UPDATE {{s}}{self.p}timeline SET {assignments} WHERE position=?",
@@ -240,9 +278,11 @@ class Projector:
 
     def write_views(self, keys: list[str]) -> None:
         """Write these entities' cached views, with the facts and story position they were folded to."""
+        self.write_view_rows((key, *self.cache[key]) for key in keys)
+
+    def write_view_rows(self, views: Iterable[tuple[str, View, Facts, tuple[str, int]]]) -> None:
         rows = []
-        for key in keys:
-            view, facts, (last_start, last_position) = self.cache[key]
+        for key, view, facts, (last_start, last_position) in views:
             rows.append(
                 (
                     key,
@@ -272,6 +312,14 @@ def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[
     """The developments that currently shape an entity, in story order, streamed.
 
     Bodies are decrypted but confidential sources stay sealed: a fold counts sources by id, not by name."""
+    for position, text in story_rows(store, c, prefix, key):
+        development = parse_development(text)
+        if key in touched(development):
+            yield Step(development, position)
+
+
+def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, str]]:
+    """`story_steps` as (position, body as it now stands), before checking that the body still touches `key`."""
     rows = store.stream(
         c,
         f"SELECT t.position, {CURRENT_T} FROM {{s}}{prefix}entity_index i "
@@ -281,6 +329,4 @@ def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[
         (key,),
     )
     for row in rows:
-        development = parse_development(row["current"])
-        if key in touched(development):
-            yield Step(development, int(row["position"]))
+        yield int(row["position"]), row["current"]

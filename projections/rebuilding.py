@@ -15,18 +15,30 @@ its target's stream), so each development is written once in its final form and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.dates import FuzzyDate
+from chronicle.domain.developments import Development
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRecorded, DevelopmentRetracted
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Facts, Step, View, apply, new_view, order_matters, touched
-from chronicle.projections.projector import NO_STEP, Projector, iso_utc
+from chronicle.projections.fold import Facts, touched, touched_data
+from chronicle.projections.plainfold import (
+    Data,
+    PlainStep,
+    StoryKey,
+    apply_data,
+    new_view_data,
+    order_matters_data,
+    view_from_data,
+)
+from chronicle.projections.projector import NO_STEP, Projector, body, iso_utc, parse_development, story_rows
 from chronicle.projections.views import ASIDE, Cursor, ViewStore
 
 REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetracted)]
@@ -65,35 +77,52 @@ def read_revisions(
 class Rebuilder(Projector):
     """Writes each development's row in its final form and folds views as the pass goes.
 
-    `c` is set to each page's transaction by the caller before it processes the page."""
+    It reads each event as its stored JSON object (`process_data`) and folds views as JSON objects
+    (`plainfold`): no model is built for a development that stands as recorded. `c` is set to each page's
+    transaction by the caller before it processes the page."""
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]]) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
+        self.held: dict[str, tuple[Data, Facts, StoryKey]] = {}  # views folded as JSON objects, in memory
         self.entities: set[str] = set()  # every key the entity index holds
         self.folded: set[str] = set()  # views folded in the pass (held, or written back)
         self.written: set[str] = set()  # views written back to make room, read again when next touched
+        self.starts: dict[str, str] = {}  # `occurred` -> its interval's start, ISO (a log has few dates)
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
-        development = event.development
-        recorded = iso_utc(event.timestamp)
-        if isinstance(development, CorrectionIssued | RetractionIssued):
-            self.insert(development, position, recorded, [], development.target)
+        """A decoded event: the same as its JSON object."""
+        fields = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        self.process_data(fields, position)
+
+    def process_data(self, fields: Data, position: int) -> None:
+        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`)."""
+        development: Data = fields["development"]
+        stamp: str = fields["timestamp"]
+        # pydantic writes UTC times as `...:SS.ffffffZ`: that is `iso_utc` once the Z is spelled out
+        recorded = stamp[:-1] + "+00:00" if len(stamp) == 27 and stamp[-1] == "Z" else _recorded(stamp)
+        if development["type"] in ("correction", "retraction"):
+            self.insert_data(development, position, recorded, [], development["target"])
             return
-        current: Development = development
-        keys = now_keys = touched(development)
+        keys = now_keys = touched_data(development)
+        current = development
         corrected_by: list[str] = []
         retracted_by: str | None = None
-        # The same steps, in the same order, as catching up takes when each revision arrives.
-        for by, changes in self.revisions.get(development.id or "", ()):
-            if changes is not None:
-                current = apply_changes(current, changes)
-                corrected_by.append(by)
-                now_keys = touched(current)
-                keys = list(dict.fromkeys([*keys, *now_keys]))
-            else:
-                retracted_by = by
-        self.insert(
+        revisions = self.revisions.get(development["id"] or "")
+        if revisions:
+            # The same steps, in the same order, as catching up takes when each revision arrives.
+            typed: Development = parse_development(body(development))
+            for by, changes in revisions:
+                if changes is not None:
+                    typed = apply_changes(typed, changes)
+                    corrected_by.append(by)
+                    now_keys = touched(typed)
+                    keys = list(dict.fromkeys([*keys, *now_keys]))
+                else:
+                    retracted_by = by
+            if corrected_by:
+                current = typed.model_dump(mode="json")
+        self.insert_data(
             development,
             position,
             recorded,
@@ -105,35 +134,57 @@ class Rebuilder(Projector):
         )
         self.entities.update(keys)
         if retracted_by is None:
-            self.fold(Step(current, position), now_keys)
+            self.fold(PlainStep(current, (self.start(current["occurred"]), position)), now_keys)
 
-    def fold(self, step: Step, keys: list[str]) -> None:
+    def fold(self, step: PlainStep, keys: list[str]) -> None:
         """Apply a development to the views it touches, unless one must now be refolded in story order."""
+        kind = step.development["type"]
         for key in keys:
             if key in self.stale:
                 continue
-            view, facts, last = self.get(key)
-            if step.key < last and order_matters(view, step.development):
+            view, facts, last = self.get_data(key)
+            if step.key < last and order_matters_data(key, kind):
                 self.stale.add(key)  # folded from the timeline at the end, one at a time
-                self.cache.pop(key, None)
+                self.held.pop(key, None)
                 self.dirty.discard(key)
                 continue
-            apply(view, step, facts)
-            self.cache.pop(key, None)  # re-inserted last: the cache's order is least recently touched first
-            self.cache[key] = (view, facts, max(last, step.key))
+            apply_data(view, step, facts)
+            self.held.pop(key, None)  # re-inserted last: the order is least recently touched first
+            self.held[key] = (view, facts, max(last, step.key))
             self.dirty.add(key)
             self.folded.add(key)
 
     def index(self, key: str, position: int) -> None:
         """Nothing as the rows come: `finish` builds the entity index from the timeline in one go."""
 
-    def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
-        found = self.cache.get(key)
-        if found is None:
-            if key in self.written:
-                return super().get(key)
-            found = self.cache[key] = (new_view(key), {}, NO_STEP)
+    def get_data(self, key: str) -> tuple[Data, Facts, StoryKey]:
+        found = self.held.get(key)
+        if found is not None:
+            return found
+        row = None
+        if key in self.written:
+            row = self.store.one(
+                self.c,
+                f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
+                (key,),
+            )
+        if row is None:
+            found = (new_view_data(key), {}, NO_STEP)
+        else:
+            found = (
+                orjson.loads(row["state"]),
+                orjson.loads(row["facts"]),
+                (row["last_start"], int(row["last_position"])),
+            )
+        self.held[key] = found
         return found
+
+    def write_held(self, keys: Iterable[str]) -> None:
+        """Write these held views back, each validated into its read model."""
+        self.write_view_rows(
+            (key, view_from_data(key, view), facts, last)
+            for key, (view, facts, last) in ((k, self.held[k]) for k in keys)
+        )
 
     def end_page(self, cursor: Cursor) -> None:
         """Write the page's rows; if too many views are held, write the least recently touched back.
@@ -142,12 +193,12 @@ class Rebuilder(Projector):
         needed again; letting go of all of them at once made a 1M rebuild read views back 10 s long."""
         self.c = cursor
         self.write_rows()
-        if len(self.cache) > CACHED_VIEWS:
-            coldest = list(islice(self.cache, max(1, int(len(self.cache) * EVICTED))))
-            self.write_views(sorted(self.dirty.intersection(coldest)))
+        if len(self.held) > CACHED_VIEWS:
+            coldest = list(islice(self.held, max(1, int(len(self.held) * EVICTED))))
+            self.write_held(sorted(self.dirty.intersection(coldest)))
             self.dirty.difference_update(coldest)
             for key in coldest:
-                del self.cache[key]
+                del self.held[key]
             self.written.update(coldest)
 
     def finish(self, cursor: Cursor) -> None:
@@ -160,8 +211,33 @@ class Rebuilder(Projector):
         self.stale.clear()
         for key in self.entities - self.folded - set(stale):
             # indexed, but only by retracted developments or references a correction removed
-            self.cache[key] = (new_view(key), {}, NO_STEP)
+            self.held[key] = (new_view_data(key), {}, NO_STEP)
             self.dirty.add(key)
-        self.flush()
-        self.cache.clear()
+        self.write_held(sorted(self.dirty))
+        self.dirty.clear()
+        self.held.clear()
         self.fold_each(stale)
+
+    def fold_each(self, keys: list[str]) -> None:
+        """Fold each entity from the timeline in story order, as JSON objects; write it before the next."""
+        for key in keys:
+            view, last = new_view_data(key), NO_STEP
+            facts: Facts = {}
+            for position, text in story_rows(self.store, self.c, self.p, key):
+                development = orjson.loads(text)
+                if key in touched_data(development):
+                    step = PlainStep(development, (self.start(development["occurred"]), position))
+                    apply_data(view, step, facts)
+                    last = step.key
+            self.write_view_rows([(key, view_from_data(key, view), facts, last)])
+
+    def start(self, occurred: str) -> str:
+        """Where an `occurred` interval starts, ISO: a log has few distinct dates, each parsed once."""
+        found = self.starts.get(occurred)
+        if found is None:
+            found = self.starts[occurred] = FuzzyDate.parse(occurred).start.isoformat()
+        return found
+
+
+def _recorded(stamp: str) -> str:
+    return iso_utc(datetime.fromisoformat(stamp))

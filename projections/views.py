@@ -48,7 +48,8 @@ def _ddl(prefix: str, big: str, clustered: str = "") -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {p}timeline_story ON {{s}}{p}timeline (occ_start, position)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_end ON {{s}}{p}timeline (occ_end)",
         f"CREATE INDEX IF NOT EXISTS {p}timeline_recorded ON {{s}}{p}timeline (recorded)",
-        f"CREATE INDEX IF NOT EXISTS {p}timeline_target ON {{s}}{p}timeline (target)",
+        # Only revisions have a target: the index holds those few rows, not a NULL for every development.
+        f"CREATE INDEX IF NOT EXISTS {p}timeline_target ON {{s}}{p}timeline (target) WHERE target IS NOT NULL",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entity_index ("
         f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position)){clustered}",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("

@@ -64,15 +64,20 @@ class PydanticMapper(Mapper[str]):
             state=state,
         )
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+    def fields(self, stored_event: StoredEvent) -> dict[str, Any]:
+        """The stored event's own JSON object, decrypted, without its envelope or seal: no model is built."""
         state = stored_event.state
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        fields: dict[str, Any] = self.transcoder.decode(state)
+        fields.pop("sha256", None)
+        return fields
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
         try:
-            if self.cipher:
-                state = self.cipher.decrypt(state)
-            if self.compressor:
-                state = self.compressor.decompress(state)
-            fields = self.transcoder.decode(state)
-            fields.pop("sha256", None)
+            fields = self.fields(stored_event)
             fields["originator_id"] = stored_event.originator_id
             fields["originator_version"] = stored_event.originator_version
             cls = resolve_topic(stored_event.topic)

@@ -202,7 +202,9 @@ class Store:
                 return 0
             integrity.chain_up(self.views, self.app.recorder)
             try:
-                count = catchup.catch_up(self.views, self.app.recorder, self.decode, progress=progress)
+                count = catchup.catch_up(
+                    self.views, self.app.recorder, self.decode, progress=progress, fields=self.app.mapper.fields
+                )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({_first_line(damage)}): rebuilding them")
                 self.rebuild(progress=progress)
@@ -260,7 +262,9 @@ class Store:
         with _translate(self.settings):
             with self.views.write() as c:
                 self.views.create_meta(c)
-            return catchup.rebuild(self.views, self.app.recorder, self.decode, progress=progress)
+            return catchup.rebuild(
+                self.views, self.app.recorder, self.decode, progress=progress, fields=self.app.mapper.fields
+            )
 
     def sealed(self, notification: Any) -> bool:
         """Whether a stored event still matches the SHA-256 it was recorded with."""

@@ -1,0 +1,239 @@
+"""The fold of `fold.py`, over developments and views as their JSON objects: what a full rebuild runs.
+
+A rebuild folds every development of the log, so it pays for building models it only reads: decoding each
+event into pydantic models, and mutating pydantic views, cost about as much as everything else a rebuild
+does together. Here the same rules read the stored JSON object of each development and update a view's
+JSON object (`model_dump(mode="json")` of its read model); the view is validated into its read model once,
+when it is written. `fold.py` stays the definition: every other reader (catch-up, time travel, audit,
+exports, verify) folds typed models, and the property tests hold this fold to it, field by field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import orjson
+
+from chronicle.domain.dates import FuzzyDate
+from chronicle.domain.developments import TYPES, source_identity
+from chronicle.projections.fold import (
+    DEATH_FACTS,
+    NEGOTIATION_ORDERED,
+    RANK,
+    REGISTRATION_FACTS,
+    Facts,
+    View,
+    claim,
+    new_view,
+)
+from chronicle.projections.models import ActorView, NegotiationView
+
+Data: TypeAlias = dict[str, Any]
+StoryKey: TypeAlias = tuple[str, int]
+
+# The types a negotiation's state machine reads or moves (`fold.order_matters`), by their `type` tag.
+ORDERED_TYPES = frozenset(tag for tag, kind in TYPES.items() if issubclass(kind, NEGOTIATION_ORDERED))
+_EMPTY = {kind: orjson.dumps(new_view(f"{kind}:_").model_dump(mode="json")) for kind in ("actor", "negotiation")}
+
+
+def new_view_data(key: str) -> Data:
+    """A fresh view's JSON object (a copy: views are updated in place)."""
+    kind, _, ident = key.partition(":")
+    view: Data = orjson.loads(_EMPTY[kind])
+    view["id"] = ident
+    return view
+
+
+def view_from_data(key: str, data: Data) -> View:
+    """The read model of a view's JSON object, validated (its rules and types hold, as a typed fold's do)."""
+    if key.startswith("actor:"):
+        return ActorView.model_validate(data)
+    return NegotiationView.model_validate(data)
+
+
+def order_matters_data(key: str, kind: str) -> bool:
+    """`fold.order_matters` for a view's key and a development's `type`."""
+    return kind in ORDERED_TYPES and key.startswith("negotiation:")
+
+
+def source_count_data(d: Data) -> int:
+    return len({source_identity(s) for s in d["sources"]})
+
+
+class PlainStep:
+    """`fold.Step` of a development's JSON object: what every view it touches asks of it, once."""
+
+    __slots__ = ("development", "key", "ref", "sources")
+
+    def __init__(self, development: Data, key: StoryKey) -> None:
+        self.development = development
+        self.key = key  # story order: (interval start, position)
+        self.ref: Data = {"id": development["id"] or "", "occurred": development["occurred"]}
+        self.sources = source_count_data(development)
+
+
+def apply_data(view: Data, step: PlainStep, facts: Facts) -> None:
+    """`fold.apply` over JSON objects."""
+    key = step.key
+    view["developments"] += 1
+    first = facts.get("first")
+    if view["first_development"] is None or (first is not None and tuple(first) > key):
+        view["first_development"] = step.ref
+        facts["first"] = list(key)
+    if claim(facts, "last", key):
+        view["last_development"] = step.ref
+    if "strikes_carried_out" in view:
+        _on_actor(view, step, facts)
+    else:
+        _on_negotiation(view, step)
+
+
+def _count(view: Data, fact: str, weight: int, sources: int) -> None:
+    view[fact] += weight
+    corroboration = view["corroboration"]
+    corroboration[fact] = min(sources, corroboration.get(fact, sources))
+
+
+def _on_actor(view: Data, step: PlainStep, facts: Facts) -> None:
+    d, key, me = step.development, step.key, view["id"]
+    kind = d["type"]
+    sources = step.sources
+    if kind == "actor_registered":
+        if d["actor"] != me or not claim(facts, "registered", key):
+            return
+        view["registered"] = True
+        view["name"], view["kind"] = d["name"], d["kind"]
+        view["aliases"], view["aligned_with"] = list(d["aliases"]), list(d["aligned_with"])
+        view["part_of"], view["registered_in"] = d["part_of"], d["id"] or ""
+        view["corroboration"].update(dict.fromkeys(REGISTRATION_FACTS, sources))
+    elif kind in ("strike", "attack"):
+        weight = d["count"] if kind == "attack" else 1
+        counter = "strikes" if kind == "strike" else "attacks"
+        if d["by"] == me:
+            _count(view, f"{counter}_carried_out", weight, sources)
+        if me in d["targets"]:
+            _count(view, f"{counter}_suffered", weight, sources)
+        if me in d["killed"] and claim(facts, "killed", key):
+            view["status"], view["killed_on"], view["killed_in"] = "killed", d["occurred"], d["id"] or ""
+            view["corroboration"].update(dict.fromkeys(DEATH_FACTS, sources))
+    elif kind == "figure_reported":
+        if d["actor"] == me:
+            _set_figure(view, d, key, facts, sources)
+    elif kind == "position_taken" and d["actor"] == me and claim(facts, f"position:{d['negotiation']}", key):
+        view["positions"][d["negotiation"]] = _position(d, sources)
+
+
+def _set_figure(view: Data, d: Data, key: StoryKey, facts: Facts, sources: int) -> None:
+    as_of = FuzzyDate.parse(d["as_of"] or d["occurred"])
+    metric, scope = d["metric"], d["scope"]
+    if not claim(facts, f"figure:{metric}/{scope or ''}", (as_of.start.isoformat(), *key)):
+        return
+    figure = {
+        "metric": metric,
+        "scope": scope,
+        "value": d["value"],
+        "as_of": as_of.text,
+        "development": d["id"] or "",
+        "sources": sources,
+    }
+    figures: list[Data] = view["figures"]
+    for index, old in enumerate(figures):
+        if (old["metric"], old["scope"]) == (metric, scope):
+            figures[index] = figure
+            return
+    figures.append(figure)
+    figures.sort(key=lambda f: (f["metric"], f["scope"] or ""))
+
+
+def _position(d: Data, sources: int) -> Data:
+    return {
+        "position": d["position"],
+        "text": d["text"],
+        "occurred": d["occurred"],
+        "development": d["id"] or "",
+        "sources": sources,
+    }
+
+
+def _advance(view: Data, status: str) -> None:
+    if view["status"] == "suspended":
+        before = view["status_before_suspension"] or "opened"
+        if RANK[status] > RANK[before]:  # type: ignore[index]
+            view["status_before_suspension"] = status
+    elif RANK[status] > RANK[view["status"]]:  # type: ignore[index]
+        view["status"] = status
+
+
+def _on_negotiation(view: Data, step: PlainStep) -> None:
+    d = step.development
+    kind, dev_id = d["type"], d["id"] or ""
+    if kind == "negotiation_opened":
+        if d["negotiation"] == view["id"]:
+            view["registered"] = True
+            view["title"], view["subject"], view["opened_in"] = d["title"], d["subject"], dev_id
+            view["parties"] = list(dict.fromkeys([*view["parties"], *d["parties"]]))
+    elif kind == "committee_formed":
+        view["committee"] = {
+            "convened_by": d["convened_by"],
+            "members": list(d["members"]),
+            "mandate": d["mandate"],
+            "formed": d["occurred"],
+            "development": dev_id,
+        }
+        _advance(view, "committee_formed")
+    elif kind == "talks_held":
+        view["rounds"] += 1
+        view["talks"].append(
+            {
+                "round": d["round"],
+                "occurred": d["occurred"],
+                "parties": list(d["parties"]),
+                "outcome": d["outcome"],
+                "development": dev_id,
+            }
+        )
+        view["parties"] = list(dict.fromkeys([*view["parties"], *d["parties"]]))
+        _advance(view, "in_talks")
+    elif kind == "position_taken":
+        view["positions"][d["actor"]] = _position(d, step.sources)
+    elif kind == "agreement_reached":
+        view["terms"], view["agreed_on"] = d["terms"], d["occurred"]
+        for deadline in d["deadlines"]:
+            _set_deadline(view, deadline["milestone"], deadline["due"], dev_id)
+        _advance(view, "agreed")
+    elif kind == "milestone_completed":
+        _complete(view, d)
+    elif kind == "negotiation_suspended":
+        if view["status"] != "suspended":
+            view["status_before_suspension"], view["status"] = view["status"], "suspended"
+    elif kind == "negotiation_resumed" and view["status"] == "suspended":
+        view["status"] = view["status_before_suspension"] or "opened"
+        view["status_before_suspension"] = None
+
+
+def _deadline(milestone: str, due: str | None, dev_id: str) -> Data:
+    return {"milestone": milestone, "due": due, "completed": None, "late": None, "development": dev_id}
+
+
+def _set_deadline(view: Data, milestone: str, due: str, dev_id: str) -> None:
+    for existing in view["deadlines"]:
+        if existing["milestone"].casefold() == milestone.casefold():
+            existing["due"], existing["development"] = due, dev_id
+            return
+    view["deadlines"].append(_deadline(milestone, due, dev_id))
+
+
+def _complete(view: Data, d: Data) -> None:
+    done = FuzzyDate.parse(d["occurred"])
+    deadlines: list[Data] = view["deadlines"]
+    milestone = d["milestone"].casefold()
+    for deadline in deadlines:
+        if deadline["milestone"].casefold() == milestone:
+            break
+    else:
+        deadline = _deadline(d["milestone"], None, d["id"] or "")
+        deadlines.append(deadline)
+    deadline["completed"] = d["occurred"]
+    due = deadline["due"]
+    deadline["late"] = None if due is None else done.start > FuzzyDate.parse(due).end
+    _advance(view, "concluded" if all(x["completed"] for x in deadlines) else "implementing")
