@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +19,13 @@ from eventsourcing.utils import get_topic
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.projections.gcpause import paused_gc
 from chronicle.projections.projector import Projector
-from chronicle.projections.rebuilding import Rebuilder, read_revisions
+from chronicle.projections.rebuilding import (
+    APART_FROM,
+    Rebuilder,
+    can_fold_apart,
+    fold_apart,
+    read_revisions,
+)
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
@@ -127,7 +134,8 @@ def rebuild(
     """Build every view aside from the first event, then swap it in with one transaction.
 
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is;
-    without it, each event is decoded and dumped back."""
+    without it, each event is decoded and dumped back. With it, a large log on a machine with a second
+    core is folded in a second process while this one writes the timeline (`rebuilding.fold_apart`)."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
@@ -168,32 +176,37 @@ def _rebuild(
         store.create_views(c, ASIDE, indexes=False)  # indexed once, by the swap: faster than row by row
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
-    builder = Rebuilder(store, read_revisions(log.select_notifications, decode, stop, page))
-    read = _reader(decode, fields)
-    done = position = 0
-    while True:
-        notifications = log.select_notifications(
-            position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False
-        )
-        if not notifications:
-            break
-        with store.write(durable=False) as c:
-            builder.c = c
-            for notification in notifications:
-                try:
-                    builder.process_data(read(notification), notification.id)
-                except (KeyError, TypeError, AttributeError, ValueError):
-                    decode(notification)  # a JSON object no model accepts: the mapper's one-line error
-                    raise
-            builder.end_page(c)
-            store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed
-        position = notifications[-1].id
-        done += len(notifications)
-        if progress is not None:
-            progress(done, max(stop, done))
-    with store.write() as c:
-        builder.finish(c)
-        store.set_tracking(c, ASIDE_TRACKING, stop)
+    revisions = read_revisions(log.select_notifications, decode, stop, page)
+    splits = fields is not None and stop >= APART_FROM and can_fold_apart()
+    with fold_apart(fields, revisions) if fields is not None and splits else nullcontext() as apart:
+        builder = Rebuilder(store, revisions, folding=apart is None)
+        read = _reader(decode, fields)
+        done = position = 0
+        while True:
+            notifications = log.select_notifications(
+                position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            if apart is not None:
+                apart.feed(notifications)  # folded there while this process writes the page's rows
+            with store.write(durable=False) as c:
+                builder.c = c
+                for notification in notifications:
+                    try:
+                        builder.process_data(read(notification), notification.id)
+                    except (KeyError, TypeError, AttributeError, ValueError):
+                        decode(notification)  # a JSON object no model accepts: the mapper's one-line error
+                        raise
+                builder.end_page(c)
+                store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed
+            position = notifications[-1].id
+            done += len(notifications)
+            if progress is not None:
+                progress(done, max(stop, done))
+        with store.write() as c:
+            builder.finish(c, None if apart is None else apart.folded())
+            store.set_tracking(c, ASIDE_TRACKING, stop)
     # Whatever was recorded during the pass is caught up like any other new event.
     while True:
         with store.write() as c:

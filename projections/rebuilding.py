@@ -15,10 +15,17 @@ its target's stream), so each development is written once in its final form and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import functools
+import multiprocessing
+import os
+import signal
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 from eventsourcing.persistence import Notification
@@ -26,13 +33,13 @@ from eventsourcing.utils import get_topic
 
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import Development
+from chronicle.domain.errors import StoreError
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRecorded, DevelopmentRetracted
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import Facts, touched, touched_data
 from chronicle.projections.plainfold import (
     Data,
     PlainStep,
-    StoryKey,
     apply_data,
     new_view_data,
     order_matters_data,
@@ -46,6 +53,8 @@ REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetract
 # What a rebuild keeps of a revision marker: the correction's id and its changes, or the retraction's id
 # and None. Tuples, not the decoded events: a 1M log has 40k of them (71 MB as events).
 Revision = tuple[str, dict[str, Any] | None]
+# A view held in memory as the pass goes: its JSON object, its facts, and the story key it was folded to.
+Held = list[Any]
 CACHED_VIEWS = 5_000  # views held in memory; past it, the least recently touched are written back
 EVICTED = 0.2  # the share of them written back at a time
 
@@ -74,21 +83,124 @@ def read_revisions(
     return found
 
 
+class Final(NamedTuple):
+    """A development in its final form, once every revision the log holds for it is applied."""
+
+    keys: list[str]  # every entity it is indexed under (as recorded, and as corrected)
+    now_keys: list[str]  # the entities it touches now
+    current: Data  # its JSON object now
+    corrected_by: list[str]
+    retracted_by: str | None
+
+
+def final_form(development: Data, revisions: dict[str, list[Revision]]) -> Final:
+    keys = now_keys = touched_data(development)
+    current = development
+    corrected_by: list[str] = []
+    retracted_by: str | None = None
+    found = revisions.get(development["id"] or "")
+    if found:
+        # The same steps, in the same order, as catching up takes when each revision arrives.
+        typed: Development = parse_development(body(development))
+        for by, changes in found:
+            if changes is not None:
+                typed = apply_changes(typed, changes)
+                corrected_by.append(by)
+                now_keys = touched(typed)
+                keys = list(dict.fromkeys([*keys, *now_keys]))
+            else:
+                retracted_by = by
+        if corrected_by:
+            current = typed.model_dump(mode="json")
+    return Final(keys, now_keys, current, corrected_by, retracted_by)
+
+
+def is_revision(development: Data) -> bool:
+    return development["type"] in ("correction", "retraction")
+
+
+class Spill(Protocol):
+    """Where a folder writes the views it lets go of, and reads them back when they are touched again."""
+
+    def write(self, views: list[tuple[str, Held]]) -> None: ...
+
+    def read(self, key: str) -> Held | None: ...
+
+
+class PlainFolder:
+    """Folds each development, in its final form, into the views it touches, as JSON objects, in log order.
+
+    At most `CACHED_VIEWS` views are held; past it the least recently touched are spilled. A negotiation
+    whose state machine sees a development out of story order turns `stale`: refolded at the end."""
+
+    def __init__(self, revisions: dict[str, list[Revision]], spill: Spill) -> None:
+        self.revisions, self.spill = revisions, spill
+        self.held: dict[str, Held] = {}  # least recently touched first
+        self.dirty: set[str] = set()  # held views changed since they were last spilled
+        self.stale: set[str] = set()
+        self.folded: set[str] = set()  # every view folded (held, or spilled)
+        self.spilled: set[str] = set()
+
+    def process(self, fields: Data, position: int) -> None:
+        """One `DevelopmentRecorded` event's stored JSON object."""
+        development: Data = fields["development"]
+        if is_revision(development):
+            return
+        final = final_form(development, self.revisions)
+        if final.retracted_by is None:
+            self.fold(PlainStep(final.current, (story_start(final.current["occurred"]), position)), final.now_keys)
+
+    def fold(self, step: PlainStep, keys: list[str]) -> None:
+        """Apply a development to the views it touches, unless one must now be refolded in story order."""
+        ordered = order_matters_data("negotiation:", step.development["type"])
+        held, stale, dirty = self.held, self.stale, self.dirty
+        for key in keys:
+            if key in stale:
+                continue
+            entry = held.pop(key, None) or self.load(key)  # re-inserted last: least recently touched first
+            if ordered and step.key < entry[2] and key.startswith("negotiation:"):
+                stale.add(key)  # folded from the timeline at the end, one at a time
+                dirty.discard(key)
+                continue
+            apply_data(entry[0], step, entry[1])
+            if entry[2] < step.key:
+                entry[2] = step.key
+            held[key] = entry
+            dirty.add(key)
+        self.folded.update(keys)
+
+    def load(self, key: str) -> Held:
+        """A view not held: as it was spilled, or new."""
+        found = self.spill.read(key) if key in self.spilled else None
+        return [new_view_data(key), {}, NO_STEP] if found is None else found
+
+    def make_room(self) -> None:
+        """If too many views are held, spill the least recently touched.
+
+        Popularity is skewed (a few actors are in most developments), so the ones let go are rarely
+        needed again; letting go of all of them at once made a 1M rebuild read views back 10 s long."""
+        if len(self.held) <= CACHED_VIEWS:
+            return
+        coldest = list(islice(self.held, max(1, int(len(self.held) * EVICTED))))
+        self.spill.write([(key, self.held[key]) for key in sorted(self.dirty.intersection(coldest))])
+        self.dirty.difference_update(coldest)
+        for key in coldest:
+            del self.held[key]
+        self.spilled.update(coldest)
+
+
 class Rebuilder(Projector):
-    """Writes each development's row in its final form and folds views as the pass goes.
+    """Writes each development's row in its final form, and folds views as the pass goes (`folder`).
 
-    It reads each event as its stored JSON object (`process_data`) and folds views as JSON objects
-    (`plainfold`): no model is built for a development that stands as recorded. `c` is set to each page's
-    transaction by the caller before it processes the page."""
+    It reads each event as its stored JSON object (`process_data`): no model is built for a development
+    that stands as recorded. Without a folder (`folding=False`) it writes rows only, and `finish` takes
+    the views folded elsewhere. `c` is set to each page's transaction by the caller before each page."""
 
-    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]]) -> None:
+    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], *, folding: bool = True) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
-        self.held: dict[str, tuple[Data, Facts, StoryKey]] = {}  # views folded as JSON objects, in memory
+        self.folder = PlainFolder(revisions, self) if folding else None
         self.entities: set[str] = set()  # every key the entity index holds
-        self.folded: set[str] = set()  # views folded in the pass (held, or written back)
-        self.written: set[str] = set()  # views written back to make room, read again when next touched
-        self.starts: dict[str, str] = {}  # `occurred` -> its interval's start, ISO (a log has few dates)
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
         """A decoded event: the same as its JSON object."""
@@ -98,124 +210,71 @@ class Rebuilder(Projector):
     def process_data(self, fields: Data, position: int) -> None:
         """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`)."""
         development: Data = fields["development"]
-        stamp: str = fields["timestamp"]
-        # pydantic writes UTC times as `...:SS.ffffffZ`: that is `iso_utc` once the Z is spelled out
-        recorded = stamp[:-1] + "+00:00" if len(stamp) == 27 and stamp[-1] == "Z" else _recorded(stamp)
-        if development["type"] in ("correction", "retraction"):
+        recorded = recorded_at(fields["timestamp"])
+        if is_revision(development):
             self.insert_data(development, position, recorded, [], development["target"])
             return
-        keys = now_keys = touched_data(development)
-        current = development
-        corrected_by: list[str] = []
-        retracted_by: str | None = None
-        revisions = self.revisions.get(development["id"] or "")
-        if revisions:
-            # The same steps, in the same order, as catching up takes when each revision arrives.
-            typed: Development = parse_development(body(development))
-            for by, changes in revisions:
-                if changes is not None:
-                    typed = apply_changes(typed, changes)
-                    corrected_by.append(by)
-                    now_keys = touched(typed)
-                    keys = list(dict.fromkeys([*keys, *now_keys]))
-                else:
-                    retracted_by = by
-            if corrected_by:
-                current = typed.model_dump(mode="json")
+        final = final_form(development, self.revisions)
         self.insert_data(
             development,
             position,
             recorded,
-            keys,
+            final.keys,
             None,
-            current=current if corrected_by else None,
-            corrected_by=corrected_by,
-            retracted_by=retracted_by,
+            current=final.current if final.corrected_by else None,
+            corrected_by=final.corrected_by,
+            retracted_by=final.retracted_by,
         )
-        self.entities.update(keys)
-        if retracted_by is None:
-            self.fold(PlainStep(current, (self.start(current["occurred"]), position)), now_keys)
-
-    def fold(self, step: PlainStep, keys: list[str]) -> None:
-        """Apply a development to the views it touches, unless one must now be refolded in story order."""
-        kind = step.development["type"]
-        for key in keys:
-            if key in self.stale:
-                continue
-            view, facts, last = self.get_data(key)
-            if step.key < last and order_matters_data(key, kind):
-                self.stale.add(key)  # folded from the timeline at the end, one at a time
-                self.held.pop(key, None)
-                self.dirty.discard(key)
-                continue
-            apply_data(view, step, facts)
-            self.held.pop(key, None)  # re-inserted last: the order is least recently touched first
-            self.held[key] = (view, facts, max(last, step.key))
-            self.dirty.add(key)
-            self.folded.add(key)
+        self.entities.update(final.keys)
+        if final.retracted_by is None and self.folder is not None:
+            step = PlainStep(final.current, (story_start(final.current["occurred"]), position))
+            self.folder.fold(step, final.now_keys)
 
     def index(self, key: str, position: int) -> None:
         """Nothing as the rows come: `finish` builds the entity index from the timeline in one go."""
 
-    def get_data(self, key: str) -> tuple[Data, Facts, StoryKey]:
-        found = self.held.get(key)
-        if found is not None:
-            return found
-        row = None
-        if key in self.written:
-            row = self.store.one(
-                self.c,
-                f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
-                (key,),
-            )
-        if row is None:
-            found = (new_view_data(key), {}, NO_STEP)
-        else:
-            found = (
-                orjson.loads(row["state"]),
-                orjson.loads(row["facts"]),
-                (row["last_start"], int(row["last_position"])),
-            )
-        self.held[key] = found
-        return found
+    # -- the folder's spill: the aside entities table itself -------------------------------------
 
-    def write_held(self, keys: Iterable[str]) -> None:
-        """Write these held views back, each validated into its read model."""
-        self.write_view_rows(
-            (key, view_from_data(key, view), facts, last)
-            for key, (view, facts, last) in ((k, self.held[k]) for k in keys)
+    def write(self, views: list[tuple[str, Held]]) -> None:
+        self.write_view_rows((key, view_from_data(key, view), facts, last) for key, (view, facts, last) in views)
+
+    def read(self, key: str) -> Held | None:
+        row = self.store.one(
+            self.c,
+            f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
+            (key,),
         )
+        if row is None:
+            return None
+        return [orjson.loads(row["state"]), orjson.loads(row["facts"]), (row["last_start"], int(row["last_position"]))]
 
     def end_page(self, cursor: Cursor) -> None:
-        """Write the page's rows; if too many views are held, write the least recently touched back.
-
-        Popularity is skewed (a few actors are in most developments), so the ones let go are rarely
-        needed again; letting go of all of them at once made a 1M rebuild read views back 10 s long."""
+        """Write the page's rows, and make room among the views held."""
         self.c = cursor
         self.write_rows()
-        if len(self.held) > CACHED_VIEWS:
-            coldest = list(islice(self.held, max(1, int(len(self.held) * EVICTED))))
-            self.write_held(sorted(self.dirty.intersection(coldest)))
-            self.dirty.difference_update(coldest)
-            for key in coldest:
-                del self.held[key]
-            self.written.update(coldest)
+        if self.folder is not None:
+            self.folder.make_room()
 
-    def finish(self, cursor: Cursor) -> None:
-        """Index the timeline, write every view held, then refold in story order those that need it."""
+    def finish(self, cursor: Cursor, folded: Folded | None = None) -> None:
+        """Index the timeline, write every view, then refold in story order those that need it.
+
+        `folded`: the views, if they were folded elsewhere (`fold_apart`)."""
         self.c = cursor
         self.write_rows()
         self.store.fill_entity_index(cursor, self.p)
         self.store.index_ids(cursor, self.p)
-        stale = sorted(self.stale)
-        self.stale.clear()
-        for key in self.entities - self.folded - set(stale):
-            # indexed, but only by retracted developments or references a correction removed
-            self.held[key] = (new_view_data(key), {}, NO_STEP)
-            self.dirty.add(key)
-        self.write_held(sorted(self.dirty))
-        self.dirty.clear()
-        self.held.clear()
+        if folded is None:
+            assert self.folder is not None
+            folder = self.folder
+            self.write([(key, folder.held[key]) for key in sorted(folder.dirty)])
+            folded = Folded([], folder.folded, folder.stale)
+        else:
+            for views in folded.pages:
+                self.write(views)
+        stale = sorted(folded.stale)
+        # indexed, but only by retracted developments or references a correction removed
+        unfolded = sorted(self.entities - folded.folded - folded.stale)
+        self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in unfolded])
         self.fold_each(stale)
 
     def fold_each(self, keys: list[str]) -> None:
@@ -226,18 +285,172 @@ class Rebuilder(Projector):
             for position, text in story_rows(self.store, self.c, self.p, key):
                 development = orjson.loads(text)
                 if key in touched_data(development):
-                    step = PlainStep(development, (self.start(development["occurred"]), position))
+                    step = PlainStep(development, (story_start(development["occurred"]), position))
                     apply_data(view, step, facts)
                     last = step.key
-            self.write_view_rows([(key, view_from_data(key, view), facts, last)])
-
-    def start(self, occurred: str) -> str:
-        """Where an `occurred` interval starts, ISO: a log has few distinct dates, each parsed once."""
-        found = self.starts.get(occurred)
-        if found is None:
-            found = self.starts[occurred] = FuzzyDate.parse(occurred).start.isoformat()
-        return found
+            self.write([(key, [view, facts, last])])
 
 
-def _recorded(stamp: str) -> str:
+@functools.lru_cache(maxsize=8192)  # a log has few distinct dates
+def story_start(occurred: str) -> str:
+    """Where an `occurred` interval starts, ISO: the first half of a step's story key."""
+    return FuzzyDate.parse(occurred).start.isoformat()
+
+
+def recorded_at(stamp: str) -> str:
+    """`iso_utc` of a stored timestamp. pydantic writes UTC as `...:SS.ffffffZ`: the Z, spelled out."""
+    if len(stamp) == 27 and stamp[-1] == "Z":
+        return stamp[:-1] + "+00:00"
     return iso_utc(datetime.fromisoformat(stamp))
+
+
+# -- folding in a second process -----------------------------------------------------------------
+
+# A rebuild of this many events or more folds in a second process while this one writes the timeline,
+# where the machine has a second core: this one reads each page and hands it on; each decodes it.
+APART_FROM = 20_000
+
+
+def can_fold_apart() -> bool:
+    """A second core, and processes that start as copies of this one (the open log is not picklable)."""
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+VIEWS_PER_MESSAGE = 500
+
+
+class Folded(NamedTuple):
+    """What a folder hands over: pages of views, every key it folded, and the keys to refold in order."""
+
+    pages: Iterable[list[tuple[str, Held]]]
+    folded: set[str]
+    stale: set[str]
+
+
+class TempSpill:
+    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store)."""
+
+    def __init__(self, directory: str) -> None:
+        self.db = sqlite3.connect(os.path.join(directory, "views.db"), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE views (entity TEXT PRIMARY KEY, held BLOB NOT NULL)")
+
+    def write(self, views: list[tuple[str, Held]]) -> None:
+        self.db.executemany(
+            "INSERT INTO views VALUES (?, ?) ON CONFLICT (entity) DO UPDATE SET held=excluded.held",
+            [(key, orjson.dumps(held)) for key, held in views],
+        )
+
+    def read(self, key: str) -> Held | None:
+        row = self.db.execute("SELECT held FROM views WHERE entity=?", (key,)).fetchone()
+        if row is None:
+            return None
+        view, facts, last = orjson.loads(row[0])
+        return [view, facts, tuple(last)]
+
+    def everything(self) -> Iterator[tuple[str, Held]]:
+        for key, held in self.db.execute("SELECT entity, held FROM views ORDER BY entity"):
+            view, facts, last = orjson.loads(held)
+            yield key, [view, facts, tuple(last)]
+
+
+Stored = tuple[int, Any]  # a notification's id and its stored state: what the folder is sent of each event
+
+
+class Apart:
+    """The writer's end of a folder running in a second process: send it each page, then take its views."""
+
+    def __init__(self, pages: Any, results: Any) -> None:
+        self.pages, self.results = pages, results
+        self.stale: set[str] = set()
+        self.folded_keys: set[str] = set()
+
+    def feed(self, notifications: Sequence[Notification]) -> None:
+        """Hand a page to the folder: only ids and stored bytes cross, and it decodes them itself."""
+        self.pages.put([(n.id, n.state) for n in notifications])
+
+    def views(self) -> Iterator[list[tuple[str, Held]]]:
+        """Once every page is fed: the folder's views, a message at a time; then its stale and folded keys."""
+        self.pages.put(None)
+        while True:
+            message = self.results.recv()
+            if message[0] == "views":
+                yield [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
+            elif message[0] == "done":
+                self.stale.update(message[1])
+                self.folded_keys.update(message[2])
+                return
+            else:
+                raise StoreError(f"folding the views in a second process failed: {message[1]}")
+
+    def folded(self) -> Folded:
+        """The views, streamed; the key sets are filled once the views have all been taken."""
+        return Folded(self.views(), self.folded_keys, self.stale)
+
+
+@contextmanager
+def fold_apart(fields: Callable[[Any], Data], revisions: dict[str, list[Revision]]) -> Iterator[Apart]:
+    """A folder in a second process, fed the pages the caller reads, while the caller writes the timeline.
+
+    It touches no database: pages come through a queue, and it decodes them with `fields` (the store's own
+    mapper, cipher included, as this process has it). Stopped however the block ends."""
+    context = multiprocessing.get_context("fork")  # the folder shares this process's code, mapper, revisions
+    pages = context.Queue(maxsize=8)  # the writer runs at most a few pages ahead
+    results, sending = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_fold_worker, args=(fields, revisions, pages, sending), daemon=True, name="chronicle-fold"
+    )
+    worker.start()
+    sending.close()
+    try:
+        yield Apart(pages, results)
+    finally:
+        results.close()
+        pages.cancel_join_thread()  # pages the folder never took are dropped, not waited for
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+class _State:
+    """What the mapper reads of a stored event when decoding it: its state."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+
+
+def _fold_worker(fields: Callable[[Any], Data], revisions: dict[str, list[Revision]], pages: Any, sending: Any) -> None:
+    _die_with_parent()
+    try:
+        with tempfile.TemporaryDirectory(prefix="chronicle-fold-") as directory:
+            spill = TempSpill(directory)
+            folder = PlainFolder(revisions, spill)
+            while (page := pages.get()) is not None:
+                for position, state in page:
+                    folder.process(fields(_State(state)), position)
+                folder.make_room()
+            spill.write([(key, folder.held[key]) for key in folder.dirty])
+            views: list[Any] = []
+            for key, (view, facts, last) in spill.everything():
+                views.append((key, orjson.dumps(view), facts, last))
+                if len(views) == VIEWS_PER_MESSAGE:
+                    sending.send(("views", views))
+                    views = []
+            if views:
+                sending.send(("views", views))
+            sending.send(("done", folder.stale, folder.folded))
+    except Exception as error:  # handed to the writer, which stops the rebuild with it
+        sending.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def _die_with_parent() -> None:
+    """Linux: end this process if the rebuild's process is killed (else it would fold on, for no one)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -203,7 +203,11 @@ class Store:
             integrity.chain_up(self.views, self.app.recorder)
             try:
                 count = catchup.catch_up(
-                    self.views, self.app.recorder, self.decode, progress=progress, fields=self.app.mapper.fields
+                    self.views,
+                    self.app.recorder,
+                    self.decode,
+                    progress=progress,
+                    fields=self.app.mapper.fields,
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({_first_line(damage)}): rebuilding them")
@@ -263,7 +267,11 @@ class Store:
             with self.views.write() as c:
                 self.views.create_meta(c)
             return catchup.rebuild(
-                self.views, self.app.recorder, self.decode, progress=progress, fields=self.app.mapper.fields
+                self.views,
+                self.app.recorder,
+                self.decode,
+                progress=progress,
+                fields=self.app.mapper.fields,
             )
 
     def sealed(self, notification: Any) -> bool:

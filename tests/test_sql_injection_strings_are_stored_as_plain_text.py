@@ -251,6 +251,7 @@ IDENTIFIERS: dict[str, set[str]] = {
         "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"} | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
+    "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
