@@ -64,6 +64,8 @@ def lookup_names(view: View) -> list[str]:
 class Projector:
     """Applies developments to one set of view tables inside the caller's transaction."""
 
+    index_rows = True  # queue entity-index rows with each timeline row (a rebuild builds them in one go)
+
     def __init__(self, store: ViewStore, cursor: Cursor, prefix: str) -> None:
         self.store, self.c, self.p = store, cursor, prefix
         self.new_rows: list[tuple[object, ...]] = []  # timeline rows, written with one executemany
@@ -154,8 +156,8 @@ class Projector:
                 self.store.protect(orjson.dumps(publishers).decode()),
             ),
         )
-        for key in keys:
-            self.index(key, position)
+        if self.index_rows:
+            self.new_index += [(key, position) for key in keys]
 
     def index(self, key: str, position: int) -> None:
         self.new_index.append((key, position))
@@ -312,21 +314,22 @@ def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[
     """The developments that currently shape an entity, in story order, streamed.
 
     Bodies are decrypted but confidential sources stay sealed: a fold counts sources by id, not by name."""
-    for position, text in story_rows(store, c, prefix, key):
+    for position, text, revised in story_rows(store, c, prefix, key):
         development = parse_development(text)
-        if key in touched(development):
+        if not revised or key in touched(development):  # the index keeps what a correction moved away
             yield Step(development, position)
 
 
-def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, str]]:
-    """`story_steps` as (position, body as it now stands), before checking that the body still touches `key`."""
+def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, str, bool]]:
+    """`story_steps` as (position, body as it now stands, whether a correction changed it): a corrected
+    body may no longer touch `key`."""
     rows = store.stream(
         c,
-        f"SELECT t.position, {CURRENT_T} FROM {{s}}{prefix}entity_index i "
+        f"SELECT t.position, {CURRENT_T}, t.current IS NOT NULL AS revised FROM {{s}}{prefix}entity_index i "
         f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "ORDER BY t.occ_start, t.position",
         (key,),
     )
     for row in rows:
-        yield int(row["position"]), row["current"]
+        yield int(row["position"]), row["current"], bool(row["revised"])

@@ -198,9 +198,9 @@ class Rebuilder(Projector):
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], *, folding: bool = True) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
+        self.index_rows = False  # `finish` builds the entity index from the timeline in one go
         self.revisions = revisions
         self.folder = PlainFolder(revisions, self) if folding else None
-        self.entities: set[str] = set()  # every key the entity index holds
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
         """A decoded event: the same as its JSON object."""
@@ -225,13 +225,9 @@ class Rebuilder(Projector):
             corrected_by=final.corrected_by,
             retracted_by=final.retracted_by,
         )
-        self.entities.update(final.keys)
         if final.retracted_by is None and self.folder is not None:
             step = PlainStep(final.current, (story_start(final.current["occurred"]), position))
             self.folder.fold(step, final.now_keys)
-
-    def index(self, key: str, position: int) -> None:
-        """Nothing as the rows come: `finish` builds the entity index from the timeline in one go."""
 
     # -- the folder's spill: the aside entities table itself -------------------------------------
 
@@ -273,7 +269,9 @@ class Rebuilder(Projector):
                 self.write(views)
         stale = sorted(folded.stale)
         # indexed, but only by retracted developments or references a correction removed
-        unfolded = sorted(self.entities - folded.folded - folded.stale)
+        rows = self.store.rows(cursor, f"SELECT DISTINCT entity FROM {{s}}{self.p}entity_index")
+        indexed = {row["entity"] for row in rows}
+        unfolded = sorted(indexed - folded.folded - folded.stale)
         self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in unfolded])
         self.fold_each(stale)
 
@@ -282,9 +280,9 @@ class Rebuilder(Projector):
         for key in keys:
             view, last = new_view_data(key), NO_STEP
             facts: Facts = {}
-            for position, text in story_rows(self.store, self.c, self.p, key):
+            for position, text, revised in story_rows(self.store, self.c, self.p, key):
                 development = orjson.loads(text)
-                if key in touched_data(development):
+                if not revised or key in touched_data(development):  # a correction may have moved it
                     step = PlainStep(development, (story_start(development["occurred"]), position))
                     apply_data(view, step, facts)
                     last = step.key
