@@ -178,8 +178,8 @@ def _rebuild(
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
     splits = fields is not None and stop >= APART_FROM and can_fold_apart()
-    with fold_apart(fields, revisions) if fields is not None and splits else nullcontext() as apart:
-        builder = Rebuilder(store, revisions, folding=apart is None)
+    with fold_apart(fields) if fields is not None and splits else nullcontext() as apart:
+        builder = Rebuilder(store, revisions, apart)
         read = _reader(decode, fields)
         done = position = 0
         while True:
@@ -188,13 +188,11 @@ def _rebuild(
             )
             if not notifications:
                 break
-            if apart is not None:
-                apart.feed(notifications)  # folded there while this process writes the page's rows
             with store.write(durable=False) as c:
                 builder.c = c
                 for notification in notifications:
                     try:
-                        builder.process_data(read(notification), notification.id)
+                        builder.process_data(read(notification), notification.id, notification.state)
                     except (KeyError, TypeError, AttributeError, ValueError):
                         decode(notification)  # a JSON object no model accepts: the mapper's one-line error
                         raise
@@ -205,25 +203,20 @@ def _rebuild(
             if progress is not None:
                 progress(done, max(stop, done))
         with store.write() as c:
-            builder.finish(c, None if apart is None else apart.folded())
+            # One last transaction, under the lock: the indexes, the views, whatever was recorded during
+            # the pass (caught up like any new event), and the swap. Nothing can slip in between.
+            builder.finish(c)
             store.set_tracking(c, ASIDE_TRACKING, stop)
-    # Whatever was recorded during the pass is caught up like any other new event.
-    while True:
-        with store.write() as c:
-            count = _project_page(store, c, log, decode, ASIDE, ASIDE_TRACKING, page)
-            if count:
+            while count := _project_page(store, c, log, decode, ASIDE, ASIDE_TRACKING, page):
                 done += count
-            else:
-                # Caught up: the lock is held, so nothing can slip in between the last page and the swap.
-                position = store.tracked(c, ASIDE_TRACKING)
-                store.swap_in(c)
-                store.analyze(c)
-                store.set_tracking(c, LIVE_TRACKING, position)
-                store.clear_tracking(c, ASIDE_TRACKING)
-                store.set_meta(c, "views_version", VIEWS_VERSION)
-                break
-        if progress is not None:
-            progress(done, max(stop, done))
+                if progress is not None:
+                    progress(done, max(stop, done))
+            position = store.tracked(c, ASIDE_TRACKING)
+            store.swap_in(c)
+            store.analyze(c)
+            store.set_tracking(c, LIVE_TRACKING, position)
+            store.clear_tracking(c, ASIDE_TRACKING)
+            store.set_meta(c, "views_version", VIEWS_VERSION)
     return RebuildSummary(done, time.perf_counter() - started)
 
 

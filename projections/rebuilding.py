@@ -21,7 +21,7 @@ import os
 import signal
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import islice
@@ -128,27 +128,18 @@ class Spill(Protocol):
 
 
 class PlainFolder:
-    """Folds each development, in its final form, into the views it touches, as JSON objects, in log order.
+    """Folds developments, in their final form, into the views they touch, as JSON objects, in log order.
 
     At most `CACHED_VIEWS` views are held; past it the least recently touched are spilled. A negotiation
     whose state machine sees a development out of story order turns `stale`: refolded at the end."""
 
-    def __init__(self, revisions: dict[str, list[Revision]], spill: Spill) -> None:
-        self.revisions, self.spill = revisions, spill
+    def __init__(self, spill: Spill) -> None:
+        self.spill = spill
         self.held: dict[str, Held] = {}  # least recently touched first
         self.dirty: set[str] = set()  # held views changed since they were last spilled
         self.stale: set[str] = set()
         self.folded: set[str] = set()  # every view folded (held, or spilled)
         self.spilled: set[str] = set()
-
-    def process(self, fields: Data, position: int) -> None:
-        """One `DevelopmentRecorded` event's stored JSON object."""
-        development: Data = fields["development"]
-        if is_revision(development):
-            return
-        final = final_form(development, self.revisions)
-        if final.retracted_by is None:
-            self.fold(PlainStep(final.current, (story_start(final.current["occurred"]), position)), final.now_keys)
 
     def fold(self, step: PlainStep, keys: list[str]) -> None:
         """Apply a development to the views it touches, unless one must now be refolded in story order."""
@@ -196,19 +187,22 @@ class Rebuilder(Projector):
     that stands as recorded. Without a folder (`folding=False`) it writes rows only, and `finish` takes
     the views folded elsewhere. `c` is set to each page's transaction by the caller before each page."""
 
-    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], *, folding: bool = True) -> None:
+    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.index_rows = False  # `finish` builds the entity index from the timeline in one go
         self.revisions = revisions
-        self.folder = PlainFolder(revisions, self) if folding else None
+        self.apart = apart  # a folder in a second process, fed a page of steps at a time
+        self.folder = PlainFolder(self) if apart is None else None
+        self.steps: list[Step] = []  # the page's steps, for the folder apart
 
     def process(self, event: DevelopmentRecorded, position: int) -> None:
         """A decoded event: the same as its JSON object."""
         fields = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
         self.process_data(fields, position)
 
-    def process_data(self, fields: Data, position: int) -> None:
-        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`)."""
+    def process_data(self, fields: Data, position: int, state: Any = None) -> None:
+        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and the
+        stored bytes it was read from (what a folder apart decodes again: cheaper to send than the object)."""
         development: Data = fields["development"]
         recorded = recorded_at(fields["timestamp"])
         if is_revision(development):
@@ -225,9 +219,13 @@ class Rebuilder(Projector):
             corrected_by=final.corrected_by,
             retracted_by=final.retracted_by,
         )
-        if final.retracted_by is None and self.folder is not None:
-            step = PlainStep(final.current, (story_start(final.current["occurred"]), position))
-            self.folder.fold(step, final.now_keys)
+        if final.retracted_by is not None:
+            return
+        start = story_start(final.current["occurred"])
+        if self.folder is not None:
+            self.folder.fold(PlainStep(final.current, (start, position)), final.now_keys)
+        else:  # the object itself crosses only if a correction changed it (rare)
+            self.steps.append((position, state, final.now_keys, start, final.current if final.corrected_by else None))
 
     # -- the folder's spill: the aside entities table itself -------------------------------------
 
@@ -250,30 +248,42 @@ class Rebuilder(Projector):
         self.write_rows()
         if self.folder is not None:
             self.folder.make_room()
+        if self.apart is not None:
+            self.apart.feed(self.steps)
+            self.steps = []
 
-    def finish(self, cursor: Cursor, folded: Folded | None = None) -> None:
-        """Index the timeline, write every view, then refold in story order those that need it.
-
-        `folded`: the views, if they were folded elsewhere (`fold_apart`)."""
+    def finish(self, cursor: Cursor) -> None:
+        """Index the timeline, write every view, and refold in story order those that need it."""
         self.c = cursor
         self.write_rows()
         self.store.fill_entity_index(cursor, self.p)
-        self.store.index_ids(cursor, self.p)
-        if folded is None:
+        if self.apart is None:
             assert self.folder is not None
+            self.store.index_aside(cursor)
             folder = self.folder
             self.write([(key, folder.held[key]) for key in sorted(folder.dirty)])
-            folded = Folded([], folder.folded, folder.stale)
+            folded, stale = folder.folded, folder.stale
+            self.fold_each(sorted(stale))
         else:
-            for views in folded.pages:
-                self.write(views)
-        stale = sorted(folded.stale)
+            folded, stale = self.finish_apart(self.apart)
         # indexed, but only by retracted developments or references a correction removed
         rows = self.store.rows(cursor, f"SELECT DISTINCT entity FROM {{s}}{self.p}entity_index")
         indexed = {row["entity"] for row in rows}
-        unfolded = sorted(indexed - folded.folded - folded.stale)
-        self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in unfolded])
-        self.fold_each(stale)
+        self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded - stale)])
+
+    def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
+        """While the folder apart finishes: the indexes, and the refolds of what it already found stale
+        (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
+        self.write_rows()
+        apart.feed(self.steps)
+        apart.end()
+        self.store.index_aside(self.c)
+        refolded = set(apart.stale)
+        self.fold_each(sorted(refolded))
+        for views in apart.views():
+            self.write(views)
+        self.fold_each(sorted(apart.stale - refolded))
+        return apart.folded, apart.stale
 
     def fold_each(self, keys: list[str]) -> None:
         """Fold each entity from the timeline in story order, as JSON objects; write it before the next."""
@@ -317,14 +327,6 @@ def can_fold_apart() -> bool:
 VIEWS_PER_MESSAGE = 500
 
 
-class Folded(NamedTuple):
-    """What a folder hands over: pages of views, every key it folded, and the keys to refold in order."""
-
-    pages: Iterable[list[tuple[str, Held]]]
-    folded: set[str]
-    stale: set[str]
-
-
 class TempSpill:
     """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store)."""
 
@@ -353,59 +355,71 @@ class TempSpill:
             yield key, [view, facts, tuple(last)]
 
 
-Stored = tuple[int, Any]  # a notification's id and its stored state: what the folder is sent of each event
+# What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
+# touches, its story start, and its JSON object if a correction changed it (else decoded from the bytes).
+Step = tuple[int, Any, list[str], str, Data | None]
 
 
 class Apart:
-    """The writer's end of a folder running in a second process: send it each page, then take its views."""
+    """The writer's end of a folder running in a second process: send it pages of steps, take its views."""
 
     def __init__(self, pages: Any, results: Any) -> None:
         self.pages, self.results = pages, results
-        self.stale: set[str] = set()
-        self.folded_keys: set[str] = set()
+        self.stale: set[str] = set()  # keys the folder found stale so far
+        self.folded: set[str] = set()  # every key it folded, once it is done
 
-    def feed(self, notifications: Sequence[Notification]) -> None:
-        """Hand a page to the folder: only ids and stored bytes cross, and it decodes them itself."""
-        self.pages.put([(n.id, n.state) for n in notifications])
+    def feed(self, steps: list[Step]) -> None:
+        self.pages.send(steps)
+        while self.results.poll():  # stale keys as the folder finds them, so its pipe never fills
+            self.take(self.results.recv())
+
+    def end(self) -> None:
+        self.pages.send(None)
+
+    def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
+        kind = message[0]
+        if kind == "stale":
+            self.stale.update(message[1])
+        elif kind == "views":
+            return [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
+        elif kind == "done":
+            self.folded = message[1]
+        else:
+            raise StoreError(f"folding the views in a second process failed: {message[1]}")
+        return None
 
     def views(self) -> Iterator[list[tuple[str, Held]]]:
-        """Once every page is fed: the folder's views, a message at a time; then its stale and folded keys."""
-        self.pages.put(None)
+        """The folder's views, a message at a time, until it is done (none of them stale)."""
         while True:
             message = self.results.recv()
-            if message[0] == "views":
-                yield [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
+            views = self.take(message)
+            if views is not None:
+                yield views
             elif message[0] == "done":
-                self.stale.update(message[1])
-                self.folded_keys.update(message[2])
                 return
-            else:
-                raise StoreError(f"folding the views in a second process failed: {message[1]}")
-
-    def folded(self) -> Folded:
-        """The views, streamed; the key sets are filled once the views have all been taken."""
-        return Folded(self.views(), self.folded_keys, self.stale)
 
 
 @contextmanager
-def fold_apart(fields: Callable[[Any], Data], revisions: dict[str, list[Revision]]) -> Iterator[Apart]:
-    """A folder in a second process, fed the pages the caller reads, while the caller writes the timeline.
+def fold_apart(fields: Callable[[Any], Data]) -> Iterator[Apart]:
+    """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
 
-    It touches no database: pages come through a queue, and it decodes them with `fields` (the store's own
-    mapper, cipher included, as this process has it). Stopped however the block ends."""
-    context = multiprocessing.get_context("fork")  # the folder shares this process's code, mapper, revisions
-    pages = context.Queue(maxsize=8)  # the writer runs at most a few pages ahead
+    It touches no database: steps come through a queue with each event's stored bytes, which it decodes
+    with `fields` (the store's own mapper, cipher included, as this process has it). Stopped however the
+    block ends."""
+    context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
+    # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
+    # would wait for it. Sent from this thread, a page is handed over at once (the folder is faster).
+    receiving, pages = context.Pipe(duplex=False)
     results, sending = context.Pipe(duplex=False)
-    worker = context.Process(
-        target=_fold_worker, args=(fields, revisions, pages, sending), daemon=True, name="chronicle-fold"
-    )
+    worker = context.Process(target=_fold_worker, args=(fields, receiving, sending), daemon=True, name="chronicle-fold")
     worker.start()
+    receiving.close()
     sending.close()
     try:
         yield Apart(pages, results)
     finally:
+        pages.close()
         results.close()
-        pages.cancel_join_thread()  # pages the folder never took are dropped, not waited for
         if worker.is_alive():
             worker.terminate()
         worker.join()
@@ -420,28 +434,42 @@ class _State:
         self.state = state
 
 
-def _fold_worker(fields: Callable[[Any], Data], revisions: dict[str, list[Revision]], pages: Any, sending: Any) -> None:
+def _fold_worker(fields: Callable[[Any], Data], pages: Any, sending: Any) -> None:
     _die_with_parent()
     try:
         with tempfile.TemporaryDirectory(prefix="chronicle-fold-") as directory:
             spill = TempSpill(directory)
-            folder = PlainFolder(revisions, spill)
-            while (page := pages.get()) is not None:
-                for position, state in page:
-                    folder.process(fields(_State(state)), position)
+            folder = PlainFolder(spill)
+            told: set[str] = set()
+            while (page := pages.recv()) is not None:
+                for position, state, keys, start, current in page:
+                    development = fields(_State(state))["development"] if current is None else current
+                    folder.fold(PlainStep(development, (start, position)), keys)
                 folder.make_room()
-            spill.write([(key, folder.held[key]) for key in folder.dirty])
+                if len(folder.stale) > len(told):
+                    sending.send(("stale", folder.stale - told))
+                    told |= folder.stale
             views: list[Any] = []
-            for key, (view, facts, last) in spill.everything():
+            for key, (view, facts, last) in _final(folder, spill):
                 views.append((key, orjson.dumps(view), facts, last))
                 if len(views) == VIEWS_PER_MESSAGE:
                     sending.send(("views", views))
                     views = []
             if views:
                 sending.send(("views", views))
-            sending.send(("done", folder.stale, folder.folded))
+            sending.send(("done", folder.folded))
     except Exception as error:  # handed to the writer, which stops the rebuild with it
         sending.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def _final(folder: PlainFolder, spill: TempSpill) -> Iterator[tuple[str, Held]]:
+    """Every view the folder holds or spilled, in its last state; none that turned stale."""
+    for key, held in folder.held.items():
+        if key not in folder.stale:
+            yield key, held
+    for key, held in spill.everything():
+        if key not in folder.held and key not in folder.stale:
+            yield key, held
 
 
 def _die_with_parent() -> None:

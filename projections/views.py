@@ -34,9 +34,11 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
-def _ddl(prefix: str, big: str, clustered: str = "") -> list[str]:
-    """`clustered`: what makes a table its primary key's b-tree (SQLite's WITHOUT ROWID)."""
+def _ddl(prefix: str, big: str, clustered: str = "", index_prefix: str | None = None) -> list[str]:
+    """`clustered`: what makes a table its primary key's b-tree (SQLite's WITHOUT ROWID); `index_prefix`:
+    the indexes' names, if not the tables' prefix."""
     p = prefix
+    i = prefix if index_prefix is None else index_prefix
     return [
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}timeline ("
         f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL, type TEXT NOT NULL, "
@@ -44,12 +46,12 @@ def _ddl(prefix: str, big: str, clustered: str = "") -> list[str]:
         "recorded TEXT NOT NULL, summary TEXT NOT NULL, original TEXT NOT NULL, "
         "current TEXT, corrected_by TEXT NOT NULL, retracted_by TEXT, "
         "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL)",
-        f"CREATE UNIQUE INDEX IF NOT EXISTS {p}timeline_dev ON {{s}}{p}timeline (dev_id)",
-        f"CREATE INDEX IF NOT EXISTS {p}timeline_story ON {{s}}{p}timeline (occ_start, position)",
-        f"CREATE INDEX IF NOT EXISTS {p}timeline_end ON {{s}}{p}timeline (occ_end)",
-        f"CREATE INDEX IF NOT EXISTS {p}timeline_recorded ON {{s}}{p}timeline (recorded)",
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {i}timeline_dev ON {{s}}{p}timeline (dev_id)",
+        f"CREATE INDEX IF NOT EXISTS {i}timeline_story ON {{s}}{p}timeline (occ_start, position)",
+        f"CREATE INDEX IF NOT EXISTS {i}timeline_end ON {{s}}{p}timeline (occ_end)",
+        f"CREATE INDEX IF NOT EXISTS {i}timeline_recorded ON {{s}}{p}timeline (recorded)",
         # Only revisions have a target: the index holds those few rows, not a NULL for every development.
-        f"CREATE INDEX IF NOT EXISTS {p}timeline_target ON {{s}}{p}timeline (target) WHERE target IS NOT NULL",
+        f"CREATE INDEX IF NOT EXISTS {i}timeline_target ON {{s}}{p}timeline (target) WHERE target IS NOT NULL",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entity_index ("
         f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position)){clustered}",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("
@@ -155,10 +157,15 @@ class ViewStore:
             if indexes or " INDEX " not in statement:
                 self.run(c, statement)
 
-    def index_ids(self, c: Cursor, prefix: str) -> None:
-        """The development-id index alone (a rebuild's catch-up looks corrections' targets up by id)."""
-        for statement in _ddl(prefix, self.big, self.clustered):
-            if "UNIQUE INDEX" in statement:
+    def index_aside(self, c: Cursor) -> None:
+        """Build the aside tables' indexes, in the transaction that will swap them in (a rebuild's last).
+
+        Index names are global in SQLite and cannot be renamed, so the live tables are dropped first and
+        the indexes get their live names now: readers still see the committed live tables until the swap
+        commits, and the indexes are built before the rebuild's last steps, not after them."""
+        self.drop_views(c, LIVE)
+        for statement in _ddl(ASIDE, self.big, self.clustered, index_prefix=LIVE):
+            if " INDEX " in statement:
                 self.run(c, statement)
 
     def fill_entity_index(self, c: Cursor, prefix: str) -> None:
@@ -180,14 +187,11 @@ class ViewStore:
             self.run(c, f"DROP TABLE IF EXISTS {{s}}{prefix}{table}")
 
     def swap_in(self, c: Cursor) -> None:
-        """Replace the live tables with the aside ones (inside the caller's transaction)."""
+        """Replace the live tables with the aside ones, indexed by `index_aside` (in the same transaction)."""
         self.drop_views(c, LIVE)
         for table in TABLES:
             self.run(c, f"ALTER TABLE {{s}}{ASIDE}{table} RENAME TO {LIVE}{table}")
-        # Index names are global in SQLite: give the renamed tables their live-named indexes.
-        for name in INDEXES:
-            self.run(c, f"DROP INDEX IF EXISTS {{s}}{ASIDE}{name}")
-        self.create_views(c, LIVE)
+        self.create_views(c, LIVE)  # nothing left to create, unless the indexes were not built aside
 
     def analyze(self, c: Cursor) -> None:
         """Planner statistics for freshly built live tables (PostgreSQL plans blind without them)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresTrackingRecorder
 
-from chronicle.projections.views import LIVE, TABLES, Cursor, ViewStore, _ddl, _meta_ddl
+from chronicle.projections.views import ASIDE, INDEXES, LIVE, TABLES, Cursor, ViewStore, _ddl, _meta_ddl
 
 _STREAMS = count()
 
@@ -34,6 +34,21 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
 
     def json_each(self, column: str) -> str:
         return f"jsonb_array_elements_text({column}::jsonb) AS j(value)"
+
+    def index_aside(self, c: Cursor) -> None:
+        # PostgreSQL renames indexes: they are built under aside names, and the live tables stay until the
+        # swap (dropping them takes a lock that readers would wait on).
+        for statement in _ddl(ASIDE, self.big):
+            if " INDEX " in statement:
+                self.run(c, statement)
+
+    def swap_in(self, c: Cursor) -> None:
+        self.drop_views(c, LIVE)
+        for table in TABLES:
+            self.run(c, f"ALTER TABLE {{s}}{ASIDE}{table} RENAME TO {LIVE}{table}")
+        for name in INDEXES:
+            self.run(c, f"ALTER INDEX IF EXISTS {{s}}{ASIDE}{name} RENAME TO {LIVE}{name}")
+        self.create_views(c, LIVE)
 
     def analyze(self, c: Cursor) -> None:
         # Measured: without statistics the planner scanned the whole timeline for `show --as-of` of an

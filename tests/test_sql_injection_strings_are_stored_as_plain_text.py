@@ -232,6 +232,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     "projections/views.py": _VIEW_NAMES
     | {
         "p",
+        "i",  # the indexes' prefix: LIVE or the tables' own
         "prefix",
         "table",
         "name",  # the fixed prefixes, TABLES and INDEXES
@@ -252,6 +253,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"} | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
     "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
+    "projections/views_pg.py": _VIEW_NAMES | {"table", "name"},  # the fixed TABLES and INDEXES
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
