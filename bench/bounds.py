@@ -51,13 +51,14 @@ def _no_op(*_args: Any, **_kwargs: Any) -> None:
 
 def _variants() -> dict[str, list[tuple[Any, str, Any]]]:
     from chronicle.projections.projector import Projector
-    from chronicle.projections.rebuilding import Rebuilder
+    from chronicle.projections.rebuilding import PlainFolder, Rebuilder
 
-    no_folds = [(Rebuilder, "fold", _no_op), (Projector, "fold_each", _no_op)]
+    # Patched before the rebuild starts, so a folder in a second process (a fork) has them too.
+    no_folds = [(PlainFolder, "fold", _no_op), (Rebuilder, "fold_each", _no_op)]
     return {
         "full": [],
         "no folds": no_folds,
-        "no folds or rows": [*no_folds, (Projector, "insert", _no_op)],
+        "no folds or rows": [*no_folds, (Projector, "insert_data", _no_op)],
     }
 
 
