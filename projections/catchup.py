@@ -178,7 +178,7 @@ def _rebuild(
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
     splits = fields is not None and stop >= APART_FROM and can_fold_apart()
-    with fold_apart(fields) if fields is not None and splits else nullcontext() as apart:
+    with fold_apart(fields, store.cipher) if fields is not None and splits else nullcontext() as apart:
         builder = Rebuilder(store, revisions, apart)
         read = _reader(decode, fields)
         done = position = 0

@@ -46,7 +46,7 @@ from chronicle.projections.plainfold import (
     view_from_data,
 )
 from chronicle.projections.projector import NO_STEP, Projector, body, iso_utc, parse_development, story_rows
-from chronicle.projections.views import ASIDE, Cursor, ViewStore
+from chronicle.projections.views import ASIDE, Cursor, TextCipher, ViewStore
 
 REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetracted)]
 
@@ -328,9 +328,12 @@ VIEWS_PER_MESSAGE = 500
 
 
 class TempSpill:
-    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store)."""
+    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store).
 
-    def __init__(self, directory: str) -> None:
+    In an encrypted store the views are written encrypted with the store's cipher, as its tables are."""
+
+    def __init__(self, directory: str, cipher: TextCipher | None = None) -> None:
+        self.cipher = cipher
         self.db = sqlite3.connect(os.path.join(directory, "views.db"), isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
@@ -339,20 +342,26 @@ class TempSpill:
     def write(self, views: list[tuple[str, Held]]) -> None:
         self.db.executemany(
             "INSERT INTO views VALUES (?, ?) ON CONFLICT (entity) DO UPDATE SET held=excluded.held",
-            [(key, orjson.dumps(held)) for key, held in views],
+            [(key, self._seal(orjson.dumps(held))) for key, held in views],
         )
 
     def read(self, key: str) -> Held | None:
         row = self.db.execute("SELECT held FROM views WHERE entity=?", (key,)).fetchone()
         if row is None:
             return None
-        view, facts, last = orjson.loads(row[0])
+        view, facts, last = orjson.loads(self._open(row[0]))
         return [view, facts, tuple(last)]
 
     def everything(self) -> Iterator[tuple[str, Held]]:
         for key, held in self.db.execute("SELECT entity, held FROM views ORDER BY entity"):
-            view, facts, last = orjson.loads(held)
+            view, facts, last = orjson.loads(self._open(held))
             yield key, [view, facts, tuple(last)]
+
+    def _seal(self, data: bytes) -> bytes:
+        return data if self.cipher is None else self.cipher.encrypt(data)
+
+    def _open(self, data: bytes) -> bytes:
+        return data if self.cipher is None else self.cipher.decrypt(data)
 
 
 # What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
@@ -400,7 +409,7 @@ class Apart:
 
 
 @contextmanager
-def fold_apart(fields: Callable[[Any], Data]) -> Iterator[Apart]:
+def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) -> Iterator[Apart]:
     """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
 
     It touches no database: steps come through a queue with each event's stored bytes, which it decodes
@@ -411,7 +420,9 @@ def fold_apart(fields: Callable[[Any], Data]) -> Iterator[Apart]:
     # would wait for it. Sent from this thread, a page is handed over at once (the folder is faster).
     receiving, pages = context.Pipe(duplex=False)
     results, sending = context.Pipe(duplex=False)
-    worker = context.Process(target=_fold_worker, args=(fields, receiving, sending), daemon=True, name="chronicle-fold")
+    worker = context.Process(
+        target=_fold_worker, args=(fields, cipher, receiving, sending), daemon=True, name="chronicle-fold"
+    )
     worker.start()
     receiving.close()
     sending.close()
@@ -434,11 +445,11 @@ class _State:
         self.state = state
 
 
-def _fold_worker(fields: Callable[[Any], Data], pages: Any, sending: Any) -> None:
+def _fold_worker(fields: Callable[[Any], Data], cipher: TextCipher | None, pages: Any, sending: Any) -> None:
     _die_with_parent()
     try:
         with tempfile.TemporaryDirectory(prefix="chronicle-fold-") as directory:
-            spill = TempSpill(directory)
+            spill = TempSpill(directory, cipher)
             folder = PlainFolder(spill)
             told: set[str] = set()
             while (page := pages.recv()) is not None:
