@@ -11,6 +11,9 @@ its target's stream), so each development is written once in its final form and 
 - A negotiation whose state machine sees a development out of story order is refolded at the end, one
   at a time, in story order, from the timeline. (Holding its developments in memory for that fold
   instead was measured: no faster at 100k developments, and 175 MB more.)
+- No model is built for a development that stands as recorded: events are read as their stored JSON,
+  and views fold as JSON (`plainfold`), validated into their read models when written.
+- A large log is folded in a second process (`fold_apart`) while this one writes the timeline.
 """
 
 from __future__ import annotations
@@ -315,12 +318,13 @@ def recorded_at(stamp: str) -> str:
 # -- folding in a second process -----------------------------------------------------------------
 
 # A rebuild of this many events or more folds in a second process while this one writes the timeline,
-# where the machine has a second core: this one reads each page and hands it on; each decodes it.
+# where the machine has a second core: this one hands it each page's steps once the page is written.
 APART_FROM = 20_000
 
 
 def can_fold_apart() -> bool:
-    """A second core, and processes that start as copies of this one (the open log is not picklable)."""
+    """A second core, and processes that start as copies of this one (the folder shares the mapper and its
+    cipher with this process: they are not sent)."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -377,13 +381,17 @@ class Apart:
         self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
 
-    def feed(self, steps: list[Step]) -> None:
-        self.pages.send(steps)
-        while self.results.poll():  # stale keys as the folder finds them, so its pipe never fills
-            self.take(self.results.recv())
+    def feed(self, steps: list[Step] | None) -> None:
+        """A page's steps (None: there are no more)."""
+        try:
+            self.pages.send(steps)
+            while self.results.poll():  # stale keys as the folder finds them, so its pipe never fills
+                self.take(self.results.recv())
+        except (OSError, EOFError):
+            raise StoreError("the process folding the views stopped: run `chronicle replay` again") from None
 
     def end(self) -> None:
-        self.pages.send(None)
+        self.feed(None)
 
     def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
         kind = message[0]
@@ -400,7 +408,10 @@ class Apart:
     def views(self) -> Iterator[list[tuple[str, Held]]]:
         """The folder's views, a message at a time, until it is done (none of them stale)."""
         while True:
-            message = self.results.recv()
+            try:
+                message = self.results.recv()
+            except (OSError, EOFError):
+                raise StoreError("the process folding the views stopped: run `chronicle replay` again") from None
             views = self.take(message)
             if views is not None:
                 yield views
@@ -412,9 +423,9 @@ class Apart:
 def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) -> Iterator[Apart]:
     """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
 
-    It touches no database: steps come through a queue with each event's stored bytes, which it decodes
-    with `fields` (the store's own mapper, cipher included, as this process has it). Stopped however the
-    block ends."""
+    It touches no database: steps come through a pipe with each event's stored bytes, which it decodes
+    with `fields` (the store's own mapper, cipher included, as this process has it); views it spills go
+    to a throwaway file, encrypted with `cipher` if the store is. Stopped however the block ends."""
     context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
     # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
     # would wait for it. Sent from this thread, a page is handed over at once (the folder is faster).

@@ -1,0 +1,38 @@
+"""A large log is folded in a second process. If that process dies, the rebuild stops with one line on
+stderr, the old views keep serving, and the next replay completes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture
+def folded_apart(monkeypatch):
+    """Every rebuild folds in a second process, however small its log."""
+    from chronicle.projections import catchup
+
+    monkeypatch.setattr(catchup, "APART_FROM", 0)
+
+
+def _dies(*_args: object) -> None:
+    os._exit(3)
+
+
+def test_a_dead_folder_stops_the_rebuild_and_the_old_views_serve(story, folded_apart, monkeypatch):
+    from chronicle.projections import rebuilding
+
+    before = story.json("show", "actor", "us")
+    actors = story.json("actors")
+    monkeypatch.setattr(rebuilding, "_fold_worker", _dies)
+    result = story("replay")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "folding the views stopped" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert story.json("show", "actor", "us") == before
+    monkeypatch.undo()
+    monkeypatch.setattr("chronicle.projections.catchup.APART_FROM", 0)
+    assert "rebuilt every view" in story.ok("replay").stdout
+    assert story.json("show", "actor", "us") == before
+    assert story.json("actors") == actors
