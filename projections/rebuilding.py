@@ -381,17 +381,24 @@ class Apart:
         self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
 
-    def feed(self, steps: list[Step] | None) -> None:
-        """A page's steps (None: there are no more)."""
+    def feed(self, steps: list[Step]) -> None:
+        """A page's steps; and whatever the folder found stale meanwhile, so that its pipe never fills."""
+        self._send(steps)
         try:
-            self.pages.send(steps)
-            while self.results.poll():  # stale keys as the folder finds them, so its pipe never fills
+            while self.results.poll():
                 self.take(self.results.recv())
         except (OSError, EOFError):
-            raise StoreError("the process folding the views stopped: run `chronicle replay` again") from None
+            raise _stopped() from None
 
     def end(self) -> None:
-        self.feed(None)
+        """No more pages: the folder now sends its views (`views` takes them)."""
+        self._send(None)
+
+    def _send(self, steps: list[Step] | None) -> None:
+        try:
+            self.pages.send(steps)
+        except OSError:
+            raise _stopped() from None
 
     def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
         kind = message[0]
@@ -411,12 +418,16 @@ class Apart:
             try:
                 message = self.results.recv()
             except (OSError, EOFError):
-                raise StoreError("the process folding the views stopped: run `chronicle replay` again") from None
+                raise _stopped() from None
             views = self.take(message)
             if views is not None:
                 yield views
             elif message[0] == "done":
                 return
+
+
+def _stopped() -> StoreError:
+    return StoreError("the process folding the views stopped: run `chronicle replay` again")
 
 
 @contextmanager
