@@ -187,8 +187,8 @@ class Rebuilder(Projector):
     """Writes each development's row in its final form, and folds views as the pass goes (`folder`).
 
     It reads each event as its stored JSON object (`process_data`): no model is built for a development
-    that stands as recorded. Without a folder (`folding=False`) it writes rows only, and `finish` takes
-    the views folded elsewhere. `c` is set to each page's transaction by the caller before each page."""
+    that stands as recorded. With a folder apart (`apart`) it writes rows only, hands each page's steps on,
+    and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
