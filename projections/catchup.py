@@ -88,7 +88,7 @@ def catch_up(
     *,
     page: int = 1000,
     progress: Progress | None = None,
-    fields: Fields | None = None,
+    fields: Fields,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
     with store.read() as c:
@@ -129,44 +129,25 @@ def rebuild(
     *,
     page: int | None = None,
     progress: Progress | None = None,
-    fields: Fields | None = None,
+    fields: Fields,
 ) -> RebuildSummary:
     """Build every view aside from the first event, then swap it in with one transaction.
 
-    `fields` reads a stored event's JSON object without building its model, which the pass folds as is;
-    without it, each event is decoded and dumped back. With it, a large log on a machine with a second
-    core is folded in a second process while this one writes the timeline (`rebuilding.fold_apart`)."""
+    `fields` reads a stored event's JSON object without building its model, which the pass folds as is
+    (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
+    large log on a machine with a second core is folded in a second process while this one writes the
+    timeline (`rebuilding.fold_apart`)."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
         return _rebuild(store, log, decode, fields, page, progress, started)
 
 
-def _reader(decode: Decode, fields: Fields | None) -> Fields:
-    """Each event's JSON object; an event the fast reading cannot take is decoded, for decoding's error."""
-
-    def typed(notification: Notification) -> dict[str, Any]:
-        event = decode(notification)
-        dumped: dict[str, Any] = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
-        return dumped
-
-    if fields is None:
-        return typed
-
-    def read(notification: Notification) -> dict[str, Any]:
-        try:
-            return fields(notification)
-        except Exception:
-            return typed(notification)  # raises the mapper's one-line error, as a catch-up would
-
-    return read
-
-
 def _rebuild(
     store: ViewStore,
     log: EventLog,
     decode: Decode,
-    fields: Fields | None,
+    fields: Fields,
     page: int,
     progress: Progress | None,
     started: float,
@@ -177,10 +158,9 @@ def _rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
-    splits = fields is not None and stop >= APART_FROM and can_fold_apart()
-    with fold_apart(fields, store.cipher) if fields is not None and splits else nullcontext() as apart:
+    splits = stop >= APART_FROM and can_fold_apart()
+    with fold_apart(fields, store.cipher) if splits else nullcontext() as apart:
         builder = Rebuilder(store, revisions, apart)
-        read = _reader(decode, fields)
         done = position = 0
         while True:
             notifications = log.select_notifications(
@@ -192,9 +172,9 @@ def _rebuild(
                 builder.c = c
                 for notification in notifications:
                     try:
-                        builder.process_data(read(notification), notification.id, notification.state)
-                    except (KeyError, TypeError, AttributeError, ValueError):
-                        decode(notification)  # a JSON object no model accepts: the mapper's one-line error
+                        builder.process_data(fields(notification), notification.id, notification.state)
+                    except Exception:
+                        decode(notification)  # an event the pass cannot read: the mapper's one-line error
                         raise
                 builder.end_page(c)
                 store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed

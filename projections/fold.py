@@ -25,6 +25,7 @@ from chronicle.domain.developments import (
     RetractionIssued,
     StrikeCarriedOut,
     TalksHeld,
+    refs,
 )
 from chronicle.projections.models import (
     ActorView,
@@ -71,28 +72,25 @@ def touched_data(data: Mapping[str, Any]) -> list[str]:
 
 def _touched(kind: type[Development], data: Mapping[str, Any]) -> list[str]:
     keys: list[str] = []
-    for field, prefixes in _touch_plan(kind):
-        value = data.get(field)
-        if value:
-            for ident in [value] if isinstance(value, str) else value:
-                keys += [prefix + ident for prefix in prefixes]
+    for fields, prefixes in _touch_plan(kind):
+        keys += [prefix + ident for ident in refs(fields, data) for prefix in prefixes]
     return list(dict.fromkeys(keys))
 
 
 @functools.cache
-def _touch_plan(kind: type[Development]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _touch_plan(kind: type[Development]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """Which fields of a type hold the ids it touches, and as which kinds of entity, in `touched`'s order:
     its subject first (the actor registered, the negotiation opened), then actors, negotiations, either."""
     if issubclass(kind, CorrectionIssued | RetractionIssued):
         return ()
     actor, negotiation = ("actor:",), ("negotiation:",)
-    subject = [("actor", actor)] if kind is ActorRegistered else []
-    subject += [("negotiation", negotiation)] if kind is NegotiationOpened else []
+    subject = [(("actor",), actor)] if kind is ActorRegistered else []
+    subject += [(("negotiation",), negotiation)] if kind is NegotiationOpened else []
     return (
         *subject,
-        *((name, actor) for name in kind.actor_fields),
-        *((name, negotiation) for name in kind.negotiation_fields),
-        *((name, actor + negotiation) for name in kind.either_fields),
+        (kind.actor_fields, actor),
+        (kind.negotiation_fields, negotiation),
+        (kind.either_fields, actor + negotiation),
     )
 
 

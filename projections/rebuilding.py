@@ -37,7 +37,7 @@ from eventsourcing.utils import get_topic
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import StoreError
-from chronicle.domain.events import DevelopmentCorrected, DevelopmentRecorded, DevelopmentRetracted
+from chronicle.domain.events import DevelopmentCorrected, DevelopmentRetracted
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import Facts, touched, touched_data
 from chronicle.projections.plainfold import (
@@ -190,18 +190,14 @@ class Rebuilder(Projector):
     that stands as recorded. With a folder apart (`apart`) it writes rows only, hands each page's steps on,
     and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
 
+    index_rows = False  # `finish` builds the entity index from the timeline in one go
+
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
-        self.index_rows = False  # `finish` builds the entity index from the timeline in one go
         self.revisions = revisions
         self.apart = apart  # a folder in a second process, fed a page of steps at a time
         self.folder = PlainFolder(self) if apart is None else None
         self.steps: list[Step] = []  # the page's steps, for the folder apart
-
-    def process(self, event: DevelopmentRecorded, position: int) -> None:
-        """A decoded event: the same as its JSON object."""
-        fields = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
-        self.process_data(fields, position)
 
     def process_data(self, fields: Data, position: int, state: Any = None) -> None:
         """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and the
@@ -351,21 +347,18 @@ class TempSpill:
 
     def read(self, key: str) -> Held | None:
         row = self.db.execute("SELECT held FROM views WHERE entity=?", (key,)).fetchone()
-        if row is None:
-            return None
-        view, facts, last = orjson.loads(self._open(row[0]))
-        return [view, facts, tuple(last)]
+        return None if row is None else self._held(row[0])
 
     def everything(self) -> Iterator[tuple[str, Held]]:
         for key, held in self.db.execute("SELECT entity, held FROM views ORDER BY entity"):
-            view, facts, last = orjson.loads(self._open(held))
-            yield key, [view, facts, tuple(last)]
+            yield key, self._held(held)
 
     def _seal(self, data: bytes) -> bytes:
         return data if self.cipher is None else self.cipher.encrypt(data)
 
-    def _open(self, data: bytes) -> bytes:
-        return data if self.cipher is None else self.cipher.decrypt(data)
+    def _held(self, data: bytes) -> Held:
+        view, facts, last = orjson.loads(data if self.cipher is None else self.cipher.decrypt(data))
+        return [view, facts, tuple(last)]
 
 
 # What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
