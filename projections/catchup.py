@@ -89,6 +89,7 @@ def catch_up(
     page: int = 1000,
     progress: Progress | None = None,
     fields: Fields,
+    open_log: Callable[[], EventLog] | None = None,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
     with store.read() as c:
@@ -96,7 +97,7 @@ def catch_up(
     backlog = (log.max_notification_id() or 0) - position
     if backlog > max(BULK_BACKLOG, position):
         # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
-        rebuild(store, log, decode, progress=progress, fields=fields)
+        rebuild(store, log, decode, progress=progress, fields=fields, open_log=open_log)
         return backlog
     done = 0
     total = 0
@@ -130,17 +131,18 @@ def rebuild(
     page: int | None = None,
     progress: Progress | None = None,
     fields: Fields,
+    open_log: Callable[[], EventLog] | None = None,
 ) -> RebuildSummary:
     """Build every view aside from the first event, then swap it in with one transaction.
 
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is
     (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
     large log on a machine with a second core is folded in a second process while this one writes the
-    timeline (`rebuilding.fold_apart`)."""
+    timeline (`rebuilding.fold_apart`), which reads the log through `open_log()`: a connection of its own."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
-        return _rebuild(store, log, decode, fields, page, progress, started)
+        return _rebuild(store, log, decode, fields, open_log, page, progress, started)
 
 
 def _rebuild(
@@ -148,6 +150,7 @@ def _rebuild(
     log: EventLog,
     decode: Decode,
     fields: Fields,
+    open_log: Callable[[], EventLog] | None,
     page: int,
     progress: Progress | None,
     started: float,
@@ -158,21 +161,26 @@ def _rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
+
+    def read_page(events: EventLog, position: int) -> Sequence[Notification]:
+        return events.select_notifications(position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False)
+
     splits = stop >= APART_FROM and can_fold_apart()
-    with fold_apart(fields, store.cipher) if splits else nullcontext() as apart:
+    apart_or_not = (
+        nullcontext()
+        if open_log is None or not splits
+        else fold_apart(open_log, read_page, fields, revisions, store.cipher)
+    )
+    with apart_or_not as apart:
         builder = Rebuilder(store, revisions, apart)
         done = position = 0
-        while True:
-            notifications = log.select_notifications(
-                position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False
-            )
-            if not notifications:
-                break
+        while notifications := read_page(log, position):
+            found = builder.found([n.id for n in notifications])  # before the lock: it may wait for the folder
             with store.write(durable=False) as c:
                 builder.c = c
-                for notification in notifications:
+                for i, notification in enumerate(notifications):
                     try:
-                        builder.process_data(fields(notification), notification.id, notification.state)
+                        builder.process_data(fields(notification), notification.id, None if found is None else found[i])
                     except Exception:
                         decode(notification)  # an event the pass cannot read: the mapper's one-line error
                         raise

@@ -187,27 +187,44 @@ class Rebuilder(Projector):
     """Writes each development's row in its final form, and folds views as the pass goes (`folder`).
 
     It reads each event as its stored JSON object (`process_data`): no model is built for a development
-    that stands as recorded. With a folder apart (`apart`) it writes rows only, hands each page's steps on,
-    and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
+    that stands as recorded. With a folder apart (`apart`), which reads the same pages itself, it takes
+    each development's final form from there, writes rows only, and `finish` takes the views folded
+    there. `c` is set to each page's transaction by the caller."""
 
     index_rows = False  # `finish` builds the entity index from the timeline in one go
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
-        self.apart = apart  # a folder in a second process, fed a page of steps at a time
+        self.apart = apart  # a folder in a second process, reading and folding the same pages
         self.folder = PlainFolder(self) if apart is None else None
-        self.steps: list[Step] = []  # the page's steps, for the folder apart
 
-    def process_data(self, fields: Data, position: int, state: Any = None) -> None:
-        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and the
-        stored bytes it was read from (what a folder apart decodes again: cheaper to send than the object)."""
+    def found(self, positions: list[int]) -> list[Found] | None:
+        """What the folder apart found of the page at these positions (None: work it out here)."""
+        if self.apart is None:
+            return None
+        try:
+            return self.apart.page(positions)
+        except FolderFailed as failed:
+            self.failed = str(failed)  # the page is read here, to the event's own error
+            self.apart = None
+            return None
+
+    failed: str | None = None
+
+    def process_data(self, fields: Data, position: int, found: Found = None) -> None:
+        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and what
+        the folder apart found of it, if it folds apart."""
         development: Data = fields["development"]
         recorded = recorded_at(fields["timestamp"])
         if is_revision(development):
             self.insert_data(development, position, recorded, [], development["target"])
             return
-        final = final_form(development, self.revisions)
+        if type(found) is list:  # it stands as recorded
+            self.insert_data(development, position, recorded, found, None)
+            return
+        final = final_form(development, self.revisions) if found is None else found
+        assert isinstance(final, Final)
         self.insert_data(
             development,
             position,
@@ -218,13 +235,9 @@ class Rebuilder(Projector):
             corrected_by=final.corrected_by,
             retracted_by=final.retracted_by,
         )
-        if final.retracted_by is not None:
-            return
-        start = story_start(final.current["occurred"])
-        if self.folder is not None:
-            self.folder.fold(PlainStep(final.current, (start, position)), final.now_keys)
-        else:  # the object itself crosses only if a correction changed it (rare)
-            self.steps.append((position, state, final.now_keys, start, final.current if final.corrected_by else None))
+        if final.retracted_by is None and self.folder is not None:
+            step = PlainStep(final.current, (story_start(final.current["occurred"]), position))
+            self.folder.fold(step, final.now_keys)
 
     # -- the folder's spill: the aside entities table itself -------------------------------------
 
@@ -247,9 +260,8 @@ class Rebuilder(Projector):
         self.write_rows()
         if self.folder is not None:
             self.folder.make_room()
-        if self.apart is not None:
-            self.apart.feed(self.steps)
-            self.steps = []
+        if self.failed is not None:
+            raise StoreError(f"folding the views in a second process failed: {self.failed}")
 
     def finish(self, cursor: Cursor) -> None:
         """Index the timeline, write every view, and refold in story order those that need it."""
@@ -274,8 +286,6 @@ class Rebuilder(Projector):
         """While the folder apart finishes: the indexes, and the refolds of what it already found stale
         (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
         self.write_rows()
-        apart.feed(self.steps)
-        apart.end()
         self.store.index_aside(self.c)
         refolded = set(apart.stale)
         self.fold_each(sorted(refolded))
@@ -314,13 +324,13 @@ def recorded_at(stamp: str) -> str:
 # -- folding in a second process -----------------------------------------------------------------
 
 # A rebuild of this many events or more folds in a second process while this one writes the timeline,
-# where the machine has a second core: this one hands it each page's steps once the page is written.
+# where the machine has a second core: the folder reads the same pages, a few pages ahead of the writer.
 APART_FROM = 20_000
 
 
 def can_fold_apart() -> bool:
-    """A second core, and processes that start as copies of this one (the folder shares the mapper and its
-    cipher with this process: they are not sent)."""
+    """A second core, and processes that start as copies of this one (the folder shares the mapper, its
+    cipher and the revisions with this process: they are not sent)."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -361,37 +371,35 @@ class TempSpill:
         return [view, facts, tuple(last)]
 
 
-# What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
-# touches, its story start, and its JSON object if a correction changed it (else decoded from the bytes).
-Step = tuple[int, Any, list[str], str, Data | None]
+# What the folder apart says of each development of a page, in the page's order, before it folds them:
+# its keys if it stands as recorded (most do), its `Final` if a revision changed it, None for a revision.
+Found = list[str] | Final | None
+
+
+class FolderFailed(Exception):
+    """The folder apart could not read a page (the writer reads it itself, and meets the same error)."""
 
 
 class Apart:
-    """The writer's end of a folder running in a second process: send it pages of steps, take its views."""
+    """The writer's end of a folder running in a second process: what it found of each page, its views."""
 
-    def __init__(self, pages: Any, results: Any) -> None:
-        self.pages, self.results = pages, results
+    def __init__(self, results: Any) -> None:
+        self.results = results
         self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
 
-    def feed(self, steps: list[Step]) -> None:
-        """A page's steps; and whatever the folder found stale meanwhile, so that its pipe never fills."""
-        self._send(steps)
-        try:
-            while self.results.poll():
-                self.take(self.results.recv())
-        except (OSError, EOFError):
-            raise _stopped() from None
-
-    def end(self) -> None:
-        """No more pages: the folder now sends its views (`views` takes them)."""
-        self._send(None)
-
-    def _send(self, steps: list[Step] | None) -> None:
-        try:
-            self.pages.send(steps)
-        except OSError:
-            raise _stopped() from None
+    def page(self, positions: list[int]) -> list[Found]:
+        """What the folder found of the page at these positions (it reads the same pages of the same log)."""
+        while True:
+            message = self._recv()
+            if message[0] == "page":
+                if message[1] != positions:
+                    raise StoreError("the process folding the views read other events: run `chronicle replay` again")
+                found: list[Found] = message[2]
+                return found
+            if message[0] == "unreadable":
+                raise FolderFailed(message[1])
+            self.take(message)
 
     def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
         kind = message[0]
@@ -408,73 +416,114 @@ class Apart:
     def views(self) -> Iterator[list[tuple[str, Held]]]:
         """The folder's views, a message at a time, until it is done (none of them stale)."""
         while True:
-            try:
-                message = self.results.recv()
-            except (OSError, EOFError):
-                raise _stopped() from None
+            message = self._recv()
             views = self.take(message)
             if views is not None:
                 yield views
             elif message[0] == "done":
                 return
 
+    def _recv(self) -> tuple[Any, ...]:
+        try:
+            message: tuple[Any, ...] = self.results.recv()
+        except (OSError, EOFError):
+            raise _stopped() from None
+        return message
+
 
 def _stopped() -> StoreError:
     return StoreError("the process folding the views stopped: run `chronicle replay` again")
 
 
-@contextmanager
-def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) -> Iterator[Apart]:
-    """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
+# The pages of the log a rebuild reads, from a position: the writer's, and the folder's on its own connection.
+ReadPage = Callable[[Any, int], Sequence[Notification]]
 
-    It touches no database: steps come through a pipe with each event's stored bytes, which it decodes
-    with `fields` (the store's own mapper, cipher included, as this process has it); views it spills go
-    to a throwaway file, encrypted with `cipher` if the store is. Stopped however the block ends."""
-    context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
-    # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
-    # would wait for it. Sent from this thread, a page is handed over at once (the folder is faster).
-    receiving, pages = context.Pipe(duplex=False)
+
+@contextmanager
+def fold_apart(
+    open_log: Callable[[], Any],
+    read_page: ReadPage,
+    fields: Callable[[Any], Data],
+    revisions: dict[str, list[Revision]],
+    cipher: TextCipher | None = None,
+) -> Iterator[Apart]:
+    """A folder in a second process that reads the log itself, page by page, as the writer does.
+
+    For each page it first sends what the writer needs to write the page's rows (each development's final
+    form: its keys, and its revisions' effect), then folds it, so that the writer does neither. It reads
+    through `open_log()`, a connection of its own to the store (eventsourcing's recorder), and decodes
+    with `fields`: the store's own mapper, cipher included, as this process has it. It writes to no table:
+    views it spills go to a throwaway file, encrypted with `cipher` if the store is. Stopped however the
+    block ends."""
+    context = multiprocessing.get_context("fork")  # the folder shares this process's code, mapper, revisions
+    # A pipe, not a queue: a queue's feeder thread waits for the GIL while the process works. One way only,
+    # so neither side ever waits for the other to read while it is itself sending.
     results, sending = context.Pipe(duplex=False)
+    _widen(sending)
     worker = context.Process(
-        target=_fold_worker, args=(fields, cipher, receiving, sending), daemon=True, name="chronicle-fold"
+        target=_fold_worker,
+        args=(open_log, read_page, fields, revisions, cipher, sending),
+        daemon=True,
+        name="chronicle-fold",
     )
     worker.start()
-    receiving.close()
     sending.close()
     try:
-        yield Apart(pages, results)
+        yield Apart(results)
     finally:
-        pages.close()
         results.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
 
 
-class _State:
-    """What the mapper reads of a stored event when decoding it: its state."""
+def _widen(connection: Any) -> None:
+    """Linux: a pipe that holds a few pages of what the folder found, so that it reads on ahead."""
+    try:
+        import fcntl
 
-    __slots__ = ("state",)
+        fcntl.fcntl(connection.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+    except (OSError, AttributeError, ImportError):
+        pass
 
-    def __init__(self, state: Any) -> None:
-        self.state = state
 
-
-def _fold_worker(fields: Callable[[Any], Data], cipher: TextCipher | None, pages: Any, sending: Any) -> None:
+def _fold_worker(
+    open_log: Callable[[], Any],
+    read_page: ReadPage,
+    fields: Callable[[Any], Data],
+    revisions: dict[str, list[Revision]],
+    cipher: TextCipher | None,
+    sending: Any,
+) -> None:
     _die_with_parent()
     try:
+        log = open_log()
         with tempfile.TemporaryDirectory(prefix="chronicle-fold-") as directory:
             spill = TempSpill(directory, cipher)
             folder = PlainFolder(spill)
             told: set[str] = set()
-            while (page := pages.recv()) is not None:
-                for position, state, keys, start, current in page:
-                    development = fields(_State(state))["development"] if current is None else current
-                    folder.fold(PlainStep(development, (start, position)), keys)
+            position = 0
+            while notifications := read_page(log, position):
+                positions = [n.id for n in notifications]
+                try:
+                    developments = [fields(n)["development"] for n in notifications]
+                    finals = [None if is_revision(d) else final_form(d, revisions) for d in developments]
+                except Exception as error:  # the writer reads the page itself, and stops with the mapper's error
+                    sending.send(("unreadable", f"{type(error).__name__}: {error}"))
+                    return
+                found: list[Found] = [
+                    f if f is None or f.corrected_by or f.retracted_by is not None else f.keys for f in finals
+                ]
+                sending.send(("page", positions, found))
+                for at, final in zip(positions, finals, strict=True):
+                    if final is not None and final.retracted_by is None:
+                        step = PlainStep(final.current, (story_start(final.current["occurred"]), at))
+                        folder.fold(step, final.now_keys)
                 folder.make_room()
                 if len(folder.stale) > len(told):
                     sending.send(("stale", folder.stale - told))
                     told |= folder.stale
+                position = positions[-1]
             views: list[Any] = []
             for key, (view, facts, last) in _final(folder, spill):
                 views.append((key, orjson.dumps(view), facts, last))

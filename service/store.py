@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, StoreError
@@ -208,6 +208,7 @@ class Store:
                     self.decode,
                     progress=progress,
                     fields=self.app.mapper.fields,
+                    open_log=self.second_log,
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({_first_line(damage)}): rebuilding them")
@@ -272,7 +273,20 @@ class Store:
                 self.decode,
                 progress=progress,
                 fields=self.app.mapper.fields,
+                open_log=self.second_log,
             )
+
+    def second_log(self) -> Any:
+        """The log's recorder on a connection of its own (a rebuild's second process reads through it).
+
+        A new eventsourcing recorder from the store's settings: nothing of this process's connections is
+        shared, and it creates no table."""
+        from eventsourcing.persistence import InfrastructureFactory
+        from eventsourcing.utils import Environment
+
+        env = {key: value for key, value in self.app.env.items() if not key.endswith("CREATE_TABLE")}
+        factory = InfrastructureFactory.construct(Environment(self.app.env.name, env | {"CREATE_TABLE": "no"}))
+        return factory.application_recorder()
 
     def sealed(self, notification: Any) -> bool:
         """Whether a stored event still matches the SHA-256 it was recorded with."""
@@ -448,6 +462,8 @@ def _translate(settings: StoreSettings) -> Iterator[None]:
         yield
     except BrokenPipeError:
         raise
+    except MapperDeserialisationError as error:  # a damaged event: not a bug of ours, say which one
+        raise StoreError(f"store {settings.describe()}: {_first_line(error)} (`chronicle verify` says more)") from None
     except (PersistenceError, sqlite3.Error, OSError) as error:
         if settings.is_postgres:
             raise StoreError(_pg_message(settings, error)) from None

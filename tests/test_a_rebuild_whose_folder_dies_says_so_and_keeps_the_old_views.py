@@ -36,3 +36,21 @@ def test_a_dead_folder_stops_the_rebuild_and_the_old_views_serve(story, folded_a
     assert "rebuilt every view" in story.ok("replay").stdout
     assert story.json("show", "actor", "us") == before
     assert story.json("actors") == actors
+
+
+@pytest.mark.parametrize("apart_from", [0, 10**9], ids=["folded-apart", "folded-here"])
+def test_an_event_no_one_can_read_stops_the_rebuild_with_its_own_error(story, monkeypatch, apart_from):
+    """The folder apart reads the log itself and meets the bad event first: the writer still stops at that
+    event with the mapper's one-line error, the same as when it folds alone."""
+    monkeypatch.setattr("chronicle.projections.catchup.APART_FROM", apart_from)
+    before = story.json("show", "actor", "us")
+    rows = story.store.sql(
+        "SELECT {id} FROM {events} WHERE originator_id = ? AND originator_version = 1",
+        ("development:us-strike-baghdad",),
+    )
+    story.store.sql("UPDATE {events} SET state = ? WHERE {id} = ?", (b"not json at all", int(rows[0][0])))
+    result = story("replay")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "development:us-strike-baghdad v1 cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert story.json("show", "actor", "us") == before
