@@ -19,6 +19,7 @@ its target's stream), so each development is written once in its final form and 
 from __future__ import annotations
 
 import functools
+import itertools
 import multiprocessing
 import os
 import signal
@@ -153,7 +154,7 @@ class PlainFolder:
                 continue
             entry = held.pop(key, None) or self.load(key)  # re-inserted last: least recently touched first
             if ordered and step.key < entry[2] and key.startswith("negotiation:"):
-                stale.add(key)  # folded from the timeline at the end, one at a time
+                stale.add(key)  # refolded at the end in story order, one at a time
                 dirty.discard(key)
                 continue
             apply_data(entry[0], step, entry[1])
@@ -191,13 +192,15 @@ class Rebuilder(Projector):
     each development's final form from there, writes rows only, and `finish` takes the views folded
     there. `c` is set to each page's transaction by the caller."""
 
-    index_rows = False  # `finish` builds the entity index from the timeline in one go
+    index_rows = False  # `finish` builds the entity index from the timeline in one go (unless folding apart)
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
         self.apart = apart  # a folder in a second process, reading and folding the same pages
         self.folder = PlainFolder(self) if apart is None else None
+        # Folding apart, the writer waits for the folder's pages anyway: it indexes its rows meanwhile.
+        self.index_rows = apart is not None
 
     def found(self, positions: list[int]) -> list[Found] | None:
         """What the folder apart found of the page at these positions (None: work it out here)."""
@@ -267,7 +270,8 @@ class Rebuilder(Projector):
         """Index the timeline, write every view, and refold in story order those that need it."""
         self.c = cursor
         self.write_rows()
-        self.store.fill_entity_index(cursor, self.p)
+        if not self.index_rows:
+            self.store.fill_entity_index(cursor, self.p)
         if self.apart is None:
             assert self.folder is not None
             self.store.index_aside(cursor)
@@ -283,16 +287,13 @@ class Rebuilder(Projector):
         self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded - stale)])
 
     def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
-        """While the folder apart finishes: the indexes, and the refolds of what it already found stale
-        (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
+        """The indexes, while the folder apart refolds what turned stale from the steps it kept; then its
+        views, every one of them final."""
         self.write_rows()
         self.store.index_aside(self.c)
-        refolded = set(apart.stale)
-        self.fold_each(sorted(refolded))
         for views in apart.views():
             self.write(views)
-        self.fold_each(sorted(apart.stale - refolded))
-        return apart.folded, apart.stale
+        return apart.folded, set()
 
     def fold_each(self, keys: list[str]) -> None:
         """Fold each entity from the timeline in story order, as JSON objects; write it before the next."""
@@ -338,9 +339,11 @@ VIEWS_PER_MESSAGE = 500
 
 
 class TempSpill:
-    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store).
+    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store):
+    the views it lets go of, and each negotiation's steps, kept to refold it in story order if it turns
+    stale (the writer would otherwise refold it from the timeline, with the folder idle).
 
-    In an encrypted store the views are written encrypted with the store's cipher, as its tables are."""
+    In an encrypted store both are written encrypted with the store's cipher, as its tables are."""
 
     def __init__(self, directory: str, cipher: TextCipher | None = None) -> None:
         self.cipher = cipher
@@ -348,6 +351,10 @@ class TempSpill:
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE views (entity TEXT PRIMARY KEY, held BLOB NOT NULL)")
+        self.db.execute(
+            "CREATE TABLE steps (entity TEXT, start TEXT, position INTEGER, development BLOB NOT NULL, "
+            "PRIMARY KEY (entity, start, position)) WITHOUT ROWID"
+        )
 
     def write(self, views: list[tuple[str, Held]]) -> None:
         self.db.executemany(
@@ -362,6 +369,28 @@ class TempSpill:
     def everything(self) -> Iterator[tuple[str, Held]]:
         for key, held in self.db.execute("SELECT entity, held FROM views ORDER BY entity"):
             yield key, self._held(held)
+
+    def keep_steps(self, steps: list[tuple[str, str, int, bytes]]) -> None:
+        """Negotiations' steps: (key, story start, position, the development's JSON now)."""
+        self.db.executemany(
+            "INSERT INTO steps VALUES (?, ?, ?, ?)", [(key, start, at, self._seal(d)) for key, start, at, d in steps]
+        )
+
+    def refold(self, key: str) -> Held:
+        """A negotiation folded from its kept steps in story order: what `Rebuilder.fold_each` folds."""
+        view, last = new_view_data(key), NO_STEP
+        facts: Facts = {}
+        rows = self.db.execute(
+            "SELECT start, position, development FROM steps WHERE entity=? ORDER BY start, position", (key,)
+        )
+        for start, at, data in rows:
+            step = PlainStep(orjson.loads(self._open(data)), (start, at))
+            apply_data(view, step, facts)
+            last = step.key
+        return [view, facts, last]
+
+    def _open(self, data: bytes) -> bytes:
+        return data if self.cipher is None else self.cipher.decrypt(data)
 
     def _seal(self, data: bytes) -> bytes:
         return data if self.cipher is None else self.cipher.encrypt(data)
@@ -385,7 +414,6 @@ class Apart:
 
     def __init__(self, results: Any) -> None:
         self.results = results
-        self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
 
     def page(self, positions: list[int]) -> list[Found]:
@@ -403,9 +431,7 @@ class Apart:
 
     def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
         kind = message[0]
-        if kind == "stale":
-            self.stale.update(message[1])
-        elif kind == "views":
+        if kind == "views":
             return [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
         elif kind == "done":
             self.folded = message[1]
@@ -414,7 +440,7 @@ class Apart:
         return None
 
     def views(self) -> Iterator[list[tuple[str, Held]]]:
-        """The folder's views, a message at a time, until it is done (none of them stale)."""
+        """The folder's views, a message at a time, until it is done (those that turned stale, refolded)."""
         while True:
             message = self._recv()
             views = self.take(message)
@@ -501,7 +527,6 @@ def _fold_worker(
         with tempfile.TemporaryDirectory(prefix="chronicle-fold-") as directory:
             spill = TempSpill(directory, cipher)
             folder = PlainFolder(spill)
-            told: set[str] = set()
             position = 0
             while notifications := read_page(log, position):
                 positions = [n.id for n in notifications]
@@ -515,17 +540,21 @@ def _fold_worker(
                     f if f is None or f.corrected_by or f.retracted_by is not None else f.keys for f in finals
                 ]
                 sending.send(("page", positions, found))
+                kept: list[tuple[str, str, int, bytes]] = []
                 for at, final in zip(positions, finals, strict=True):
                     if final is not None and final.retracted_by is None:
                         step = PlainStep(final.current, (story_start(final.current["occurred"]), at))
+                        if any(k.startswith("negotiation:") for k in final.now_keys):  # before the fold: views
+                            data = orjson.dumps(final.current)  # may share its lists, and change them later
+                            kept += [(k, step.key[0], at, data) for k in final.now_keys if k.startswith("negotiation:")]
                         folder.fold(step, final.now_keys)
+                spill.keep_steps(kept)
                 folder.make_room()
-                if len(folder.stale) > len(told):
-                    sending.send(("stale", folder.stale - told))
-                    told |= folder.stale
                 position = positions[-1]
+            # The stale ones first: refolded while the writer builds its indexes (it reads no views then).
+            refolded = [(key, spill.refold(key)) for key in sorted(folder.stale)]
             views: list[Any] = []
-            for key, (view, facts, last) in _final(folder, spill):
+            for key, (view, facts, last) in itertools.chain(_final(folder, spill), refolded):
                 views.append((key, orjson.dumps(view), facts, last))
                 if len(views) == VIEWS_PER_MESSAGE:
                     sending.send(("views", views))
