@@ -89,7 +89,6 @@ def catch_up(
     page: int = 1000,
     progress: Progress | None = None,
     fields: Fields,
-    open_log: Callable[[], EventLog] | None = None,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
     with store.read() as c:
@@ -97,7 +96,7 @@ def catch_up(
     backlog = (log.max_notification_id() or 0) - position
     if backlog > max(BULK_BACKLOG, position):
         # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
-        rebuild(store, log, decode, progress=progress, fields=fields, open_log=open_log)
+        rebuild(store, log, decode, progress=progress, fields=fields)
         return backlog
     done = 0
     total = 0
@@ -131,18 +130,17 @@ def rebuild(
     page: int | None = None,
     progress: Progress | None = None,
     fields: Fields,
-    open_log: Callable[[], EventLog] | None = None,
 ) -> RebuildSummary:
     """Build every view aside from the first event, then swap it in with one transaction.
 
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is
     (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
     large log on a machine with a second core is folded in a second process while this one writes the
-    timeline (`rebuilding.fold_apart`), which reads the log through `open_log()`: a connection of its own."""
+    timeline (`rebuilding.fold_apart`), fed each page as it is read."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
-        return _rebuild(store, log, decode, fields, open_log, page, progress, started)
+        return _rebuild(store, log, decode, fields, page, progress, started)
 
 
 def _rebuild(
@@ -150,7 +148,6 @@ def _rebuild(
     log: EventLog,
     decode: Decode,
     fields: Fields,
-    open_log: Callable[[], EventLog] | None,
     page: int,
     progress: Progress | None,
     started: float,
@@ -162,19 +159,20 @@ def _rebuild(
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
 
-    def read_page(events: EventLog, position: int) -> Sequence[Notification]:
-        return events.select_notifications(position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False)
+    def read_page(position: int) -> Sequence[Notification]:
+        return log.select_notifications(position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False)
 
     splits = stop >= APART_FROM and can_fold_apart()
-    apart_or_not = (
-        nullcontext()
-        if open_log is None or not splits
-        else fold_apart(open_log, read_page, fields, revisions, store.cipher)
-    )
-    with apart_or_not as apart:
+    with fold_apart(fields, revisions, store.cipher) if splits else nullcontext() as apart:
         builder = Rebuilder(store, revisions, apart)
-        done = position = 0
-        while notifications := read_page(log, position):
+        done = 0
+        notifications = read_page(0)
+        if apart is not None and notifications:
+            apart.feed(notifications)
+        while notifications:
+            following = read_page(notifications[-1].id)
+            if builder.apart is not None:  # the folder reads on while this page is written
+                builder.apart.feed(following) if following else builder.apart.end()
             found = builder.found([n.id for n in notifications])  # before the lock: it may wait for the folder
             with store.write(durable=False) as c:
                 builder.c = c
@@ -186,10 +184,12 @@ def _rebuild(
                         raise
                 builder.end_page(c)
                 store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed
-            position = notifications[-1].id
             done += len(notifications)
             if progress is not None:
                 progress(done, max(stop, done))
+            notifications = following
+        if apart is not None and not done:
+            apart.end()
         with store.write() as c:
             # One last transaction, under the lock: the indexes, the views, whatever was recorded during
             # the pass (caught up like any new event), and the swap. Nothing can slip in between.

@@ -18,10 +18,12 @@ its target's stream), so each development is written once in its final form and 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import multiprocessing
 import os
+import pickle
 import signal
 import sqlite3
 import tempfile
@@ -356,6 +358,16 @@ class TempSpill:
             "PRIMARY KEY (entity, start, position)) WITHOUT ROWID"
         )
 
+    @classmethod
+    def throwaway(cls, cipher: TextCipher | None = None) -> TempSpill:
+        """A spill whose file is unlinked as soon as it is open: nothing is left if the process is killed."""
+        directory = tempfile.mkdtemp(prefix="chronicle-fold-")
+        try:
+            return cls(directory, cipher)
+        finally:
+            os.unlink(os.path.join(directory, "views.db"))  # SQLite keeps it open (no journal to reopen)
+            os.rmdir(directory)
+
     def write(self, views: list[tuple[str, Held]]) -> None:
         self.db.executemany(
             "INSERT INTO views VALUES (?, ?) ON CONFLICT (entity) DO UPDATE SET held=excluded.held",
@@ -410,11 +422,34 @@ class FolderFailed(Exception):
 
 
 class Apart:
-    """The writer's end of a folder running in a second process: what it found of each page, its views."""
+    """The writer's end of a folder running in a second process: hand it each page's stored events as soon
+    as they are read (`feed`), take what it found of them (`page`), and at the end its views.
 
-    def __init__(self, results: Any) -> None:
-        self.results = results
+    A page's events cross in one of two files, not the pipe: the writer never waits for the folder to read
+    them, so it never blocks while the folder is sending; the pipe carries only which file and how long.
+    A file is written again only once the folder has answered for the page it held before."""
+
+    def __init__(self, pages: Any, results: Any, slots: list[int]) -> None:
+        self.pages, self.results, self.slots = pages, results, slots
+        self.fed = 0
         self.folded: set[str] = set()  # every key it folded, once it is done
+
+    def feed(self, notifications: Sequence[Notification]) -> None:
+        """The next page's events (their positions and stored bytes, as recorded)."""
+        data = pickle.dumps([(n.id, n.state) for n in notifications], protocol=pickle.HIGHEST_PROTOCOL)
+        slot = self.fed % len(self.slots)
+        os.pwrite(self.slots[slot], data, 0)
+        self.fed += 1
+        self._send((slot, len(data)))
+
+    def end(self) -> None:
+        """No more pages: the folder now refolds what turned stale and sends its views."""
+        self._send(None)
+
+    def _send(self, message: tuple[int, int] | None) -> None:
+        # If the folder has stopped, what it said before it did (or that it did) is what the writer reads next.
+        with contextlib.suppress(OSError):
+            self.pages.send(message)
 
     def page(self, positions: list[int]) -> list[Found]:
         """What the folder found of the page at these positions (it reads the same pages of the same log)."""
@@ -461,46 +496,57 @@ def _stopped() -> StoreError:
     return StoreError("the process folding the views stopped: run `chronicle replay` again")
 
 
-# The pages of the log a rebuild reads, from a position: the writer's, and the folder's on its own connection.
-ReadPage = Callable[[Any, int], Sequence[Notification]]
-
-
 @contextmanager
 def fold_apart(
-    open_log: Callable[[], Any],
-    read_page: ReadPage,
-    fields: Callable[[Any], Data],
-    revisions: dict[str, list[Revision]],
-    cipher: TextCipher | None = None,
+    fields: Callable[[Any], Data], revisions: dict[str, list[Revision]], cipher: TextCipher | None = None
 ) -> Iterator[Apart]:
-    """A folder in a second process that reads the log itself, page by page, as the writer does.
+    """A folder in a second process, fed each page of stored events as the writer reads it.
 
     For each page it first sends what the writer needs to write the page's rows (each development's final
-    form: its keys, and its revisions' effect), then folds it, so that the writer does neither. It reads
-    through `open_log()`, a connection of its own to the store (eventsourcing's recorder), and decodes
-    with `fields`: the store's own mapper, cipher included, as this process has it. It writes to no table:
-    views it spills go to a throwaway file, encrypted with `cipher` if the store is. Stopped however the
-    block ends."""
+    form: its keys, and its revisions' effect), then folds it, so that the writer does neither. It decodes
+    with `fields`: the store's own mapper, cipher included, as this process has it. It touches no
+    database: views it spills, and negotiations' steps, go to a throwaway file, encrypted with `cipher` if
+    the store is. Stopped however the block ends."""
     context = multiprocessing.get_context("fork")  # the folder shares this process's code, mapper, revisions
-    # A pipe, not a queue: a queue's feeder thread waits for the GIL while the process works. One way only,
-    # so neither side ever waits for the other to read while it is itself sending.
+    # Pipes, not a queue: a queue's feeder thread waits for the GIL while the process works.
+    receiving, pages = context.Pipe(duplex=False)
     results, sending = context.Pipe(duplex=False)
     _widen(sending)
+    slots = _page_files()
     worker = context.Process(
         target=_fold_worker,
-        args=(open_log, read_page, fields, revisions, cipher, sending),
+        args=(fields, revisions, cipher, receiving, sending, slots),
         daemon=True,
         name="chronicle-fold",
     )
     worker.start()
+    receiving.close()
     sending.close()
     try:
-        yield Apart(results)
+        yield Apart(pages, results, slots)
     finally:
+        pages.close()
         results.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
+        for fd in slots:
+            os.close(fd)
+
+
+def _page_files() -> list[int]:
+    """Two files for pages of events, unlinked at once (nothing is left if the rebuild is killed), in
+    memory where the machine has a memory file system."""
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    directory = tempfile.mkdtemp(prefix="chronicle-pages-", dir=shm)
+    try:
+        files = [os.path.join(directory, f"page{i}") for i in range(2)]
+        slots = [os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600) for path in files]
+        for path in files:
+            os.unlink(path)
+        return slots
+    finally:
+        os.rmdir(directory)
 
 
 def _widen(connection: Any) -> None:
@@ -514,56 +560,63 @@ def _widen(connection: Any) -> None:
 
 
 def _fold_worker(
-    open_log: Callable[[], Any],
-    read_page: ReadPage,
     fields: Callable[[Any], Data],
     revisions: dict[str, list[Revision]],
     cipher: TextCipher | None,
+    pages: Any,
     sending: Any,
+    slots: list[int],
 ) -> None:
     _die_with_parent()
     try:
-        log = open_log()
-        with tempfile.TemporaryDirectory(prefix="chronicle-fold-") as directory:
-            spill = TempSpill(directory, cipher)
-            folder = PlainFolder(spill)
-            position = 0
-            while notifications := read_page(log, position):
-                positions = [n.id for n in notifications]
-                try:
-                    developments = [fields(n)["development"] for n in notifications]
-                    finals = [None if is_revision(d) else final_form(d, revisions) for d in developments]
-                except Exception as error:  # the writer reads the page itself, and stops with the mapper's error
-                    sending.send(("unreadable", f"{type(error).__name__}: {error}"))
-                    return
-                found: list[Found] = [
-                    f if f is None or f.corrected_by or f.retracted_by is not None else f.keys for f in finals
-                ]
-                sending.send(("page", positions, found))
-                kept: list[tuple[str, str, int, bytes]] = []
-                for at, final in zip(positions, finals, strict=True):
-                    if final is not None and final.retracted_by is None:
-                        step = PlainStep(final.current, (story_start(final.current["occurred"]), at))
-                        if any(k.startswith("negotiation:") for k in final.now_keys):  # before the fold: views
-                            data = orjson.dumps(final.current)  # may share its lists, and change them later
-                            kept += [(k, step.key[0], at, data) for k in final.now_keys if k.startswith("negotiation:")]
-                        folder.fold(step, final.now_keys)
-                spill.keep_steps(kept)
-                folder.make_room()
-                position = positions[-1]
-            # The stale ones first: refolded while the writer builds its indexes (it reads no views then).
-            refolded = [(key, spill.refold(key)) for key in sorted(folder.stale)]
-            views: list[Any] = []
-            for key, (view, facts, last) in itertools.chain(_final(folder, spill), refolded):
-                views.append((key, orjson.dumps(view), facts, last))
-                if len(views) == VIEWS_PER_MESSAGE:
-                    sending.send(("views", views))
-                    views = []
-            if views:
+        spill = TempSpill.throwaway(cipher)
+        folder = PlainFolder(spill)
+        while (page := pages.recv()) is not None:
+            slot, length = page
+            notifications = [_Stored(at, state) for at, state in pickle.loads(os.pread(slots[slot], length, 0))]
+            positions = [n.id for n in notifications]
+            try:
+                developments = [fields(n)["development"] for n in notifications]
+                finals = [None if is_revision(d) else final_form(d, revisions) for d in developments]
+            except Exception as error:  # the writer reads the page itself, and stops with the mapper's error
+                sending.send(("unreadable", f"{type(error).__name__}: {error}"))
+                return
+            found: list[Found] = [
+                f if f is None or f.corrected_by or f.retracted_by is not None else f.keys for f in finals
+            ]
+            sending.send(("page", positions, found))
+            kept: list[tuple[str, str, int, bytes]] = []
+            for at, final in zip(positions, finals, strict=True):
+                if final is not None and final.retracted_by is None:
+                    step = PlainStep(final.current, (story_start(final.current["occurred"]), at))
+                    if any(k.startswith("negotiation:") for k in final.now_keys):  # before the fold: views
+                        data = orjson.dumps(final.current)  # may share its lists, and change them later
+                        kept += [(k, step.key[0], at, data) for k in final.now_keys if k.startswith("negotiation:")]
+                    folder.fold(step, final.now_keys)
+            spill.keep_steps(kept)
+            folder.make_room()
+        # The stale ones first: refolded while the writer builds its indexes (it reads no views then).
+        refolded = [(key, spill.refold(key)) for key in sorted(folder.stale)]
+        views: list[Any] = []
+        for key, (view, facts, last) in itertools.chain(_final(folder, spill), refolded):
+            views.append((key, orjson.dumps(view), facts, last))
+            if len(views) == VIEWS_PER_MESSAGE:
                 sending.send(("views", views))
-            sending.send(("done", folder.folded))
+                views = []
+        if views:
+            sending.send(("views", views))
+        sending.send(("done", folder.folded))
     except Exception as error:  # handed to the writer, which stops the rebuild with it
         sending.send(("error", f"{type(error).__name__}: {error}"))
+
+
+class _Stored:
+    """A stored event as the folder is handed it: its position, and the bytes `fields` decodes."""
+
+    __slots__ = ("id", "state")
+
+    def __init__(self, position: int, state: Any) -> None:
+        self.id, self.state = position, state
 
 
 def _final(folder: PlainFolder, spill: TempSpill) -> Iterator[tuple[str, Held]]:

@@ -208,7 +208,6 @@ class Store:
                     self.decode,
                     progress=progress,
                     fields=self.app.mapper.fields,
-                    open_log=self.second_log,
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({_first_line(damage)}): rebuilding them")
@@ -273,20 +272,7 @@ class Store:
                 self.decode,
                 progress=progress,
                 fields=self.app.mapper.fields,
-                open_log=self.second_log,
             )
-
-    def second_log(self) -> Any:
-        """The log's recorder on a connection of its own (a rebuild's second process reads through it).
-
-        A new eventsourcing recorder from the store's settings: nothing of this process's connections is
-        shared, and it creates no table."""
-        from eventsourcing.persistence import InfrastructureFactory
-        from eventsourcing.utils import Environment
-
-        env = {key: value for key, value in self.app.env.items() if not key.endswith("CREATE_TABLE")}
-        factory = InfrastructureFactory.construct(Environment(self.app.env.name, env | {"CREATE_TABLE": "no"}))
-        return factory.application_recorder()
 
     def sealed(self, notification: Any) -> bool:
         """Whether a stored event still matches the SHA-256 it was recorded with."""

@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from storygen import registrations, strikes, write_jsonl
 
 
-def _start(store_url: str, *args: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, CHRONICLE_STORE=store_url)
+def _start(store_url: str, *args: str, tmp: Path | None = None) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, CHRONICLE_STORE=store_url, **({"TMPDIR": str(tmp)} if tmp else {}))
     return subprocess.Popen(
         [sys.executable, "-m", "chronicle.cli.main", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -67,7 +68,9 @@ def test_a_rebuild_killed_midway_leaves_the_old_views_and_the_next_replay_comple
     cli.ok("append", "--file", str(story))
     expected_actors = cli.json("actors")
     expected_strike = cli.json("show", "actor", "k-actor-7")
-    process = _start(cli.store.url, "replay")
+    scratch = tmp_path / "scratch"  # where the rebuild's processes make their throwaway files
+    scratch.mkdir()
+    process = _start(cli.store.url, "replay", tmp=scratch)
     deadline = time.monotonic() + 60
     while _aside_progress(cli.store) == 0 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)
@@ -79,6 +82,7 @@ def test_a_rebuild_killed_midway_leaves_the_old_views_and_the_next_replay_comple
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert _gone(folders), "the folding process outlived the rebuild it folded for"
+    assert list(scratch.iterdir()) == [], "a killed rebuild left throwaway files behind"
     assert 0 < _aside_progress(cli.store) < 30_050  # it really was killed midway
     assert cli.json("show", "actor", "k-actor-7") == expected_strike  # the old views still serve
     assert cli.json("actors") == expected_actors
