@@ -164,21 +164,20 @@ def _rebuild(
 
     splits = stop >= APART_FROM and can_fold_apart()
     with fold_apart(fields, revisions, store.cipher) if splits else nullcontext() as apart:
-        builder = Rebuilder(store, revisions, apart)
+        builder = Rebuilder(store, revisions, apart, fields)
         done = 0
         notifications = read_page(0)
-        if apart is not None and notifications:
-            apart.feed(notifications)
+        builder.feed(notifications)
         while notifications:
             following = read_page(notifications[-1].id)
-            if builder.apart is not None:  # the folder reads on while this page is written
-                builder.apart.feed(following) if following else builder.apart.end()
-            found = builder.found([n.id for n in notifications])  # before the lock: it may wait for the folder
+            builder.feed(following)  # the folder reads on while this page is written
+            found, decoded = builder.found(notifications)  # before the lock: it may wait for the folder
             with store.write(durable=False) as c:
                 builder.c = c
                 for i, notification in enumerate(notifications):
                     try:
-                        builder.process_data(fields(notification), notification.id, None if found is None else found[i])
+                        data = fields(notification) if decoded is None else decoded[i]
+                        builder.process_data(data, notification.id, None if found is None else found[i])
                     except Exception:
                         decode(notification)  # an event the pass cannot read: the mapper's one-line error
                         raise
@@ -188,8 +187,6 @@ def _rebuild(
             if progress is not None:
                 progress(done, max(stop, done))
             notifications = following
-        if apart is not None and not done:
-            apart.end()
         with store.write() as c:
             # One last transaction, under the lock: the indexes, the views, whatever was recorded during
             # the pass (caught up like any new event), and the swap. Nothing can slip in between.

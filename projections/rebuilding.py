@@ -27,6 +27,7 @@ import pickle
 import signal
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -196,24 +197,59 @@ class Rebuilder(Projector):
 
     index_rows = False  # `finish` builds the entity index from the timeline in one go (unless folding apart)
 
-    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
+    def __init__(
+        self,
+        store: ViewStore,
+        revisions: dict[str, list[Revision]],
+        apart: Apart | None = None,
+        fields: Callable[[Any], Data] | None = None,
+    ) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
+        self.fields = fields  # how the writer decodes a page it works out itself, for the folder apart
+        self.waited = 0.0  # how long the writer waited for the folder's last page
+        self.ahead: dict[int, tuple[list[Data], list[Found]]] = {}  # pages the writer worked out, by first id
         self.apart = apart  # a folder in a second process, reading and folding the same pages
         self.folder = PlainFolder(self) if apart is None else None
         # Folding apart, the writer waits for the folder's pages anyway: it indexes its rows meanwhile.
         self.index_rows = apart is not None
 
-    def found(self, positions: list[int]) -> list[Found] | None:
-        """What the folder apart found of the page at these positions (None: work it out here)."""
+    def feed(self, notifications: Sequence[Notification]) -> None:
+        """Hand the folder apart the next page as soon as it is read (an empty page: the end).
+
+        If the writer had to wait for the folder on the last page, it works this page out itself and hands
+        that over too: the two processes share the work by how it goes on this machine, not by a guess."""
         if self.apart is None:
-            return None
+            return
+        if not notifications:
+            self.apart.end()
+            return
+        found: list[Found] | None = None
+        if self.waited > WAITED and self.fields is not None:
+            try:
+                decoded = [self.fields(n) for n in notifications]
+                found = [found_of(f["development"], self.revisions) for f in decoded]
+            except Exception:  # the folder meets it too, and the page is read here to the mapper's error
+                found = None
+            else:
+                self.ahead[notifications[0].id] = (decoded, found)
+        self.apart.feed(notifications, found)
+
+    def found(self, notifications: Sequence[Notification]) -> tuple[list[Found] | None, list[Data] | None]:
+        """What the page's developments come down to, and their decoded events if the writer decoded them
+        ahead (None: work it out here, as it goes)."""
+        decoded, mine = self.ahead.pop(notifications[0].id, (None, None))
+        if self.apart is None:
+            return mine, decoded
+        started = time.perf_counter()
         try:
-            return self.apart.page(positions)
+            theirs = self.apart.page([n.id for n in notifications])
         except FolderFailed as failed:
             self.failed = str(failed)  # the page is read here, to the event's own error
             self.apart = None
-            return None
+            return None, None
+        self.waited = time.perf_counter() - started
+        return (mine if theirs is None else theirs), decoded
 
     failed: str | None = None
 
@@ -329,6 +365,7 @@ def recorded_at(stamp: str) -> str:
 # A rebuild of this many events or more folds in a second process while this one writes the timeline,
 # where the machine has a second core: the folder reads the same pages, a few pages ahead of the writer.
 APART_FROM = 20_000
+WAITED = 0.005  # seconds the writer waits for a page before it works the next one out itself
 
 
 def can_fold_apart() -> bool:
@@ -417,6 +454,22 @@ class TempSpill:
 Found = list[str] | Final | None
 
 
+def found_of(development: Data, revisions: dict[str, list[Revision]]) -> Found:
+    """What a page's development comes down to for the writer (and for the folder, with the development)."""
+    if is_revision(development):
+        return None
+    final = final_form(development, revisions)
+    return final if final.corrected_by or final.retracted_by is not None else final.keys
+
+
+def final_of(found: Found, development: Data) -> Final | None:
+    """The `Final` a found entry stands for (a list of keys: the development stands as recorded)."""
+    if type(found) is list:
+        return Final(found, found, development, [], None)
+    assert found is None or isinstance(found, Final)
+    return found
+
+
 class FolderFailed(Exception):
     """The folder apart could not read a page (the writer reads it itself, and meets the same error)."""
 
@@ -434,9 +487,11 @@ class Apart:
         self.fed = 0
         self.folded: set[str] = set()  # every key it folded, once it is done
 
-    def feed(self, notifications: Sequence[Notification]) -> None:
-        """The next page's events (their positions and stored bytes, as recorded)."""
-        data = pickle.dumps([(n.id, n.state) for n in notifications], protocol=pickle.HIGHEST_PROTOCOL)
+    def feed(self, notifications: Sequence[Notification], found: list[Found] | None = None) -> None:
+        """The next page's events (their positions and stored bytes, as recorded), and what they come down
+        to if the writer has worked it out itself (it does when it had to wait for the folder)."""
+        events = [(n.id, n.state) for n in notifications]
+        data = pickle.dumps((events, found), protocol=pickle.HIGHEST_PROTOCOL)
         slot = self.fed % len(self.slots)
         os.pwrite(self.slots[slot], data, 0)
         self.fed += 1
@@ -451,14 +506,14 @@ class Apart:
         with contextlib.suppress(OSError):
             self.pages.send(message)
 
-    def page(self, positions: list[int]) -> list[Found]:
-        """What the folder found of the page at these positions (it reads the same pages of the same log)."""
+    def page(self, positions: list[int]) -> list[Found] | None:
+        """What the folder found of the page at these positions (None if the writer had worked it out)."""
         while True:
             message = self._recv()
             if message[0] == "page":
                 if message[1] != positions:
-                    raise StoreError("the process folding the views read other events: run `chronicle replay` again")
-                found: list[Found] = message[2]
+                    raise StoreError("the process folding the views answered for other events: run `chronicle replay`")
+                found: list[Found] | None = message[2]  # None: the writer worked the page out itself
                 return found
             if message[0] == "unreadable":
                 raise FolderFailed(message[1])
@@ -573,18 +628,16 @@ def _fold_worker(
         folder = PlainFolder(spill)
         while (page := pages.recv()) is not None:
             slot, length = page
-            notifications = [_Stored(at, state) for at, state in pickle.loads(os.pread(slots[slot], length, 0))]
-            positions = [n.id for n in notifications]
+            events, given = pickle.loads(os.pread(slots[slot], length, 0))
+            positions = [at for at, _ in events]
             try:
-                developments = [fields(n)["development"] for n in notifications]
-                finals = [None if is_revision(d) else final_form(d, revisions) for d in developments]
+                developments = [fields(_Stored(at, state))["development"] for at, state in events]
+                found = given or [found_of(d, revisions) for d in developments]
             except Exception as error:  # the writer reads the page itself, and stops with the mapper's error
                 sending.send(("unreadable", f"{type(error).__name__}: {error}"))
                 return
-            found: list[Found] = [
-                f if f is None or f.corrected_by or f.retracted_by is not None else f.keys for f in finals
-            ]
-            sending.send(("page", positions, found))
+            sending.send(("page", positions, None if given else found))  # also: the page's file is free
+            finals = [final_of(f, d) for f, d in zip(found, developments, strict=True)]
             kept: list[tuple[str, str, int, bytes]] = []
             for at, final in zip(positions, finals, strict=True):
                 if final is not None and final.retracted_by is None:
