@@ -194,11 +194,13 @@ def raw_read(args: Args) -> dict[str, Any]:
         return count, time.perf_counter() - started
 
     result: dict[str, Any] = {"page": page}
+    kinds = args.get("kinds", ["decode", "select", "sqlite_scan"])
     for name, decode in (("decode", True), ("select", False)):
-        runs = [read(decode) for _ in range(reps)]
-        result[name] = {"events": runs[0][0], "seconds": [s for _, s in runs]}
+        if name in kinds:
+            runs = [read(decode) for _ in range(reps)]
+            result[name] = {"events": runs[0][0], "seconds": [s for _, s in runs]}
     path = _sqlite_path(args["url"])
-    if path:
+    if path and "sqlite_scan" in kinds:
 
         def scan() -> tuple[int, float]:
             gc.collect()

@@ -302,6 +302,8 @@ class Bench:
             built = step("replay", lambda: self.replay(n, store, out))
             step("replay_baselines", lambda: self.replay_baselines(store, out))
             if built:
+                step("replay_paired", lambda: self.replay_paired(n, store, out))
+            if built:
                 step("show", lambda: self.show(n, store, out))
                 step("whole_store", lambda: self.whole_store(n, store, out))
             else:
@@ -553,6 +555,30 @@ class Bench:
                 }
         out["replay_baselines"] = base
 
+    def replay_paired(self, n: int, store: str, out: dict[str, Any]) -> None:
+        """Each replay right after a raw read+decode of its own: the ratio of each pair, taken seconds
+        apart. On a machine whose speed drifts from one minute to the next, the phases above (all replays,
+        then all baselines) can land in different weather; a pair shares it."""
+        self.say("replay paired with a raw read+decode just before it, each pair a ratio")
+        pairs: list[dict[str, float]] = []
+        for i in range(self.repeat):
+            raw, _ = self.child("raw_read", {"url": store, "page": 2000, "reps": 1, "kinds": ["decode"]}, timeout=1800)
+            run = self.cli("replay", "--json", "--store", store, timeout=self.timeout_for(n))
+            if not run.ok:
+                self.say(f"  paired replay {i + 1}: {run.describe_failure()}")
+                break
+            summary = orjson.loads(run.stdout)
+            raw_rate = raw["decode"]["events"] / raw["decode"]["seconds"][0]
+            replay_rate = summary["events"] / summary["seconds"]
+            pairs.append({"raw_events_per_s": round(raw_rate, 1), "replay_events_per_s": round(replay_rate, 1)})
+            self.say(
+                f"  pair {i + 1}: raw {raw_rate:,.0f} ev/s, replay {replay_rate:,.0f} ev/s, "
+                f"ratio {replay_rate / raw_rate:.3f}"
+            )
+        if pairs:
+            ratios = [p["replay_events_per_s"] / p["raw_events_per_s"] for p in pairs]
+            out["replay_paired"] = {"pairs": pairs, "ratios": [round(r, 3) for r in ratios], "ratio": stat(ratios)}
+
     # -- whole-store commands: their memory must not follow the store ------------------------------
 
     def whole_store(self, n: int, store: str, out: dict[str, Any]) -> None:
@@ -678,6 +704,9 @@ def size_ratios(out: dict[str, Any]) -> dict[str, Any]:
                 r[f"replay_vs_raw_{key}"] = ratio(replay_rate, rb[key]["events_per_s"])
         if not replay.get("events_per_s"):
             r["replay_ratios_from_partial_run"] = True
+    paired = out.get("replay_paired", {}).get("ratio", {}).get("median")
+    if paired:
+        r["replay_vs_raw_decode_paired"] = round(paired, 3)
     if replay.get("peak_rss_mb") and rb.get("child_peak_rss_mb"):
         r["replay_rss_vs_raw_read_rss"] = ratio(replay["peak_rss_mb"]["median"], rb["child_peak_rss_mb"])
     for label, measured in (out.get("whole_store") or {}).items():

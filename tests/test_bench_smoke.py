@@ -43,7 +43,13 @@ def test_bench_quick_runs_and_writes_json(tmp_path: Path) -> None:
         assert key in size, key
     assert size["bulk_append"]["chronicle_cli_s"]["median"] > 0
     assert size["replay"]["events"] >= size["recorded_events"]
-    for ratio in ("bulk_vs_es_save", "single_append_vs_es_process", "replay_vs_raw_decode"):
+    assert len(size["replay_paired"]["pairs"]) == len(size["replay_paired"]["ratios"]) > 0
+    for ratio in (
+        "bulk_vs_es_save",
+        "single_append_vs_es_process",
+        "replay_vs_raw_decode",
+        "replay_vs_raw_decode_paired",
+    ):
         assert size["ratios"][ratio] > 0, ratio
     assert size["show"]["in_process_ms"]
     assert all({"name", "target", "met"} <= t.keys() for t in data["targets"])
