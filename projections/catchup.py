@@ -136,7 +136,7 @@ def rebuild(
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is
     (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
     large log on a machine with a second core is folded in a second process while this one writes the
-    timeline (`rebuilding.fold_apart`), fed each page as it is read."""
+    timeline (`rebuilding.fold_apart`)."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
@@ -158,35 +158,30 @@ def _rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
-
-    def read_page(position: int) -> Sequence[Notification]:
-        return log.select_notifications(position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False)
-
     splits = stop >= APART_FROM and can_fold_apart()
-    with fold_apart(fields, revisions, store.cipher) if splits else nullcontext() as apart:
-        builder = Rebuilder(store, revisions, apart, fields)
-        done = 0
-        notifications = read_page(0)
-        builder.feed(notifications)
-        while notifications:
-            following = read_page(notifications[-1].id)
-            builder.feed(following)  # the folder reads on while this page is written
-            found, decoded = builder.found(notifications)  # before the lock: it may wait for the folder
+    with fold_apart(fields, store.cipher) if splits else nullcontext() as apart:
+        builder = Rebuilder(store, revisions, apart)
+        done = position = 0
+        while True:
+            notifications = log.select_notifications(
+                position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False
+            )
+            if not notifications:
+                break
             with store.write(durable=False) as c:
                 builder.c = c
-                for i, notification in enumerate(notifications):
+                for notification in notifications:
                     try:
-                        data = fields(notification) if decoded is None else decoded[i]
-                        builder.process_data(data, notification.id, None if found is None else found[i])
+                        builder.process_data(fields(notification), notification.id, notification.state)
                     except Exception:
                         decode(notification)  # an event the pass cannot read: the mapper's one-line error
                         raise
                 builder.end_page(c)
                 store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed
+            position = notifications[-1].id
             done += len(notifications)
             if progress is not None:
                 progress(done, max(stop, done))
-            notifications = following
         with store.write() as c:
             # One last transaction, under the lock: the indexes, the views, whatever was recorded during
             # the pass (caught up like any new event), and the swap. Nothing can slip in between.

@@ -18,16 +18,12 @@ its target's stream), so each development is written once in its final form and 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import itertools
 import multiprocessing
 import os
-import pickle
 import signal
 import sqlite3
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -157,7 +153,7 @@ class PlainFolder:
                 continue
             entry = held.pop(key, None) or self.load(key)  # re-inserted last: least recently touched first
             if ordered and step.key < entry[2] and key.startswith("negotiation:"):
-                stale.add(key)  # refolded at the end in story order, one at a time
+                stale.add(key)  # folded from the timeline at the end, one at a time
                 dirty.discard(key)
                 continue
             apply_data(entry[0], step, entry[1])
@@ -191,81 +187,27 @@ class Rebuilder(Projector):
     """Writes each development's row in its final form, and folds views as the pass goes (`folder`).
 
     It reads each event as its stored JSON object (`process_data`): no model is built for a development
-    that stands as recorded. With a folder apart (`apart`), which reads the same pages itself, it takes
-    each development's final form from there, writes rows only, and `finish` takes the views folded
-    there. `c` is set to each page's transaction by the caller."""
+    that stands as recorded. With a folder apart (`apart`) it writes rows only, hands each page's steps on,
+    and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
 
-    index_rows = False  # `finish` builds the entity index from the timeline in one go (unless folding apart)
+    index_rows = False  # `finish` builds the entity index from the timeline in one go
 
-    def __init__(
-        self,
-        store: ViewStore,
-        revisions: dict[str, list[Revision]],
-        apart: Apart | None = None,
-        fields: Callable[[Any], Data] | None = None,
-    ) -> None:
+    def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
-        self.fields = fields  # how the writer decodes a page it works out itself, for the folder apart
-        self.waited = 0.0  # how long the writer waited for the folder's last page
-        self.ahead: dict[int, tuple[list[Data], list[Found]]] = {}  # pages the writer worked out, by first id
-        self.apart = apart  # a folder in a second process, reading and folding the same pages
+        self.apart = apart  # a folder in a second process, fed a page of steps at a time
         self.folder = PlainFolder(self) if apart is None else None
-        # Folding apart, the writer waits for the folder's pages anyway: it indexes its rows meanwhile.
-        self.index_rows = apart is not None
+        self.steps: list[Step] = []  # the page's steps, for the folder apart
 
-    def feed(self, notifications: Sequence[Notification]) -> None:
-        """Hand the folder apart the next page as soon as it is read (an empty page: the end).
-
-        If the writer had to wait for the folder on the last page, it works this page out itself and hands
-        that over too: the two processes share the work by how it goes on this machine, not by a guess."""
-        if self.apart is None:
-            return
-        if not notifications:
-            self.apart.end()
-            return
-        found: list[Found] | None = None
-        if self.waited > WAITED and self.fields is not None:
-            try:
-                decoded = [self.fields(n) for n in notifications]
-                found = [found_of(f["development"], self.revisions) for f in decoded]
-            except Exception:  # the folder meets it too, and the page is read here to the mapper's error
-                found = None
-            else:
-                self.ahead[notifications[0].id] = (decoded, found)
-        self.apart.feed(notifications, found)
-
-    def found(self, notifications: Sequence[Notification]) -> tuple[list[Found] | None, list[Data] | None]:
-        """What the page's developments come down to, and their decoded events if the writer decoded them
-        ahead (None: work it out here, as it goes)."""
-        decoded, mine = self.ahead.pop(notifications[0].id, (None, None))
-        if self.apart is None:
-            return mine, decoded
-        started = time.perf_counter()
-        try:
-            theirs = self.apart.page([n.id for n in notifications])
-        except FolderFailed as failed:
-            self.failed = str(failed)  # the page is read here, to the event's own error
-            self.apart = None
-            return None, None
-        self.waited = time.perf_counter() - started
-        return (mine if theirs is None else theirs), decoded
-
-    failed: str | None = None
-
-    def process_data(self, fields: Data, position: int, found: Found = None) -> None:
-        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and what
-        the folder apart found of it, if it folds apart."""
+    def process_data(self, fields: Data, position: int, state: Any = None) -> None:
+        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and the
+        stored bytes it was read from (what a folder apart decodes again: cheaper to send than the object)."""
         development: Data = fields["development"]
         recorded = recorded_at(fields["timestamp"])
         if is_revision(development):
             self.insert_data(development, position, recorded, [], development["target"])
             return
-        if type(found) is list:  # it stands as recorded
-            self.insert_data(development, position, recorded, found, None)
-            return
-        final = final_form(development, self.revisions) if found is None else found
-        assert isinstance(final, Final)
+        final = final_form(development, self.revisions)
         self.insert_data(
             development,
             position,
@@ -276,9 +218,13 @@ class Rebuilder(Projector):
             corrected_by=final.corrected_by,
             retracted_by=final.retracted_by,
         )
-        if final.retracted_by is None and self.folder is not None:
-            step = PlainStep(final.current, (story_start(final.current["occurred"]), position))
-            self.folder.fold(step, final.now_keys)
+        if final.retracted_by is not None:
+            return
+        start = story_start(final.current["occurred"])
+        if self.folder is not None:
+            self.folder.fold(PlainStep(final.current, (start, position)), final.now_keys)
+        else:  # the object itself crosses only if a correction changed it (rare)
+            self.steps.append((position, state, final.now_keys, start, final.current if final.corrected_by else None))
 
     # -- the folder's spill: the aside entities table itself -------------------------------------
 
@@ -301,15 +247,15 @@ class Rebuilder(Projector):
         self.write_rows()
         if self.folder is not None:
             self.folder.make_room()
-        if self.failed is not None:
-            raise StoreError(f"folding the views in a second process failed: {self.failed}")
+        if self.apart is not None:
+            self.apart.feed(self.steps)
+            self.steps = []
 
     def finish(self, cursor: Cursor) -> None:
         """Index the timeline, write every view, and refold in story order those that need it."""
         self.c = cursor
         self.write_rows()
-        if not self.index_rows:
-            self.store.fill_entity_index(cursor, self.p)
+        self.store.fill_entity_index(cursor, self.p)
         if self.apart is None:
             assert self.folder is not None
             self.store.index_aside(cursor)
@@ -325,13 +271,18 @@ class Rebuilder(Projector):
         self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded - stale)])
 
     def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
-        """The indexes, while the folder apart refolds what turned stale from the steps it kept; then its
-        views, every one of them final."""
+        """While the folder apart finishes: the indexes, and the refolds of what it already found stale
+        (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
         self.write_rows()
+        apart.feed(self.steps)
+        apart.end()
         self.store.index_aside(self.c)
+        refolded = set(apart.stale)
+        self.fold_each(sorted(refolded))
         for views in apart.views():
             self.write(views)
-        return apart.folded, set()
+        self.fold_each(sorted(apart.stale - refolded))
+        return apart.folded, apart.stale
 
     def fold_each(self, keys: list[str]) -> None:
         """Fold each entity from the timeline in story order, as JSON objects; write it before the next."""
@@ -363,14 +314,13 @@ def recorded_at(stamp: str) -> str:
 # -- folding in a second process -----------------------------------------------------------------
 
 # A rebuild of this many events or more folds in a second process while this one writes the timeline,
-# where the machine has a second core: the folder reads the same pages, a few pages ahead of the writer.
+# where the machine has a second core: this one hands it each page's steps once the page is written.
 APART_FROM = 20_000
-WAITED = 0.005  # seconds the writer waits for a page before it works the next one out itself
 
 
 def can_fold_apart() -> bool:
-    """A second core, and processes that start as copies of this one (the folder shares the mapper, its
-    cipher and the revisions with this process: they are not sent)."""
+    """A second core, and processes that start as copies of this one (the folder shares the mapper and its
+    cipher with this process: they are not sent)."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -378,11 +328,9 @@ VIEWS_PER_MESSAGE = 500
 
 
 class TempSpill:
-    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store):
-    the views it lets go of, and each negotiation's steps, kept to refold it in story order if it turns
-    stale (the writer would otherwise refold it from the timeline, with the folder idle).
+    """A folder's spill in a throwaway SQLite file of its own (a second process cannot write the store).
 
-    In an encrypted store both are written encrypted with the store's cipher, as its tables are."""
+    In an encrypted store the views are written encrypted with the store's cipher, as its tables are."""
 
     def __init__(self, directory: str, cipher: TextCipher | None = None) -> None:
         self.cipher = cipher
@@ -390,10 +338,6 @@ class TempSpill:
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE views (entity TEXT PRIMARY KEY, held BLOB NOT NULL)")
-        self.db.execute(
-            "CREATE TABLE steps (entity TEXT, start TEXT, position INTEGER, development BLOB NOT NULL, "
-            "PRIMARY KEY (entity, start, position)) WITHOUT ROWID"
-        )
 
     @classmethod
     def throwaway(cls, cipher: TextCipher | None = None) -> TempSpill:
@@ -419,28 +363,6 @@ class TempSpill:
         for key, held in self.db.execute("SELECT entity, held FROM views ORDER BY entity"):
             yield key, self._held(held)
 
-    def keep_steps(self, steps: list[tuple[str, str, int, bytes]]) -> None:
-        """Negotiations' steps: (key, story start, position, the development's JSON now)."""
-        self.db.executemany(
-            "INSERT INTO steps VALUES (?, ?, ?, ?)", [(key, start, at, self._seal(d)) for key, start, at, d in steps]
-        )
-
-    def refold(self, key: str) -> Held:
-        """A negotiation folded from its kept steps in story order: what `Rebuilder.fold_each` folds."""
-        view, last = new_view_data(key), NO_STEP
-        facts: Facts = {}
-        rows = self.db.execute(
-            "SELECT start, position, development FROM steps WHERE entity=? ORDER BY start, position", (key,)
-        )
-        for start, at, data in rows:
-            step = PlainStep(orjson.loads(self._open(data)), (start, at))
-            apply_data(view, step, facts)
-            last = step.key
-        return [view, facts, last]
-
-    def _open(self, data: bytes) -> bytes:
-        return data if self.cipher is None else self.cipher.decrypt(data)
-
     def _seal(self, data: bytes) -> bytes:
         return data if self.cipher is None else self.cipher.encrypt(data)
 
@@ -449,79 +371,43 @@ class TempSpill:
         return [view, facts, tuple(last)]
 
 
-# What the folder apart says of each development of a page, in the page's order, before it folds them:
-# its keys if it stands as recorded (most do), its `Final` if a revision changed it, None for a revision.
-Found = list[str] | Final | None
-
-
-def found_of(development: Data, revisions: dict[str, list[Revision]]) -> Found:
-    """What a page's development comes down to for the writer (and for the folder, with the development)."""
-    if is_revision(development):
-        return None
-    final = final_form(development, revisions)
-    return final if final.corrected_by or final.retracted_by is not None else final.keys
-
-
-def final_of(found: Found, development: Data) -> Final | None:
-    """The `Final` a found entry stands for (a list of keys: the development stands as recorded)."""
-    if type(found) is list:
-        return Final(found, found, development, [], None)
-    assert found is None or isinstance(found, Final)
-    return found
-
-
-class FolderFailed(Exception):
-    """The folder apart could not read a page (the writer reads it itself, and meets the same error)."""
+# What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
+# touches, its story start, and its JSON object if a correction changed it (else decoded from the bytes).
+Step = tuple[int, Any, list[str], str, Data | None]
 
 
 class Apart:
-    """The writer's end of a folder running in a second process: hand it each page's stored events as soon
-    as they are read (`feed`), take what it found of them (`page`), and at the end its views.
+    """The writer's end of a folder running in a second process: send it pages of steps, take its views."""
 
-    A page's events cross in one of two files, not the pipe: the writer never waits for the folder to read
-    them, so it never blocks while the folder is sending; the pipe carries only which file and how long.
-    A file is written again only once the folder has answered for the page it held before."""
-
-    def __init__(self, pages: Any, results: Any, slots: list[int]) -> None:
-        self.pages, self.results, self.slots = pages, results, slots
-        self.fed = 0
+    def __init__(self, pages: Any, results: Any) -> None:
+        self.pages, self.results = pages, results
+        self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
 
-    def feed(self, notifications: Sequence[Notification], found: list[Found] | None = None) -> None:
-        """The next page's events (their positions and stored bytes, as recorded), and what they come down
-        to if the writer has worked it out itself (it does when it had to wait for the folder)."""
-        events = [(n.id, n.state) for n in notifications]
-        data = pickle.dumps((events, found), protocol=pickle.HIGHEST_PROTOCOL)
-        slot = self.fed % len(self.slots)
-        os.pwrite(self.slots[slot], data, 0)
-        self.fed += 1
-        self._send((slot, len(data)))
+    def feed(self, steps: list[Step]) -> None:
+        """A page's steps; and whatever the folder found stale meanwhile, so that its pipe never fills."""
+        self._send(steps)
+        try:
+            while self.results.poll():
+                self.take(self.results.recv())
+        except (OSError, EOFError):
+            raise _stopped() from None
 
     def end(self) -> None:
-        """No more pages: the folder now refolds what turned stale and sends its views."""
+        """No more pages: the folder now sends its views (`views` takes them)."""
         self._send(None)
 
-    def _send(self, message: tuple[int, int] | None) -> None:
-        # If the folder has stopped, what it said before it did (or that it did) is what the writer reads next.
-        with contextlib.suppress(OSError):
-            self.pages.send(message)
-
-    def page(self, positions: list[int]) -> list[Found] | None:
-        """What the folder found of the page at these positions (None if the writer had worked it out)."""
-        while True:
-            message = self._recv()
-            if message[0] == "page":
-                if message[1] != positions:
-                    raise StoreError("the process folding the views answered for other events: run `chronicle replay`")
-                found: list[Found] | None = message[2]  # None: the writer worked the page out itself
-                return found
-            if message[0] == "unreadable":
-                raise FolderFailed(message[1])
-            self.take(message)
+    def _send(self, steps: list[Step] | None) -> None:
+        try:
+            self.pages.send(steps)
+        except OSError:
+            raise _stopped() from None
 
     def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
         kind = message[0]
-        if kind == "views":
+        if kind == "stale":
+            self.stale.update(message[1])
+        elif kind == "views":
             return [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
         elif kind == "done":
             self.folded = message[1]
@@ -530,21 +416,17 @@ class Apart:
         return None
 
     def views(self) -> Iterator[list[tuple[str, Held]]]:
-        """The folder's views, a message at a time, until it is done (those that turned stale, refolded)."""
+        """The folder's views, a message at a time, until it is done (none of them stale)."""
         while True:
-            message = self._recv()
+            try:
+                message = self.results.recv()
+            except (OSError, EOFError):
+                raise _stopped() from None
             views = self.take(message)
             if views is not None:
                 yield views
             elif message[0] == "done":
                 return
-
-    def _recv(self) -> tuple[Any, ...]:
-        try:
-            message: tuple[Any, ...] = self.results.recv()
-        except (OSError, EOFError):
-            raise _stopped() from None
-        return message
 
 
 def _stopped() -> StoreError:
@@ -552,106 +434,58 @@ def _stopped() -> StoreError:
 
 
 @contextmanager
-def fold_apart(
-    fields: Callable[[Any], Data], revisions: dict[str, list[Revision]], cipher: TextCipher | None = None
-) -> Iterator[Apart]:
-    """A folder in a second process, fed each page of stored events as the writer reads it.
+def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) -> Iterator[Apart]:
+    """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
 
-    For each page it first sends what the writer needs to write the page's rows (each development's final
-    form: its keys, and its revisions' effect), then folds it, so that the writer does neither. It decodes
-    with `fields`: the store's own mapper, cipher included, as this process has it. It touches no
-    database: views it spills, and negotiations' steps, go to a throwaway file, encrypted with `cipher` if
-    the store is. Stopped however the block ends."""
-    context = multiprocessing.get_context("fork")  # the folder shares this process's code, mapper, revisions
-    # Pipes, not a queue: a queue's feeder thread waits for the GIL while the process works.
+    It touches no database: steps come through a pipe with each event's stored bytes, which it decodes
+    with `fields` (the store's own mapper, cipher included, as this process has it); views it spills go
+    to a throwaway file, encrypted with `cipher` if the store is. Stopped however the block ends."""
+    context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
+    # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
+    # would wait for it. Sent from this thread, a page is handed over at once (the folder is faster).
     receiving, pages = context.Pipe(duplex=False)
     results, sending = context.Pipe(duplex=False)
-    _widen(sending)
-    slots = _page_files()
     worker = context.Process(
-        target=_fold_worker,
-        args=(fields, revisions, cipher, receiving, sending, slots),
-        daemon=True,
-        name="chronicle-fold",
+        target=_fold_worker, args=(fields, cipher, receiving, sending), daemon=True, name="chronicle-fold"
     )
     worker.start()
     receiving.close()
     sending.close()
     try:
-        yield Apart(pages, results, slots)
+        yield Apart(pages, results)
     finally:
         pages.close()
         results.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
-        for fd in slots:
-            os.close(fd)
 
 
-def _page_files() -> list[int]:
-    """Two files for pages of events, unlinked at once (nothing is left if the rebuild is killed), in
-    memory where the machine has a memory file system."""
-    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    directory = tempfile.mkdtemp(prefix="chronicle-pages-", dir=shm)
-    try:
-        files = [os.path.join(directory, f"page{i}") for i in range(2)]
-        slots = [os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600) for path in files]
-        for path in files:
-            os.unlink(path)
-        return slots
-    finally:
-        os.rmdir(directory)
+class _State:
+    """What the mapper reads of a stored event when decoding it: its state."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
 
 
-def _widen(connection: Any) -> None:
-    """Linux: a pipe that holds a few pages of what the folder found, so that it reads on ahead."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(connection.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
-    except (OSError, AttributeError, ImportError):
-        pass
-
-
-def _fold_worker(
-    fields: Callable[[Any], Data],
-    revisions: dict[str, list[Revision]],
-    cipher: TextCipher | None,
-    pages: Any,
-    sending: Any,
-    slots: list[int],
-) -> None:
+def _fold_worker(fields: Callable[[Any], Data], cipher: TextCipher | None, pages: Any, sending: Any) -> None:
     _die_with_parent()
     try:
         spill = TempSpill.throwaway(cipher)
         folder = PlainFolder(spill)
+        told: set[str] = set()
         while (page := pages.recv()) is not None:
-            slot, length = page
-            events, given = pickle.loads(os.pread(slots[slot], length, 0))
-            positions = [at for at, _ in events]
-            try:
-                developments = [fields(_Stored(at, state))["development"] for at, state in events]
-                found = given or [found_of(d, revisions) for d in developments]
-            except Exception as error:  # the writer reads the page itself, and stops with the mapper's error
-                sending.send(("unreadable", f"{type(error).__name__}: {error}"))
-                return
-            sending.send(("page", positions, None if given else found))  # also: the page's file is free
-            finals = [final_of(f, d) for f, d in zip(found, developments, strict=True)]
-            kept: list[tuple[str, str, int, bytes]] = []
-            for at, final in zip(positions, finals, strict=True):
-                if final is not None and final.retracted_by is None:
-                    step = PlainStep(final.current, (story_start(final.current["occurred"]), at))
-                    if any(k.startswith("negotiation:") for k in final.now_keys):  # before the fold: views
-                        data = orjson.dumps(final.current)  # may share its lists, and change them later
-                        kept += [(k, step.key[0], at, data) for k in final.now_keys if k.startswith("negotiation:")]
-                    folder.fold(step, final.now_keys)
-            spill.keep_steps(kept)
+            for position, state, keys, start, current in page:
+                development = fields(_State(state))["development"] if current is None else current
+                folder.fold(PlainStep(development, (start, position)), keys)
             folder.make_room()
-        # The stale ones first: refolded while the writer builds its indexes (it reads no views then).
-        refolded = [(key, spill.refold(key)) for key in sorted(folder.stale)]
+            if len(folder.stale) > len(told):
+                sending.send(("stale", folder.stale - told))
+                told |= folder.stale
         views: list[Any] = []
-        for key, (view, facts, last) in itertools.chain(_final(folder, spill), refolded):
+        for key, (view, facts, last) in _final(folder, spill):
             views.append((key, orjson.dumps(view), facts, last))
             if len(views) == VIEWS_PER_MESSAGE:
                 sending.send(("views", views))
@@ -661,15 +495,6 @@ def _fold_worker(
         sending.send(("done", folder.folded))
     except Exception as error:  # handed to the writer, which stops the rebuild with it
         sending.send(("error", f"{type(error).__name__}: {error}"))
-
-
-class _Stored:
-    """A stored event as the folder is handed it: its position, and the bytes `fields` decodes."""
-
-    __slots__ = ("id", "state")
-
-    def __init__(self, position: int, state: Any) -> None:
-        self.id, self.state = position, state
 
 
 def _final(folder: PlainFolder, spill: TempSpill) -> Iterator[tuple[str, Held]]:
