@@ -40,8 +40,8 @@ def test_a_dead_folder_stops_the_rebuild_and_the_old_views_serve(story, folded_a
 
 @pytest.mark.parametrize("apart_from", [0, 10**9], ids=["folded-apart", "folded-here"])
 def test_an_event_no_one_can_read_stops_the_rebuild_with_its_own_error(story, monkeypatch, apart_from):
-    """The folder apart reads the log itself and meets the bad event first: the writer still stops at that
-    event with the mapper's one-line error, the same as when it folds alone."""
+    """Whether a second process folds or not, the rebuild stops at that event with the mapper's one-line
+    error (a store error, not an internal one), and the old views keep serving."""
     monkeypatch.setattr("chronicle.projections.catchup.APART_FROM", apart_from)
     before = story.json("show", "actor", "us")
     rows = story.store.sql(

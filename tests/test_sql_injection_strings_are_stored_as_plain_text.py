@@ -251,7 +251,8 @@ IDENTIFIERS: dict[str, set[str]] = {
         "','.join('?' * len(flt.types))",  # placeholders only
         "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
-    "projections/projector.py": {"self.p", "prefix", "assignments"} | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
+    "projections/projector.py": {"self.p", "prefix", "assignments"}
+    | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
     "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
     "projections/views_pg.py": _VIEW_NAMES | {"table", "name"},  # the fixed TABLES and INDEXES
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
