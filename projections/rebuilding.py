@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import signal
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -49,6 +48,7 @@ from chronicle.projections.plainfold import (
     view_from_data,
 )
 from chronicle.projections.projector import NO_STEP, Projector, body, iso_utc, parse_development, story_rows
+from chronicle.projections.scratch import scratch_db
 from chronicle.projections.views import ASIDE, Cursor, TextCipher, ViewStore
 
 REVISION_TOPICS = [get_topic(DevelopmentCorrected), get_topic(DevelopmentRetracted)]
@@ -332,22 +332,10 @@ class TempSpill:
 
     In an encrypted store the views are written encrypted with the store's cipher, as its tables are."""
 
-    def __init__(self, directory: str, cipher: TextCipher | None = None) -> None:
+    def __init__(self, db: sqlite3.Connection, cipher: TextCipher | None = None) -> None:
         self.cipher = cipher
-        self.db = sqlite3.connect(os.path.join(directory, "views.db"), isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
+        self.db = db  # `scratch.scratch_db` (a file gone however the process ends)
         self.db.execute("CREATE TABLE views (entity TEXT PRIMARY KEY, held BLOB NOT NULL)")
-
-    @classmethod
-    def throwaway(cls, cipher: TextCipher | None = None) -> TempSpill:
-        """A spill whose file is unlinked as soon as it is open: nothing is left if the process is killed."""
-        directory = tempfile.mkdtemp(prefix="chronicle-fold-")
-        try:
-            return cls(directory, cipher)
-        finally:
-            os.unlink(os.path.join(directory, "views.db"))  # SQLite keeps it open (no journal to reopen)
-            os.rmdir(directory)
 
     def write(self, views: list[tuple[str, Held]]) -> None:
         self.db.executemany(
@@ -473,7 +461,7 @@ class _State:
 def _fold_worker(fields: Callable[[Any], Data], cipher: TextCipher | None, pages: Any, sending: Any) -> None:
     _die_with_parent()
     try:
-        spill = TempSpill.throwaway(cipher)
+        spill = TempSpill(scratch_db("chronicle-fold-"), cipher)
         folder = PlainFolder(spill)
         told: set[str] = set()
         while (page := pages.recv()) is not None:

@@ -17,13 +17,11 @@ it is what they are checked against.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -31,6 +29,7 @@ from eventsourcing.persistence import Notification
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import Step, View, apply, new_view, touched
+from chronicle.projections.scratch import scratch_db
 
 Decode = Callable[[Notification], Any]
 PAGE = 2000
@@ -47,13 +46,11 @@ class Revision:
 class ReferenceFold:
     """Fed every recorded development in log order (`add`), then yields every entity's view (`views`)."""
 
-    def __init__(self, decode: Decode, directory: Path) -> None:
+    def __init__(self, decode: Decode, db: sqlite3.Connection) -> None:
         self.decode = decode
-        self.db = sqlite3.connect(directory / "reference.db", isolation_level=None)
+        self.db = db  # `scratch.scratch_db`: no journal, gone however the process ends
         self.db.executescript(
             """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
             CREATE TABLE developments (position INTEGER PRIMARY KEY, dev_id TEXT NOT NULL,
                 originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL,
                 state BLOB NOT NULL);
@@ -175,10 +172,9 @@ class ReferenceFold:
 
 @contextmanager
 def reference_fold(decode: Decode) -> Iterator[ReferenceFold]:
-    """A `ReferenceFold` over a temporary file (honours TMPDIR), deleted when done."""
-    with tempfile.TemporaryDirectory(prefix="chronicle-verify-") as directory:
-        fold = ReferenceFold(decode, Path(directory))
-        try:
-            yield fold
-        finally:
-            fold.close()
+    """A `ReferenceFold` over a throwaway file (honours TMPDIR), gone when done or if the process is killed."""
+    fold = ReferenceFold(decode, scratch_db("chronicle-verify-"))
+    try:
+        yield fold
+    finally:
+        fold.close()

@@ -3,10 +3,17 @@ store they are written there encrypted, as the store's own tables are, and read 
 
 from __future__ import annotations
 
+import sqlite3
+
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 
 from chronicle.projections.rebuilding import TempSpill
+
+
+def _file(directory) -> sqlite3.Connection:
+    """The spill's database as a file that stays, to read its bytes (the folder's is unlinked at once)."""
+    return sqlite3.connect(directory / "views.db", isolation_level=None)
 
 
 def _cipher() -> AESCipher:
@@ -14,7 +21,7 @@ def _cipher() -> AESCipher:
 
 
 def test_spilled_views_of_an_encrypted_store_hold_no_plaintext(tmp_path):
-    spill = TempSpill(str(tmp_path), _cipher())
+    spill = TempSpill(_file(tmp_path), _cipher())
     view = {"id": "informant-network", "name": "Minister's aide", "aliases": ["the aide"]}
     spill.write([("actor:informant-network", [view, {"registered": ["2024-01-04", 7]}, ("2024-01-04", 7)])])
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
@@ -24,7 +31,7 @@ def test_spilled_views_of_an_encrypted_store_hold_no_plaintext(tmp_path):
 
 
 def test_spilled_views_of_a_plain_store_read_back_whole(tmp_path):
-    spill = TempSpill(str(tmp_path))
+    spill = TempSpill(_file(tmp_path))
     spill.write([("negotiation:exit", [{"id": "exit", "rounds": 2}, {}, ("", 0)])])
     assert spill.read("negotiation:exit") == [{"id": "exit", "rounds": 2}, {}, ("", 0)]
     assert spill.read("negotiation:truce") is None
