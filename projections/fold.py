@@ -25,7 +25,6 @@ from chronicle.domain.developments import (
     RetractionIssued,
     StrikeCarriedOut,
     TalksHeld,
-    refs,
 )
 from chronicle.projections.models import (
     ActorView,
@@ -72,26 +71,29 @@ def touched_data(data: Mapping[str, Any]) -> list[str]:
 
 def _touched(kind: type[Development], data: Mapping[str, Any]) -> list[str]:
     keys: list[str] = []
-    for fields, prefixes in _touch_plan(kind):
-        keys += [prefix + ident for ident in refs(fields, data) for prefix in prefixes]
+    for name, prefixes in _touch_plan(kind):  # a rebuild asks this of every development: kept flat
+        value = data.get(name)
+        if isinstance(value, str):  # as `developments.refs` reads a field
+            keys += [prefix + value for prefix in prefixes]
+        elif value:
+            keys += [prefix + ident for ident in value for prefix in prefixes]
     return list(dict.fromkeys(keys))
 
 
 @functools.cache
-def _touch_plan(kind: type[Development]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """Which fields of a type hold the ids it touches, and as which kinds of entity, in `touched`'s order:
-    its subject first (the actor registered, the negotiation opened), then actors, negotiations, either."""
+def _touch_plan(kind: type[Development]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Which fields of a type hold the ids it touches (an id or a list of them), and as which kinds of
+    entity, in `touched`'s order: its subject first (the actor registered, the negotiation opened), then
+    actors, negotiations, either."""
     if issubclass(kind, CorrectionIssued | RetractionIssued):
         return ()
     actor, negotiation = ("actor:",), ("negotiation:",)
-    subject = [(("actor",), actor)] if kind is ActorRegistered else []
-    subject += [(("negotiation",), negotiation)] if kind is NegotiationOpened else []
-    return (
-        *subject,
-        (kind.actor_fields, actor),
-        (kind.negotiation_fields, negotiation),
-        (kind.either_fields, actor + negotiation),
-    )
+    plan: list[tuple[str, tuple[str, ...]]] = [("actor", actor)] if kind is ActorRegistered else []
+    plan += [("negotiation", negotiation)] if kind is NegotiationOpened else []
+    plan += [(name, actor) for name in kind.actor_fields]
+    plan += [(name, negotiation) for name in kind.negotiation_fields]
+    plan += [(name, actor + negotiation) for name in kind.either_fields]
+    return tuple(plan)
 
 
 def new_view(key: str) -> View:
