@@ -136,7 +136,15 @@ class Projector:
         The bodies are that object's orjson bytes, whichever path wrote the row: a rebuild's rows are the
         same bytes as the catch-up's."""
         start, end = _interval((development if current is None else current)["occurred"])
-        publishers = sorted({s["publisher"] for s in development["sources"]})
+        sources = development["sources"]
+        # A rebuild writes a row per event, so the common case is kept cheap: one source, no cipher.
+        publishers = [sources[0]["publisher"]] if len(sources) == 1 else sorted({s["publisher"] for s in sources})
+        summary, original, listed = development["summary"], body(development), orjson.dumps(publishers).decode()
+        revised = None if current is None else body(current)  # NULL: as recorded
+        if self.store.cipher is not None:
+            protect = self.store.protect
+            summary, original, listed = protect(summary), protect(original), protect(listed)
+            revised = None if revised is None else protect(revised)
         self.new_rows.append(
             (
                 position,
@@ -146,14 +154,14 @@ class Projector:
                 start,
                 end,
                 recorded,
-                self.store.protect(development["summary"]),
-                self.store.protect(body(development)),
-                None if current is None else self.store.protect(body(current)),  # NULL: as recorded
+                summary,
+                original,
+                revised,
                 orjson.dumps(corrected_by).decode() if corrected_by else "[]",
                 retracted_by,
                 target,
                 orjson.dumps(keys).decode(),
-                self.store.protect(orjson.dumps(publishers).decode()),
+                listed,
             ),
         )
         if self.index_rows:

@@ -207,6 +207,15 @@ class Rebuilder(Projector):
         if is_revision(development):
             self.insert_data(development, position, recorded, [], development["target"])
             return
+        if (development["id"] or "") not in self.revisions:  # stands as recorded (most): `final_form`, short
+            keys = touched_data(development)
+            self.insert_data(development, position, recorded, keys, None)
+            start = story_start(development["occurred"])
+            if self.folder is not None:
+                self.folder.fold(PlainStep(development, (start, position)), keys)
+            else:
+                self.steps.append((position, state, keys, start, None))
+            return
         final = final_form(development, self.revisions)
         self.insert_data(
             development,
