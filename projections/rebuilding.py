@@ -207,14 +207,10 @@ class Rebuilder(Projector):
         if is_revision(development):
             self.insert_data(development, position, recorded, [], development["target"])
             return
-        if (development["id"] or "") not in self.revisions:  # stands as recorded (most): `final_form`, short
+        if (development["id"] or "") not in self.revisions:  # most: it stands as recorded, no `Final` to make
             keys = touched_data(development)
             self.insert_data(development, position, recorded, keys, None)
-            start = story_start(development["occurred"])
-            if self.folder is not None:
-                self.folder.fold(PlainStep(development, (start, position)), keys)
-            else:
-                self.steps.append((position, state, keys, start, None))
+            self.fold(development, position, keys, state, None)
             return
         final = final_form(development, self.revisions)
         self.insert_data(
@@ -227,13 +223,17 @@ class Rebuilder(Projector):
             corrected_by=final.corrected_by,
             retracted_by=final.retracted_by,
         )
-        if final.retracted_by is not None:
-            return
-        start = story_start(final.current["occurred"])
+        if final.retracted_by is None:
+            self.fold(final.current, position, final.now_keys, state, final.current if final.corrected_by else None)
+
+    def fold(self, current: Data, position: int, keys: list[str], state: Any, corrected: Data | None) -> None:
+        """Fold a development as it now stands into the views it touches, here or in the folder apart (the
+        object itself crosses only if a correction changed it, which is rare: else its stored bytes do)."""
+        start = story_start(current["occurred"])
         if self.folder is not None:
-            self.folder.fold(PlainStep(final.current, (start, position)), final.now_keys)
-        else:  # the object itself crosses only if a correction changed it (rare)
-            self.steps.append((position, state, final.now_keys, start, final.current if final.corrected_by else None))
+            self.folder.fold(PlainStep(current, (start, position)), keys)
+        else:
+            self.steps.append((position, state, keys, start, corrected))
 
     # -- the folder's spill: the aside entities table itself -------------------------------------
 
