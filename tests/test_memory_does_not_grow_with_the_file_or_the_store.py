@@ -13,9 +13,18 @@ from pathlib import Path
 from conftest import run_chronicle
 from storygen import registrations, strikes, write_jsonl
 
+# The process's own high-water mark (Linux's VmHWM, reset by exec). `ru_maxrss` is not: Linux carries the
+# parent's peak over into a child that execs, so a pytest worker grown by an earlier test set a floor
+# under every measurement (three commands once "peaked" at the same 72.27 MiB: the worker's size).
 _PEAK = (
     "import atexit, resource, runpy, sys\n"
-    "atexit.register(lambda: sys.stderr.write(f'peak-kib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "def peak():\n"
+    "    try:\n"
+    "        lines = open('/proc/self/status').read().splitlines()\n"
+    "        return int(next(l for l in lines if l.startswith('VmHWM:')).split()[1])\n"
+    "    except (OSError, StopIteration):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "atexit.register(lambda: sys.stderr.write(f'peak-kib={peak()}\\n'))\n"
     "sys.argv = ['chronicle', *sys.argv[1:]]\n"
     "runpy.run_module('chronicle.cli.main', run_name='__main__')\n"
 )
