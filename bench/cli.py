@@ -550,10 +550,9 @@ class Bench:
         rest = {"url": store, "page": 2000, "reps": self.repeat, "kinds": ["select", "sqlite_scan"]}
         raw, run = self.child("raw_read", rest, timeout=1800)
         decodes, peak = [], run.maxrss_mb
-        once = {"url": store, "page": 2000, "reps": 1, "kinds": ["decode"]}
         for _ in range(self.repeat):
-            one, run = self.child("raw_read", once, timeout=1800)
-            decodes.append(one["decode"])
+            one, run = self.raw_decode_once(store)
+            decodes.append(one)
             peak = max(peak, run.maxrss_mb)
         raw["decode"] = {"events": decodes[0]["events"], "seconds": [d["seconds"][0] for d in decodes]}
         base: dict[str, Any] = {"page": raw["page"], "child_peak_rss_mb": round(peak, 1)}
@@ -568,6 +567,12 @@ class Bench:
                 }
         out["replay_baselines"] = base
 
+    def raw_decode_once(self, store: str) -> tuple[dict[str, Any], proc.Run]:
+        """One raw read+decode of every recorded development in a fresh process: its `events` and `seconds`."""
+        raw, run = self.child("raw_read", {"url": store, "page": 2000, "reps": 1, "kinds": ["decode"]}, timeout=1800)
+        decoded: dict[str, Any] = raw["decode"]
+        return decoded, run
+
     def replay_paired(self, n: int, store: str, out: dict[str, Any]) -> None:
         """Each replay right after a raw read+decode of its own: the ratio of each pair, taken seconds
         apart. On a machine whose speed drifts from one minute to the next, the phases above (all replays,
@@ -575,13 +580,13 @@ class Bench:
         self.say("replay paired with a raw read+decode just before it, each pair a ratio")
         pairs: list[dict[str, float]] = []
         for i in range(self.repeat):
-            raw, _ = self.child("raw_read", {"url": store, "page": 2000, "reps": 1, "kinds": ["decode"]}, timeout=1800)
+            raw, _ = self.raw_decode_once(store)
             run = self.cli("replay", "--json", "--store", store, timeout=self.timeout_for(n))
             if not run.ok:
                 self.say(f"  paired replay {i + 1}: {run.describe_failure()}")
                 break
             summary = orjson.loads(run.stdout)
-            raw_rate = rate(raw["decode"]["events"], raw["decode"]["seconds"][0]) or 0.0
+            raw_rate = rate(raw["events"], raw["seconds"][0]) or 0.0
             replay_rate = rate(summary["events"], summary["seconds"]) or 0.0
             pairs.append({"raw_events_per_s": raw_rate, "replay_events_per_s": replay_rate})
             self.say(

@@ -443,7 +443,8 @@ def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) 
     to a throwaway file, encrypted with `cipher` if the store is. Stopped however the block ends."""
     context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
     # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
-    # would wait for it. Sent from this thread, a page is handed over at once (the folder is faster).
+    # would wait for it. Sent from this thread, a page is handed over as soon as the folder has taken the last
+    # (at 100k it keeps up; at 1M it kept the writer waiting while it spilled views: see `CACHED_VIEWS`).
     receiving, pages = context.Pipe(duplex=False)
     results, sending = context.Pipe(duplex=False)
     worker = context.Process(
