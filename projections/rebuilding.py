@@ -13,7 +13,9 @@ its target's stream), so each development is written once in its final form and 
   instead was measured: no faster at 100k developments, and 175 MB more.)
 - No model is built for a development that stands as recorded: events are read as their stored JSON,
   and views fold as JSON (`plainfold`), validated into their read models when written.
-- A large log is folded in a second process (`fold_apart`) while this one writes the timeline.
+- A large log is folded in a second process (`fold_apart`) while this one writes the timeline. That process
+  reads the log itself, through a connection of its own, and refolds the negotiations that need it from
+  the log: the writer sends it nothing, and refolds nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import multiprocessing
 import os
 import signal
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import islice
@@ -42,6 +45,7 @@ from chronicle.projections.fold import Facts, touched, touched_data
 from chronicle.projections.plainfold import (
     Data,
     PlainStep,
+    StoryKey,
     apply_data,
     new_view_data,
     order_matters_data,
@@ -140,8 +144,11 @@ class PlainFolder:
     At most `CACHED_VIEWS` views are held; past it the least recently touched are spilled. A negotiation
     whose state machine sees a development out of story order turns `stale`: refolded at the end."""
 
-    def __init__(self, spill: Spill) -> None:
+    def __init__(self, spill: Spill, *, track: bool = False) -> None:
         self.spill = spill
+        # With `track`, every negotiation's positions, so that one turned stale can be refolded from the log
+        # (8 bytes a development: 4.5 MB at 1M), not from a timeline the folder cannot read.
+        self.positions: dict[str, array[int]] | None = {} if track else None
         self.held: dict[str, Held] = {}  # least recently touched first
         self.dirty: set[str] = set()  # held views changed since they were last spilled
         self.stale: set[str] = set()
@@ -151,8 +158,13 @@ class PlainFolder:
     def fold(self, step: PlainStep, keys: list[str]) -> None:
         """Apply a development to the views it touches, unless one must now be refolded in story order."""
         ordered = order_matters_data("negotiation:", step.development["type"])
-        held, stale, dirty = self.held, self.stale, self.dirty
+        held, stale, dirty, positions = self.held, self.stale, self.dirty, self.positions
         for key in keys:
+            if positions is not None and key.startswith("negotiation:"):
+                found = positions.get(key)
+                if found is None:
+                    found = positions[key] = array("q")
+                found.append(step.key[1])
             if key in stale:
                 continue
             entry = held.pop(key, None) or self.load(key)  # re-inserted last: least recently touched first
@@ -192,7 +204,7 @@ class Rebuilder(Projector):
 
     It reads each event as its stored JSON object (`process_data`): no model is built for a development
     that stands as recorded. With a folder apart (`apart`) it writes rows only, hands each page's steps on,
-    and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
+    and `finish` takes the views folded (and refolded) there. `c` is set to each page's transaction by the caller."""
 
     index_rows = False  # `finish` builds the entity index from the timeline in one go
 
@@ -265,37 +277,29 @@ class Rebuilder(Projector):
             self.steps = []
 
     def finish(self, cursor: Cursor) -> None:
-        """Index the timeline, write every view, and refold in story order those that need it."""
+        """Index the timeline, and write every view: folded here (refolding in story order those that need
+        it), or taken from the folder apart, which meanwhile finishes its pass and its refolds."""
         self.c = cursor
         self.write_rows()
+        if self.apart is not None:
+            self.apart.feed(self.steps)
+            self.apart.end()
         self.store.fill_entity_index(cursor, self.p)
+        self.store.index_aside(cursor)
         if self.apart is None:
             assert self.folder is not None
-            self.store.index_aside(cursor)
             folder = self.folder
             self.write([(key, folder.held[key]) for key in sorted(folder.dirty)])
-            folded, stale = folder.folded, folder.stale
-            self.fold_each(sorted(stale))
+            self.fold_each(sorted(folder.stale))
+            folded = folder.folded
         else:
-            folded, stale = self.finish_apart(self.apart)
+            for views in self.apart.views():
+                self.write(views)
+            folded = self.apart.folded
         # indexed, but only by retracted developments or references a correction removed
         rows = self.store.rows(cursor, f"SELECT DISTINCT entity FROM {{s}}{self.p}entity_index")
         indexed = {row["entity"] for row in rows}
-        self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded - stale)])
-
-    def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
-        """While the folder apart finishes: the indexes, and the refolds of what it already found stale
-        (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
-        self.write_rows()
-        apart.feed(self.steps)
-        apart.end()
-        self.store.index_aside(self.c)
-        refolded = set(apart.stale)
-        self.fold_each(sorted(refolded))
-        for views in apart.views():
-            self.write(views)
-        self.fold_each(sorted(apart.stale - refolded))
-        return apart.folded, apart.stale
+        self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded)])
 
     def fold_each(self, keys: list[str]) -> None:
         """Fold each entity from the timeline in story order, as JSON objects; write it before the next."""
@@ -327,13 +331,13 @@ def recorded_at(stamp: str) -> str:
 # -- folding in a second process -----------------------------------------------------------------
 
 # A rebuild of this many events or more folds in a second process while this one writes the timeline,
-# where the machine has a second core: this one hands it each page's steps once the page is written.
+# where the machine has a second core.
 APART_FROM = 20_000
 
 
 def can_fold_apart() -> bool:
-    """A second core, and processes that start as copies of this one (the folder shares the mapper and its
-    cipher with this process: they are not sent)."""
+    """A second core, and processes that start as copies of this one (the folder shares this process's
+    code, its revisions and its cipher: they are not sent)."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -372,6 +376,33 @@ class TempSpill:
         return [view, facts, tuple(last)]
 
 
+class FolderLog(Protocol):
+    """The log as the folder apart reads it, to refold a negotiation: through a connection of its own,
+    opened in its own process (a connection must not cross a fork)."""
+
+    def fields(self, stored: Any) -> Data:
+        """A stored event's JSON object (`mapper.PydanticMapper.fields`)."""
+        ...
+
+    def states(self, positions: Sequence[int]) -> Iterable[tuple[int, Any]]:
+        """The stored states of the events at these positions (notification ids), in any order."""
+        ...
+
+
+OpenLog = Callable[[], FolderLog]
+
+
+def folded_as(development: Data, revisions: dict[str, list[Revision]]) -> tuple[Data, list[str]] | None:
+    """What a development folds into the views: its JSON object as it now stands, and the keys it touches
+    now; None for a revision marker or a retracted development (`Rebuilder.process_data`'s choice)."""
+    if is_revision(development):
+        return None
+    if (development["id"] or "") not in revisions:
+        return development, touched_data(development)
+    final = final_form(development, revisions)
+    return None if final.retracted_by is not None else (final.current, final.now_keys)
+
+
 # What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
 # touches, its story start, and its JSON object if a correction changed it (else decoded from the bytes).
 Step = tuple[int, Any, list[str], str, Data | None]
@@ -382,11 +413,10 @@ class Apart:
 
     def __init__(self, pages: Any, results: Any) -> None:
         self.pages, self.results = pages, results
-        self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
 
     def feed(self, steps: list[Step]) -> None:
-        """A page's steps; and whatever the folder found stale meanwhile, so that its pipe never fills."""
+        """A page's steps (and the folder's error, if it sent one: it sends nothing else before the end)."""
         self._send(steps)
         try:
             while self.results.poll():
@@ -395,7 +425,7 @@ class Apart:
             raise _stopped() from None
 
     def end(self) -> None:
-        """No more pages: the folder now sends its views (`views` takes them)."""
+        """No more pages: the folder refolds what turned stale, then sends its views (`views` takes them)."""
         self._send(None)
 
     def _send(self, steps: list[Step] | None) -> None:
@@ -406,18 +436,15 @@ class Apart:
 
     def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
         kind = message[0]
-        if kind == "stale":
-            self.stale.update(message[1])
-        elif kind == "views":
+        if kind == "views":
             return [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
-        elif kind == "done":
+        if kind == "done":
             self.folded = message[1]
-        else:
-            raise StoreError(f"folding the views in a second process failed: {message[1]}")
-        return None
+            return None
+        raise StoreError(f"folding the views in a second process failed: {message[1]}")
 
     def views(self) -> Iterator[list[tuple[str, Held]]]:
-        """The folder's views, a message at a time, until it is done (none of them stale)."""
+        """The folder's views, a message at a time, until it is done (those it refolded among them)."""
         while True:
             try:
                 message = self.results.recv()
@@ -435,20 +462,27 @@ def _stopped() -> StoreError:
 
 
 @contextmanager
-def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) -> Iterator[Apart]:
+def fold_apart(
+    open_log: OpenLog, revisions: dict[str, list[Revision]], cipher: TextCipher | None = None
+) -> Iterator[Apart]:
     """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
 
-    It touches no database: steps come through a pipe with each event's stored bytes, which it decodes
-    with `fields` (the store's own mapper, cipher included, as this process has it); views it spills go
-    to a throwaway file, encrypted with `cipher` if the store is. Stopped however the block ends."""
-    context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
+    Steps come through a pipe with each event's stored bytes; a negotiation that turns stale it refolds at
+    the end from the log, read through `open_log` (a connection of its own), while the writer indexes the
+    timeline: the writer used to refold them itself, from the timeline, while the folder sat idle. It
+    touches no view table: views it spills go to a throwaway file, encrypted with `cipher` if the store
+    is. Stopped however the block ends."""
+    context = multiprocessing.get_context("fork")  # the folder shares this process's code and revisions
     # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
     # would wait for it. Sent from this thread, a page is handed over as soon as the folder has taken the last
     # (at 100k it keeps up; at 1M it kept the writer waiting while it spilled views: see `CACHED_VIEWS`).
     receiving, pages = context.Pipe(duplex=False)
     results, sending = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_fold_worker, args=(fields, cipher, receiving, sending), daemon=True, name="chronicle-fold"
+        target=_fold_worker,
+        args=(open_log, revisions, cipher, receiving, sending),
+        daemon=True,
+        name="chronicle-fold",
     )
     worker.start()
     receiving.close()
@@ -472,31 +506,75 @@ class _State:
         self.state = state
 
 
-def _fold_worker(fields: Callable[[Any], Data], cipher: TextCipher | None, pages: Any, sending: Any) -> None:
+def _fold_worker(
+    open_log: OpenLog,
+    revisions: dict[str, list[Revision]],
+    cipher: TextCipher | None,
+    pages: Any,
+    sending: Any,
+) -> None:
     _die_with_parent()
     try:
+        log = open_log()
         spill = TempSpill(scratch_db("chronicle-fold-"), cipher)
-        folder = PlainFolder(spill)
-        told: set[str] = set()
+        folder = PlainFolder(spill, track=True)
+        fields = log.fields
         while (page := pages.recv()) is not None:
             for position, state, keys, start, current in page:
                 development = fields(_State(state))["development"] if current is None else current
                 folder.fold(PlainStep(development, (start, position)), keys)
             folder.make_room()
-            if len(folder.stale) > len(told):
-                sending.send(("stale", folder.stale - told))
-                told |= folder.stale
-        views: list[Any] = []
-        for key, (view, facts, last) in _final(folder, spill):
-            views.append((key, orjson.dumps(view), facts, last))
-            if len(views) == VIEWS_PER_MESSAGE:
-                sending.send(("views", views))
-                views = []
-        if views:
-            sending.send(("views", views))
+        outbox = _Outbox(sending)
+        assert folder.positions is not None
+        for key in sorted(folder.stale):
+            outbox.add(key, _refold(log, revisions, key, folder.positions[key]))
+        for key, held in _final(folder, spill):
+            outbox.add(key, held)
+        outbox.flush()
         sending.send(("done", folder.folded))
     except Exception as error:  # handed to the writer, which stops the rebuild with it
         sending.send(("error", f"{type(error).__name__}: {error}"))
+
+
+class _Outbox:
+    """Views on their way to the writer, `VIEWS_PER_MESSAGE` at a time."""
+
+    def __init__(self, sending: Any) -> None:
+        self.sending = sending
+        self.views: list[Any] = []
+
+    def add(self, key: str, held: Held) -> None:
+        view, facts, last = held
+        self.views.append((key, orjson.dumps(view), facts, last))
+        if len(self.views) == VIEWS_PER_MESSAGE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.views:
+            self.sending.send(("views", self.views))
+            self.views = []
+
+
+def _refold(log: FolderLog, revisions: dict[str, list[Revision]], key: str, positions: Sequence[int]) -> Held:
+    """A negotiation that turned stale, folded again in story order from its developments as the log holds
+    them (`Rebuilder.fold_each`, which reads them from the timeline instead). One negotiation's steps are
+    held at a time: the busiest of a 1M log has about 13k developments."""
+    steps = []
+    for position, state in log.states(positions):
+        found = folded_as(log.fields(_State(state))["development"], revisions)
+        if found is not None and key in found[1]:
+            steps.append(PlainStep(found[0], (story_start(found[0]["occurred"]), position)))
+    steps.sort(key=_story_key)
+    view, last = new_view_data(key), NO_STEP
+    facts: Facts = {}
+    for step in steps:
+        apply_data(view, step, facts)
+        last = step.key
+    return [view, facts, last]
+
+
+def _story_key(step: PlainStep) -> StoryKey:
+    return step.key
 
 
 def _final(folder: PlainFolder, spill: TempSpill) -> Iterator[tuple[str, Held]]:

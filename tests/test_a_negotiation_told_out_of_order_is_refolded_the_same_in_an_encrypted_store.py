@@ -1,0 +1,80 @@
+"""A rebuild of a large log folds in a second process, which refolds at the end, from the log, every
+negotiation that heard of a development out of story order. In an encrypted store that process reads the
+log with the store's key, and the views come out as the catch-up left them, and as a rebuild folded in
+one process makes them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import LATER
+
+
+def _talks(ident: str, occurred: str, round_: int, outcome: str) -> dict[str, object]:
+    return {
+        "type": "talks_held",
+        "id": ident,
+        "occurred": occurred,
+        "summary": f"Round {round_} of the coalition talks",
+        "negotiation": "coalition-exit",
+        "parties": ["iraq-government", "us"],
+        "round": round_,
+        "outcome": outcome,
+        "sources": [{"publisher": "Reuters", "title": f"Coalition talks, round {round_}", "published": occurred}],
+    }
+
+
+@pytest.fixture
+def encrypted_story(cli, tmp_path, monkeypatch):
+    from chronicle.service.settings import new_key
+
+    monkeypatch.setenv("CHRONICLE_KEY", new_key())
+    cli.ok("init", "--encrypt")
+    cli.ok("append", "--file", str(Path(__file__).parents[1] / "service" / "stories" / "seed.jsonl"))
+    # The second round is reported first: the negotiation hears of the first one out of story order.
+    later_first = tmp_path / "talks.jsonl"
+    later_first.write_text(
+        "\n".join(
+            json.dumps(t)
+            for t in (
+                _talks("talks-round-2", "2024-02-10", 2, "Deadlines discussed"),
+                _talks("talks-round-1", "2024-01-27", 1, "Talks open in Baghdad"),
+            )
+        )
+        + "\n"
+    )
+    cli.ok("append", "--file", str(later_first))
+    cli.ok("append", "--file", str(LATER))  # a correction and a retraction
+    return cli
+
+
+def test_the_folder_apart_refolds_a_negotiation_told_out_of_order_from_the_encrypted_log(
+    encrypted_story, tmp_path, monkeypatch
+):
+    from chronicle.projections import catchup, rebuilding
+
+    caught_up = encrypted_story.json("show", "negotiation", "coalition-exit")
+    assert [t["round"] for t in caught_up["talks"]] == [1, 2]
+    everything = encrypted_story.json("actors"), encrypted_story.json("negotiations")
+
+    refolded = tmp_path / "refolded.txt"
+    real_refold = rebuilding._refold
+
+    def noted(log, revisions, key, positions):  # runs in the folder's process: noted in a file
+        with refolded.open("a") as out:
+            out.write(key + "\n")
+        return real_refold(log, revisions, key, positions)
+
+    monkeypatch.setattr(rebuilding, "_refold", noted)
+    monkeypatch.setattr(catchup, "APART_FROM", 0)
+    assert "rebuilt every view" in encrypted_story.ok("replay").stdout
+    assert refolded.read_text().split() == ["negotiation:coalition-exit"]
+    assert encrypted_story.json("show", "negotiation", "coalition-exit") == caught_up
+    assert (encrypted_story.json("actors"), encrypted_story.json("negotiations")) == everything
+
+    monkeypatch.setattr(catchup, "APART_FROM", 10**9)  # folded here, refolded from the timeline
+    assert "rebuilt every view" in encrypted_story.ok("replay").stdout
+    assert encrypted_story.json("show", "negotiation", "coalition-exit") == caught_up
+    assert (encrypted_story.json("actors"), encrypted_story.json("negotiations")) == everything
