@@ -91,17 +91,22 @@ def fold_development(events: Iterable[DomainEvent]) -> DevelopmentState | None:
 
 def apply_changes(development: Development, changes: dict[str, Any]) -> Development:
     """The development as if it had been recorded with `changes`; identity fields cannot change."""
-    frozen = {"type", "id", *development.identity_fields}
+    return apply_changes_data(type(development), development.model_dump(mode="json"), changes)
+
+
+def apply_changes_data(kind: type[Development], data: dict[str, Any], changes: dict[str, Any]) -> Development:
+    """`apply_changes` of a development of type `kind` given as its JSON object (`model_dump(mode="json")`,
+    as the log stores it): a rebuild applies a log's corrections without parsing each target first."""
+    frozen = {"type", "id", *kind.identity_fields}
     touched = sorted(frozen & changes.keys())
     if touched:
         raise InvalidInput(f"a correction cannot change {', '.join(touched)}")
-    unknown = sorted(changes.keys() - type(development).model_fields.keys())
+    unknown = sorted(changes.keys() - kind.model_fields.keys())
     if unknown:
-        kind = getattr(development, "type", "development")
-        raise InvalidInput(f"a correction names unknown field(s) of {kind}: {', '.join(unknown)}")
-    merged = development.model_dump(mode="json") | changes
+        named = data.get("type", "development")
+        raise InvalidInput(f"a correction names unknown field(s) of {named}: {', '.join(unknown)}")
     try:
-        return DEVELOPMENT_ADAPTER.validate_python(merged)
+        return DEVELOPMENT_ADAPTER.validate_python(data | changes)
     except ValidationError as error:
         raise InvalidInput(f"the corrected development is invalid: {describe_validation_error(error)}") from None
 

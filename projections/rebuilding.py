@@ -37,10 +37,10 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from chronicle.domain.dates import FuzzyDate
-from chronicle.domain.developments import Development
+from chronicle.domain.developments import TYPES
 from chronicle.domain.errors import StoreError
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRetracted
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import Facts, touched, touched_data
 from chronicle.projections.plainfold import (
     Data,
@@ -51,7 +51,7 @@ from chronicle.projections.plainfold import (
     order_matters_data,
     view_from_data,
 )
-from chronicle.projections.projector import NO_STEP, Projector, body, iso_utc, parse_development, story_rows
+from chronicle.projections.projector import NO_STEP, Projector, iso_utc, story_rows
 from chronicle.projections.scratch import scratch_db
 from chronicle.projections.views import ASIDE, Cursor, TextCipher, ViewStore
 
@@ -111,18 +111,18 @@ def final_form(development: Data, revisions: dict[str, list[Revision]]) -> Final
     retracted_by: str | None = None
     found = revisions.get(development["id"] or "")
     if found:
-        # The same steps, in the same order, as catching up takes when each revision arrives.
-        typed: Development = parse_development(body(development))
+        # The same steps, in the same order, as catching up takes when each revision arrives; on the JSON
+        # objects, which the log holds already (parsing each target first was 2.3% of a 100k rebuild).
+        kind = TYPES[development["type"]]
         for by, changes in found:
             if changes is not None:
-                typed = apply_changes(typed, changes)
+                typed = apply_changes_data(kind, current, changes)
+                current = typed.model_dump(mode="json")
                 corrected_by.append(by)
                 now_keys = touched(typed)
                 keys = list(dict.fromkeys([*keys, *now_keys]))
             else:
                 retracted_by = by
-        if corrected_by:
-            current = typed.model_dump(mode="json")
     return Final(keys, now_keys, current, corrected_by, retracted_by)
 
 
