@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import pickle
 import signal
 import sqlite3
 from array import array
@@ -430,7 +431,9 @@ class Apart:
 
     def _send(self, steps: list[Step] | None) -> None:
         try:
-            self.pages.send(steps)
+            # pickled here: `send` pickles with multiprocessing's own pickler, whose reducer table made a
+            # 100k rebuild's steps cost 157 ms to pickle, against 91 ms
+            self.pages.send_bytes(pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             raise _stopped() from None
 
@@ -519,7 +522,7 @@ def _fold_worker(
         spill = TempSpill(scratch_db("chronicle-fold-"), cipher)
         folder = PlainFolder(spill, track=True)
         fields = log.fields
-        while (page := pages.recv()) is not None:
+        while (page := pickle.loads(pages.recv_bytes())) is not None:
             for position, state, keys, start, current in page:
                 development = fields(_State(state))["development"] if current is None else current
                 folder.fold(PlainStep(development, (start, position)), keys)
