@@ -44,12 +44,15 @@ from chronicle.domain.events import DevelopmentCorrected, DevelopmentRetracted
 from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import Facts, touched, touched_data
 from chronicle.projections.plainfold import (
+    COUNTED,
+    ORDERED_TYPES,
     Data,
     PlainStep,
     StoryKey,
     apply_data,
+    count_data,
     new_view_data,
-    order_matters_data,
+    on_negotiation_data,
     view_from_data,
 )
 from chronicle.projections.projector import NO_STEP, Projector, iso_utc, story_rows
@@ -143,12 +146,14 @@ class PlainFolder:
     """Folds developments, in their final form, into the views they touch, as JSON objects, in log order.
 
     At most `CACHED_VIEWS` views are held; past it the least recently touched are spilled. A negotiation
-    whose state machine sees a development out of story order turns `stale`: refolded at the end."""
+    whose state machine sees a development out of story order turns `stale`: refolded at the end. With
+    `track` (the folder apart) a stale negotiation goes on being counted (`plainfold.count_data`, which any
+    order gives alike), and `positions` keeps where each negotiation's state machine was moved, so that
+    only those developments are read again, from the log (8 bytes each: under 2.5 MB at 1M); without it,
+    the negotiation is refolded whole, from the timeline."""
 
     def __init__(self, spill: Spill, *, track: bool = False) -> None:
         self.spill = spill
-        # With `track`, every negotiation's positions, so that one turned stale can be refolded from the log
-        # (8 bytes a development: 4.5 MB at 1M), not from a timeline the folder cannot read.
         self.positions: dict[str, array[int]] | None = {} if track else None
         self.held: dict[str, Held] = {}  # least recently touched first
         self.dirty: set[str] = set()  # held views changed since they were last spilled
@@ -157,23 +162,31 @@ class PlainFolder:
         self.spilled: set[str] = set()
 
     def fold(self, step: PlainStep, keys: list[str]) -> None:
-        """Apply a development to the views it touches, unless one must now be refolded in story order."""
-        ordered = order_matters_data("negotiation:", step.development["type"])
+        """Apply a development to the views it touches, as far as it can be before the end."""
+        ordered = step.development["type"] in ORDERED_TYPES
         held, stale, dirty, positions = self.held, self.stale, self.dirty, self.positions
         for key in keys:
-            if positions is not None and key.startswith("negotiation:"):
-                found = positions.get(key)
-                if found is None:
-                    found = positions[key] = array("q")
-                found.append(step.key[1])
-            if key in stale:
+            if positions is None and key in stale:
                 continue
             entry = held.pop(key, None) or self.load(key)  # re-inserted last: least recently touched first
-            if ordered and step.key < entry[2] and key.startswith("negotiation:"):
-                stale.add(key)  # folded from the timeline at the end, one at a time
-                dirty.discard(key)
-                continue
-            apply_data(entry[0], step, entry[1])
+            if ordered and key.startswith("negotiation:"):
+                if positions is not None:
+                    moved = positions.get(key)
+                    if moved is None:
+                        moved = positions[key] = array("q")
+                    moved.append(step.key[1])
+                if step.key < entry[2] and key not in stale:
+                    stale.add(key)
+                    if positions is None:  # refolded whole at the end, one at a time
+                        dirty.discard(key)
+                        continue
+                    # only what is counted is kept: the busiest negotiations' views are the largest (at 1M,
+                    # holding 24 of them whole as they went on was 50 MB)
+                    entry[0] = {name: entry[0][name] for name in COUNTED}
+            if key in stale:
+                count_data(entry[0], step, entry[1])
+            else:
+                apply_data(entry[0], step, entry[1])
             if entry[2] < step.key:
                 entry[2] = step.key
             held[key] = entry
@@ -530,7 +543,9 @@ def _fold_worker(
         outbox = _Outbox(sending)
         assert folder.positions is not None
         for key in sorted(folder.stale):
-            outbox.add(key, _refold(log, revisions, key, folder.positions[key]))
+            counted = folder.held.pop(key, None) or folder.load(key)
+            outbox.add(key, _refold(log, revisions, key, folder.positions[key], counted))
+            outbox.flush()  # the busiest negotiations' views are the largest: one at a time, on both sides
         for key, held in _final(folder, spill):
             outbox.add(key, held)
         outbox.flush()
@@ -558,21 +573,26 @@ class _Outbox:
             self.views = []
 
 
-def _refold(log: FolderLog, revisions: dict[str, list[Revision]], key: str, positions: Sequence[int]) -> Held:
-    """A negotiation that turned stale, folded again in story order from its developments as the log holds
-    them (`Rebuilder.fold_each`, which reads them from the timeline instead). One negotiation's steps are
-    held at a time: the busiest of a 1M log has about 13k developments."""
+def _refold(
+    log: FolderLog, revisions: dict[str, list[Revision]], key: str, positions: Sequence[int], counted: Held
+) -> Held:
+    """A negotiation that turned stale: its state machine refolded in story order, from the developments
+    that move it as the log holds them, beside what `counted` kept of all of them (`Rebuilder.fold_each`
+    refolds the whole from the timeline instead). One negotiation's steps are held at a time: the busiest
+    of a 1M log has about 13k developments, half of which move its state."""
     steps = []
     for position, state in log.states(positions):
-        found = folded_as(log.fields(_State(state))["development"], revisions)
-        if found is not None and key in found[1]:
-            steps.append(PlainStep(found[0], (story_start(found[0]["occurred"]), position)))
+        development = log.fields(_State(state))["development"]
+        if (development["id"] or "") in revisions:  # it was folded as it now stands (and touches `key` so)
+            development = final_form(development, revisions).current
+        steps.append(PlainStep(development, (story_start(development["occurred"]), position)))
     steps.sort(key=_story_key)
-    view, last = new_view_data(key), NO_STEP
-    facts: Facts = {}
+    so_far, facts, last = counted
+    view = new_view_data(key)
+    for name in COUNTED:
+        view[name] = so_far[name]
     for step in steps:
-        apply_data(view, step, facts)
-        last = step.key
+        on_negotiation_data(view, step)
     return [view, facts, last]
 
 

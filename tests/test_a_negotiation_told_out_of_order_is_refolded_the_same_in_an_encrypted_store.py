@@ -62,10 +62,10 @@ def test_the_folder_apart_refolds_a_negotiation_told_out_of_order_from_the_encry
     refolded = tmp_path / "refolded.txt"
     real_refold = rebuilding._refold
 
-    def noted(log, revisions, key, positions):  # runs in the folder's process: noted in a file
+    def noted(log, revisions, key, *rest):  # runs in the folder's process: noted in a file
         with refolded.open("a") as out:
             out.write(key + "\n")
-        return real_refold(log, revisions, key, positions)
+        return real_refold(log, revisions, key, *rest)
 
     monkeypatch.setattr(rebuilding, "_refold", noted)
     monkeypatch.setattr(catchup, "APART_FROM", 0)
