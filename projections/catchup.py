@@ -21,7 +21,6 @@ from chronicle.projections.gcpause import paused_gc
 from chronicle.projections.projector import Projector
 from chronicle.projections.rebuilding import (
     APART_FROM,
-    OpenLog,
     Rebuilder,
     can_fold_apart,
     fold_apart,
@@ -90,7 +89,6 @@ def catch_up(
     page: int = 1000,
     progress: Progress | None = None,
     fields: Fields,
-    open_log: OpenLog | None = None,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
     with store.read() as c:
@@ -98,7 +96,7 @@ def catch_up(
     backlog = (log.max_notification_id() or 0) - position
     if backlog > max(BULK_BACKLOG, position):
         # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
-        rebuild(store, log, decode, progress=progress, fields=fields, open_log=open_log)
+        rebuild(store, log, decode, progress=progress, fields=fields)
         return backlog
     done = 0
     total = 0
@@ -132,18 +130,17 @@ def rebuild(
     page: int | None = None,
     progress: Progress | None = None,
     fields: Fields,
-    open_log: OpenLog | None = None,
 ) -> RebuildSummary:
     """Build every view aside from the first event, then swap it in with one transaction.
 
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is
     (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
     large log on a machine with a second core is folded in a second process while this one writes the
-    timeline (`rebuilding.fold_apart`), given `open_log` to refold from: without it, this process folds."""
+    timeline (`rebuilding.fold_apart`)."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
-        return _rebuild(store, log, decode, fields, open_log, page, progress, started)
+        return _rebuild(store, log, decode, fields, page, progress, started)
 
 
 def _rebuild(
@@ -151,7 +148,6 @@ def _rebuild(
     log: EventLog,
     decode: Decode,
     fields: Fields,
-    open_log: OpenLog | None,
     page: int,
     progress: Progress | None,
     started: float,
@@ -163,8 +159,7 @@ def _rebuild(
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
     splits = stop >= APART_FROM and can_fold_apart()
-    folding = fold_apart(open_log, revisions, store.cipher) if open_log is not None and splits else None
-    with folding or nullcontext() as apart:
+    with fold_apart(fields, store.cipher) if splits else nullcontext() as apart:
         builder = Rebuilder(store, revisions, apart)
         done = position = 0
         while True:

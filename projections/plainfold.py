@@ -51,6 +51,11 @@ def view_from_data(key: str, data: Data) -> View:
     return NegotiationView.model_validate(data)
 
 
+def order_matters_data(key: str, kind: str) -> bool:
+    """`fold.order_matters` for a view's key and a development's `type`."""
+    return kind in ORDERED_TYPES and key.startswith("negotiation:")
+
+
 def source_count_data(d: Data) -> int:
     sources = d["sources"]
     if len(sources) < 2:  # most developments: nothing to tell apart
@@ -72,20 +77,6 @@ class PlainStep:
 
 def apply_data(view: Data, step: PlainStep, facts: Facts) -> None:
     """`fold.apply` over JSON objects."""
-    count_data(view, step, facts)
-    if "strikes_carried_out" in view:
-        _on_actor(view, step, facts)
-    else:
-        on_negotiation_data(view, step)
-
-
-# What `count_data` sets: the same in any order. A negotiation's state machine (`on_negotiation_data`) never
-# reads them, so a negotiation can be counted as its developments come and its state machine refolded apart.
-COUNTED = ("developments", "first_development", "last_development")
-
-
-def count_data(view: Data, step: PlainStep, facts: Facts) -> None:
-    """What every development does to a view it touches: counted, and the first and last in story order."""
     key = step.key
     view["developments"] += 1
     first = facts.get("first")
@@ -94,6 +85,10 @@ def count_data(view: Data, step: PlainStep, facts: Facts) -> None:
         facts["first"] = list(key)
     if claim(facts, "last", key):
         view["last_development"] = step.ref
+    if "strikes_carried_out" in view:
+        _on_actor(view, step, facts)
+    else:
+        _on_negotiation(view, step)
 
 
 def _count(view: Data, fact: str, weight: int, sources: int) -> None:
@@ -172,8 +167,7 @@ def _advance(view: Data, status: str) -> None:
         view["status"] = status
 
 
-def on_negotiation_data(view: Data, step: PlainStep) -> None:
-    """What a development does to a negotiation's own state (its state machine: in story order)."""
+def _on_negotiation(view: Data, step: PlainStep) -> None:
     d = step.development
     kind, dev_id = d["type"], d["id"] or ""
     if kind == "negotiation_opened":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 import os
 import sqlite3
 import time
@@ -33,21 +32,6 @@ KEY_CHECK = b"chronicle key check"
 
 def _quiet(_: str) -> None:
     pass
-
-
-class LogApart:
-    """The log as a rebuild's second process reads it (`rebuilding.FolderLog`): an application of its own,
-    opened in that process, since a database connection must not cross a fork."""
-
-    def __init__(self, settings: StoreSettings) -> None:
-        self.app = Chronicle(env=settings.env(create_tables=False))
-        self.fields = self.app.mapper.fields
-
-    def states(self, positions: Sequence[int]) -> list[tuple[int, bytes]]:
-        from chronicle.service.writing import reading
-
-        with reading(self.app.recorder, self.app.mapper) as session:
-            return session.states(positions)
 
 
 class Store:
@@ -224,7 +208,6 @@ class Store:
                     self.decode,
                     progress=progress,
                     fields=self.app.mapper.fields,
-                    open_log=functools.partial(LogApart, self.settings),
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({_first_line(damage)}): rebuilding them")
@@ -289,7 +272,6 @@ class Store:
                 self.decode,
                 progress=progress,
                 fields=self.app.mapper.fields,
-                open_log=functools.partial(LogApart, self.settings),
             )
 
     def sealed(self, notification: Any) -> bool:

@@ -72,21 +72,6 @@ class Session:
                 found[streams[stream]] = state
         return found
 
-    def states(self, positions: Sequence[int]) -> list[tuple[int, bytes]]:
-        """The stored states of the events at these notification ids (a rebuild's refold reads a
-        negotiation's events so): one query per chunk, by the table's own key."""
-        column = "notification_id" if self.postgres else "rowid"
-        found: list[tuple[int, bytes]] = []
-        for i in range(0, len(positions), CHUNK):
-            chunk = [int(p) for p in positions[i : i + CHUNK]]
-            if self.postgres:
-                match, params = f"{column} = ANY(%s)", (chunk,)
-            else:
-                match, params = f"{column} IN ({','.join('?' * len(chunk))})", tuple(chunk)
-            self.cursor.execute(f"SELECT {column} AS position, state FROM {self.table} WHERE {match}", params)
-            found += [(int(row["position"]), bytes(row["state"])) for row in self.cursor.fetchall()]
-        return found
-
     def existing_actors(self, ids: Sequence[str]) -> set[str]:
         return {s.partition(":")[2] for s in self.existing_streams([actor_stream(i) for i in ids])}
 

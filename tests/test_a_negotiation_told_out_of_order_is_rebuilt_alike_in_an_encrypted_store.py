@@ -1,7 +1,7 @@
-"""A rebuild of a large log folds in a second process, which refolds at the end, from the log, every
-negotiation that heard of a development out of story order. In an encrypted store that process reads the
-log with the store's key, and the views come out as the catch-up left them, and as a rebuild folded in
-one process makes them."""
+"""A rebuild of a large log folds in a second process, which hands back the negotiations that heard of a
+development out of story order, to be refolded from the timeline. In an encrypted store (whose timeline,
+and the folder's spill, are encrypted) the views come out as the catch-up left them, and as a rebuild
+folded in one process makes them."""
 
 from __future__ import annotations
 
@@ -50,31 +50,29 @@ def encrypted_story(cli, tmp_path, monkeypatch):
     return cli
 
 
-def test_the_folder_apart_refolds_a_negotiation_told_out_of_order_from_the_encrypted_log(
-    encrypted_story, tmp_path, monkeypatch
-):
+def test_a_negotiation_told_out_of_order_is_rebuilt_alike_folded_apart_or_here(encrypted_story, monkeypatch):
     from chronicle.projections import catchup, rebuilding
 
     caught_up = encrypted_story.json("show", "negotiation", "coalition-exit")
     assert [t["round"] for t in caught_up["talks"]] == [1, 2]
     everything = encrypted_story.json("actors"), encrypted_story.json("negotiations")
 
-    refolded = tmp_path / "refolded.txt"
-    real_refold = rebuilding._refold
+    refolded: list[str] = []
+    real_fold_each = rebuilding.Rebuilder.fold_each
 
-    def noted(log, revisions, key, *rest):  # runs in the folder's process: noted in a file
-        with refolded.open("a") as out:
-            out.write(key + "\n")
-        return real_refold(log, revisions, key, *rest)
+    def noted(self, keys):
+        refolded.extend(keys)
+        return real_fold_each(self, keys)
 
-    monkeypatch.setattr(rebuilding, "_refold", noted)
+    monkeypatch.setattr(rebuilding.Rebuilder, "fold_each", noted)
     monkeypatch.setattr(catchup, "APART_FROM", 0)
     assert "rebuilt every view" in encrypted_story.ok("replay").stdout
-    assert refolded.read_text().split() == ["negotiation:coalition-exit"]
+    assert refolded == ["negotiation:coalition-exit"]
     assert encrypted_story.json("show", "negotiation", "coalition-exit") == caught_up
     assert (encrypted_story.json("actors"), encrypted_story.json("negotiations")) == everything
 
-    monkeypatch.setattr(catchup, "APART_FROM", 10**9)  # folded here, refolded from the timeline
+    monkeypatch.setattr(catchup, "APART_FROM", 10**9)  # folded here
     assert "rebuilt every view" in encrypted_story.ok("replay").stdout
+    assert refolded == ["negotiation:coalition-exit"] * 2
     assert encrypted_story.json("show", "negotiation", "coalition-exit") == caught_up
     assert (encrypted_story.json("actors"), encrypted_story.json("negotiations")) == everything
