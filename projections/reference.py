@@ -49,15 +49,15 @@ class ReferenceFold:
     def __init__(self, decode: Decode, db: sqlite3.Connection) -> None:
         self.decode = decode
         self.db = db  # `scratch.scratch_db`: no journal, gone however the process ends
-        self.db.executescript(
-            """
-            CREATE TABLE developments (position INTEGER PRIMARY KEY, dev_id TEXT NOT NULL,
-                originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL,
-                state BLOB NOT NULL);
-            CREATE TABLE steps (entity TEXT NOT NULL, start TEXT NOT NULL, position INTEGER NOT NULL,
-                revised INTEGER NOT NULL);
-            BEGIN;
-            """
+        # `execute`, not `executescript`, which would commit the scratch file's one transaction first
+        self.db.execute(
+            "CREATE TABLE developments (position INTEGER PRIMARY KEY, dev_id TEXT NOT NULL, "
+            "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, topic TEXT NOT NULL, "
+            "state BLOB NOT NULL)"
+        )
+        self.db.execute(
+            "CREATE TABLE steps (entity TEXT NOT NULL, start TEXT NOT NULL, position INTEGER NOT NULL, "
+            "revised INTEGER NOT NULL)"
         )
         self.revisions: dict[str, list[Revision]] = {}  # by target id, in the order recorded
         self.replaced: set[int] = set()  # positions whose steps as recorded no longer apply

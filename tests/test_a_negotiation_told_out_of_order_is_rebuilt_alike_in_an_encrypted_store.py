@@ -6,10 +6,9 @@ folded in one process makes them."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import LATER
+from conftest import LATER, SEED
 
 
 def _talks(ident: str, occurred: str, round_: int, outcome: str) -> dict[str, object]:
@@ -32,7 +31,7 @@ def encrypted_story(cli, tmp_path, monkeypatch):
 
     monkeypatch.setenv("CHRONICLE_KEY", new_key())
     cli.ok("init", "--encrypt")
-    cli.ok("append", "--file", str(Path(__file__).parents[1] / "service" / "stories" / "seed.jsonl"))
+    cli.ok("append", "--file", str(SEED))
     # The second round is reported first: the negotiation hears of the first one out of story order.
     later_first = tmp_path / "talks.jsonl"
     later_first.write_text(
