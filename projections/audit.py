@@ -36,7 +36,7 @@ from chronicle.domain.developments import (
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry
 from chronicle.projections.fold import Facts, Step, View, apply, fold, new_view, touched
-from chronicle.projections.projector import CURRENT, CURRENT_T, iso_utc, parse_development
+from chronicle.projections.projector import CURRENT_T, iso_utc, parse_development
 from chronicle.projections.queries import (
     KINDS,
     Row,
@@ -620,7 +620,7 @@ def candidate_entities(store: ViewStore, c: Cursor, a: Point, b: Point) -> set[s
             )
         for row in store.rows(
             c,
-            f"SELECT entities, {CURRENT} FROM {{s}}{LIVE}timeline WHERE type = 'figure_reported'",
+            f"SELECT t.entities, {CURRENT_T} FROM {{s}}{LIVE}timeline t WHERE t.type = 'figure_reported'",
         ):
             figure = orjson.loads(row["current"])
             if low < _end(figure.get("as_of") or figure["occurred"]) <= high:

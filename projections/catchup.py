@@ -29,7 +29,7 @@ from chronicle.projections.rebuilding import (
 from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
-VIEWS_VERSION = "4"
+VIEWS_VERSION = "5"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)

@@ -10,7 +10,7 @@ from typing import Any
 from chronicle.domain.developments import Development
 from chronicle.projections.audit import FieldChange, changed_paths, flatten_dump
 from chronicle.projections.fold import Step, View, apply, new_view, touched
-from chronicle.projections.projector import CURRENT, parse_development
+from chronicle.projections.projector import CURRENT_T, parse_development
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 PAGE = 1000
@@ -43,9 +43,9 @@ def _rows(store: ViewStore, c: Cursor) -> Iterator[Any]:
         # would take the target index and sort the whole timeline for every page (48 -> 2 ms a page).
         page = store.rows(
             c,
-            f"SELECT position, recorded, {CURRENT}, occ_start FROM {{s}}{LIVE}timeline "
-            "WHERE retracted_by IS NULL AND COALESCE(target, '') = '' AND (occ_start, position) > (?, ?) "
-            "ORDER BY occ_start, position LIMIT ?",
+            f"SELECT t.position, t.recorded, {CURRENT_T}, t.occ_start FROM {{s}}{LIVE}timeline t "
+            "WHERE t.retracted_by IS NULL AND COALESCE(t.target, '') = '' AND (t.occ_start, t.position) > (?, ?) "
+            "ORDER BY t.occ_start, t.position LIMIT ?",
             (start, position, PAGE),
         )
         yield from page

@@ -23,10 +23,13 @@ from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.views import Cursor, ViewStore
 
 NO_STEP = ("", 0)
-# A timeline row's `current` is NULL while the development stands as recorded (most never change):
-# the body is stored once, and readers take the original.
-CURRENT = "COALESCE(current, original) AS current"
-CURRENT_T = "COALESCE(t.current, t.original) AS current"
+# A development's body as recorded is its event's, read from the log by position: stored once, in the
+# log (`ViewStore` hands it to readers as JSON text, as the timeline would). A timeline row's `current`
+# is NULL while the development stands as recorded (most never change): a corrected body is stored.
+# Both need the timeline as `t`.
+LOGGED_T = "(SELECT e.state FROM {log} e WHERE e.{log_id} = t.position)"  # the event's stored state
+ORIGINAL_T = f"{LOGGED_T} AS original"
+CURRENT_T = f"t.current AS current, {LOGGED_T} AS logged"
 
 
 def iso_utc(moment: datetime) -> str:
@@ -139,11 +142,11 @@ class Projector:
         sources = development["sources"]
         # A rebuild writes a row per event, so the common case is kept cheap: one source, no cipher.
         publishers = [sources[0]["publisher"]] if len(sources) == 1 else sorted({s["publisher"] for s in sources})
-        summary, original, listed = development["summary"], body(development), orjson.dumps(publishers).decode()
-        revised = None if current is None else body(current)  # NULL: as recorded
+        summary, listed = development["summary"], orjson.dumps(publishers).decode()
+        revised = None if current is None else body(current)  # NULL: as recorded (the log holds that body)
         if self.store.cipher is not None:
             protect = self.store.protect
-            summary, original, listed = protect(summary), protect(original), protect(listed)
+            summary, listed = protect(summary), protect(listed)
             revised = None if revised is None else protect(revised)
         self.new_rows.append(
             (
@@ -155,7 +158,6 @@ class Projector:
                 end,
                 recorded,
                 summary,
-                original,
                 revised,
                 orjson.dumps(corrected_by).decode() if corrected_by else "[]",
                 retracted_by,
@@ -176,8 +178,8 @@ class Projector:
             self.c.executemany(  # type: ignore[attr-defined]
                 self.store.sql(
                     f"INSERT INTO {{s}}{self.p}timeline (position, dev_id, type, occurred, occ_start, "
-                    "occ_end, recorded, summary, original, current, corrected_by, retracted_by, target, "
-                    "entities, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    "occ_end, recorded, summary, current, corrected_by, retracted_by, target, "
+                    "entities, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 self.new_rows,
             )
@@ -196,7 +198,7 @@ class Projector:
         self.write_rows()
         row = self.store.one(
             self.c,
-            f"SELECT position, {CURRENT}, corrected_by, entities FROM {{s}}{self.p}timeline WHERE dev_id=?",
+            f"SELECT t.position, {CURRENT_T}, t.corrected_by, t.entities FROM {{s}}{self.p}timeline t WHERE t.dev_id=?",
             (development.target,),
         )
         if row is None:
@@ -322,22 +324,28 @@ def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[
     """The developments that currently shape an entity, in story order, streamed.
 
     Bodies are decrypted but confidential sources stay sealed: a fold counts sources by id, not by name."""
-    for position, text, revised in story_rows(store, c, prefix, key):
-        development = parse_development(text)
+    for position, data, revised in story_rows(store, c, prefix, key):
+        development = DEVELOPMENT_ADAPTER.validate_python(data)
         if not revised or key in touched(development):  # the index keeps what a correction moved away
             yield Step(development, position)
 
 
-def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, str, bool]]:
-    """`story_steps` as (position, body as it now stands, whether a correction changed it): a corrected
-    body may no longer touch `key`."""
+def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, dict[str, Any], bool]]:
+    """`story_steps` as (position, JSON object as it now stands, whether a correction changed it): a
+    corrected body may no longer touch `key`. Decoded once, from the log or the corrected body."""
     rows = store.stream(
         c,
-        f"SELECT t.position, {CURRENT_T}, t.current IS NOT NULL AS revised FROM {{s}}{prefix}entity_index i "
+        f"SELECT t.position, t.current AS body, {LOGGED_T} AS state FROM {{s}}{prefix}entity_index i "
         f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "ORDER BY t.occ_start, t.position",
         (key,),
     )
+    logged = store.logged
+    assert logged is not None  # set with the store
     for row in rows:
-        yield int(row["position"]), row["current"], bool(row["revised"])
+        body = row["body"]
+        if body is None:
+            yield int(row["position"]), logged(bytes(row["state"]))["development"], False
+        else:
+            yield int(row["position"]), orjson.loads(body), True

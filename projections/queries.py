@@ -15,7 +15,7 @@ from chronicle.domain.developments import Development, FigureReported
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, View, fold, touched
-from chronicle.projections.projector import CURRENT_T, iso_utc, parse_development, view_from_json
+from chronicle.projections.projector import CURRENT_T, ORIGINAL_T, iso_utc, parse_development, view_from_json
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
@@ -36,7 +36,7 @@ def require_order(
 
 _COLUMNS = (
     "t.position, t.dev_id, t.type, t.occurred, t.occ_start, t.occ_end, t.recorded, t.summary, "
-    "t.original, t.current, t.corrected_by, t.retracted_by, t.target"
+    f"{ORIGINAL_T}, t.current, t.corrected_by, t.retracted_by, t.target"
 )
 
 
@@ -66,7 +66,7 @@ def _row(r: Any) -> Row:
         type=r["type"],
         recorded=r["recorded"],
         original=original,
-        # NULL: never corrected, as most developments are (see projector.CURRENT).
+        # NULL: never corrected, as most developments are (see projector.CURRENT_T).
         current=original if r["current"] is None else parse_development(r["current"]),
         corrected_by=orjson.loads(r["corrected_by"]),
         retracted_by=r["retracted_by"],

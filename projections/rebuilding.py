@@ -303,8 +303,7 @@ class Rebuilder(Projector):
         for key in keys:
             view, last = new_view_data(key), NO_STEP
             facts: Facts = {}
-            for position, text, revised in story_rows(self.store, self.c, self.p, key):
-                development = orjson.loads(text)
+            for position, development, revised in story_rows(self.store, self.c, self.p, key):
                 if not revised or key in touched_data(development):  # a correction may have moved it
                     step = PlainStep(development, (story_start(development["occurred"]), position))
                     apply_data(view, step, facts)

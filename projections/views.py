@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from chronicle.domain.errors import StoreError
 
 LIVE = "view_"
 ASIDE = "rebuild_"
@@ -43,7 +46,7 @@ def _ddl(prefix: str, big: str, clustered: str = "", index_prefix: str | None = 
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}timeline ("
         f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL, type TEXT NOT NULL, "
         "occurred TEXT NOT NULL, occ_start TEXT NOT NULL, occ_end TEXT NOT NULL, "
-        "recorded TEXT NOT NULL, summary TEXT NOT NULL, original TEXT NOT NULL, "
+        "recorded TEXT NOT NULL, summary TEXT NOT NULL, "
         "current TEXT, corrected_by TEXT NOT NULL, retracted_by TEXT, "
         "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL)",
         f"CREATE UNIQUE INDEX IF NOT EXISTS {i}timeline_dev ON {{s}}{p}timeline (dev_id)",
@@ -94,13 +97,43 @@ class ViewStore:
     # Turns a stored development body (JSON) into what the reader may see: confidential sources
     # opened with their keys, or shown as [redacted]. Set by the service layer.
     reveal_body: Callable[[str], str] | None = None
+    # The log's table and its notification id, where a timeline row's body as recorded is read: the
+    # timeline holds only a corrected body, so the recorded one is stored once, in its event.
+    events_table = "stored_events"
+    event_id = "rowid"
+    # A stored event's state (as the recorder holds it, sealed, maybe encrypted) to its development's
+    # JSON object: the store's mapper, set by the service layer.
+    logged: Callable[[bytes], dict[str, Any]] | None = None
 
     def protect(self, text: str) -> str:
         if self.cipher is None:
             return text
         return SEALED + base64.b64encode(self.cipher.encrypt(text.encode())).decode()
 
+    def log_body(self, state: bytes | memoryview | None) -> str:
+        """The body of a development as recorded: its event's JSON object, as the timeline wrote bodies."""
+        if state is None or self.logged is None:
+            raise StoreError("a timeline row has no event in the log: run `chronicle replay`")
+        return orjson.dumps(self.logged(bytes(state))["development"]).decode()
+
+    def _bodies(self, row: Any) -> Any:
+        """A row's bodies read from the log (`ORIGINAL_T`, `CURRENT_T`) as text, the way readers take them."""
+        if row is None:
+            return row
+        names = row.keys()
+        if "original" not in names and "logged" not in names:
+            return row
+        found = dict(row) if not isinstance(row, dict) else row
+        if "original" in found and not isinstance(found["original"], str):
+            found["original"] = self.log_body(found["original"])
+        if "logged" in found:
+            logged = found.pop("logged")
+            if found["current"] is None:  # as recorded, as most developments stand
+                found["current"] = found["original"] if "original" in found else self.log_body(logged)
+        return found
+
     def _reveal(self, row: Any) -> Any:
+        row = self._bodies(row)
         if row is None or (self.cipher is None and self.reveal_body is None):
             return row
         revealed = dict(row) if not isinstance(row, dict) else row
@@ -118,7 +151,9 @@ class ViewStore:
         return ""
 
     def sql(self, statement: str) -> str:
-        statement = statement.replace("{s}", self.schema_prefix())
+        prefix = self.schema_prefix()
+        statement = statement.replace("{log}", f"{prefix}{self.events_table}").replace("{log_id}", self.event_id)
+        statement = statement.replace("{s}", prefix)
         return statement.replace("?", "%s") if self.dialect == "postgres" else statement
 
     def run(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> None:
@@ -126,8 +161,7 @@ class ViewStore:
 
     def rows(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         c.execute(self.sql(statement), tuple(params))
-        rows = list(c.fetchall())
-        return [self._reveal(r) for r in rows] if (self.cipher or self.reveal_body) is not None else rows
+        return [self._reveal(r) for r in c.fetchall()]
 
     def one(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> Any:
         c.execute(self.sql(statement), tuple(params))
@@ -142,7 +176,7 @@ class ViewStore:
             raw.execute(self.sql(statement), tuple(params))
             reveal = self.cipher is not None or (sources and self.reveal_body is not None)
             while batch := raw.fetchmany(size):
-                yield from (self._reveal(r) for r in batch) if reveal else batch
+                yield from (self._reveal(r) for r in batch) if reveal else map(self._bodies, batch)
 
     @contextmanager
     def _scrolling(self, c: Cursor) -> Iterator[Any]:

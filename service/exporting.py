@@ -13,7 +13,7 @@ import orjson
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import ChronicleError
 from chronicle.projections import exports, queries
-from chronicle.projections.projector import iso_utc, parse_development
+from chronicle.projections.projector import ORIGINAL_T, iso_utc, parse_development
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 from chronicle.service.store import Store
 
@@ -52,7 +52,8 @@ def _originals(views: ViewStore, c: Cursor, ids: list[str]) -> dict[str, Develop
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for row in views.rows(c, f"SELECT dev_id, original FROM {{s}}{LIVE}timeline WHERE dev_id IN ({marks})", chunk):
+        statement = f"SELECT t.dev_id, {ORIGINAL_T} FROM {{s}}{LIVE}timeline t WHERE t.dev_id IN ({marks})"
+        for row in views.rows(c, statement, chunk):
             found[row["dev_id"]] = parse_development(row["original"])
     return found
 
@@ -119,12 +120,12 @@ def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say:
 def _in_record_order(views: ViewStore, c: Cursor, selection: Selection) -> Iterator[Development]:
     """Developments as originally recorded (as known at the selection's time), in record order,
     corrections and retractions included: appending them to an empty store rebuilds the same story."""
-    statement = f"SELECT original FROM {{s}}{LIVE}timeline"
+    statement = f"SELECT {ORIGINAL_T} FROM {{s}}{LIVE}timeline t"
     params: list[Any] = []
     if selection.known_at is not None:
-        statement += " WHERE recorded <= ?"
+        statement += " WHERE t.recorded <= ?"
         params.append(iso_utc(selection.known_at))
-    for row in views.stream(c, statement + " ORDER BY position", params, sources=True):
+    for row in views.stream(c, statement + " ORDER BY t.position", params, sources=True):
         yield parse_development(row["original"])
 
 

@@ -66,7 +66,10 @@ class PydanticMapper(Mapper[str]):
 
     def fields(self, stored_event: StoredEvent) -> dict[str, Any]:
         """The stored event's own JSON object, decrypted, without its envelope or seal: no model is built."""
-        state = stored_event.state
+        return self.state_fields(stored_event.state)
+
+    def state_fields(self, state: bytes) -> dict[str, Any]:
+        """`fields` of a stored event's state alone."""
         if self.cipher:
             state = self.cipher.decrypt(state)
         if self.compressor:

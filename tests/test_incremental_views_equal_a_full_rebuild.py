@@ -175,7 +175,6 @@ def _views(store: Any) -> dict[str, Any]:
         facts = {r["entity"]: (orjson.loads(r["facts"]), r["last_start"], r["last_position"]) for r in rows}
         timeline = {
             r["dev_id"]: (
-                r["original"],
                 r["current"],
                 r["retracted_by"],
                 r["corrected_by"],
@@ -185,7 +184,7 @@ def _views(store: Any) -> dict[str, Any]:
             )
             for r in store.views.rows(
                 c,
-                "SELECT dev_id, original, current, retracted_by, corrected_by, entities, occ_start, occ_end "
+                "SELECT dev_id, current, retracted_by, corrected_by, entities, occ_start, occ_end "
                 "FROM {s}view_timeline",
             )
         }

@@ -227,7 +227,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
 _VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
-_CURRENT = {"CURRENT", "CURRENT_T"}  # the fixed `COALESCE(current, original) AS current` (projections/projector.py)
+# the fixed body columns (projections/projector.py): `t.current` and the event's state, read by position
+_CURRENT = {"CURRENT_T", "ORIGINAL_T"}
 IDENTIFIERS: dict[str, set[str]] = {
     "projections/views.py": _VIEW_NAMES
     | {
@@ -252,13 +253,14 @@ IDENTIFIERS: dict[str, set[str]] = {
         "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"}
-    | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
+    | _CURRENT
+    | {"LOGGED_T"},  # a fixed prefix; fixed `column=?` pairs; the event state column
     "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
     "projections/views_pg.py": _VIEW_NAMES | {"table", "name"},  # the fixed TABLES and INDEXES
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
-    "service/exporting.py": _VIEW_NAMES | {"marks"},
+    "service/exporting.py": _VIEW_NAMES | _CURRENT | {"marks"},
     "service/migrate.py": _VIEW_NAMES | {"table", "recorder.events_table_name"},  # eventsourcing's table
     # Schema names match ^[a-z_][a-z0-9_]{0,40}$ (service/settings.py) before they get here.
     # `self.table`: eventsourcing's events table, with that validated schema; the rest are fixed column
