@@ -10,6 +10,8 @@ exports, verify) folds typed models, and the property tests hold this fold to it
 
 from __future__ import annotations
 
+import functools
+from datetime import date
 from typing import Any, TypeAlias
 
 import orjson
@@ -34,6 +36,33 @@ StoryKey: TypeAlias = tuple[str, int]
 # The types a negotiation's state machine reads or moves (`fold.order_matters`), by their `type` tag.
 ORDERED_TYPES = frozenset(tag for tag, kind in TYPES.items() if issubclass(kind, NEGOTIATION_ORDERED))
 _EMPTY = {kind: orjson.dumps(new_view(f"{kind}:_").model_dump(mode="json")) for kind in ("actor", "negotiation")}
+
+
+@functools.lru_cache(maxsize=8192)  # a log has few distinct dates
+def story_start(occurred: str) -> str:
+    """Where an `occurred` interval starts, ISO: the first half of a step's story key."""
+    return FuzzyDate.parse(occurred).start.isoformat()
+
+
+@functools.lru_cache(maxsize=8192)
+def _interval_end(occurred: str) -> date:
+    return FuzzyDate.parse(occurred).end
+
+
+def counts_from_data(d: Data) -> date:
+    """`queries.counts_from` of a development's JSON object: the end of its interval (figures: `as_of`)."""
+    if d["type"] == "figure_reported":
+        return _interval_end(d.get("as_of") or d["occurred"])
+    return _interval_end(d["occurred"])
+
+
+def fold_data(key: str, steps: list[PlainStep]) -> View:
+    """`fold.fold` over JSON objects: the entity after these steps in story order, validated once."""
+    view = new_view_data(key)
+    facts: Facts = {}
+    for step in sorted(steps, key=lambda s: s.key):
+        apply_data(view, step, facts)
+    return view_from_data(key, view)
 
 
 def new_view_data(key: str) -> Data:

@@ -48,8 +48,11 @@ def body(development: dict[str, Any]) -> str:
     return orjson.dumps(development).decode()
 
 
-def parse_development(text: str | bytes) -> Development:
-    return DEVELOPMENT_ADAPTER.validate_json(text)
+def parse_development(body: str | bytes | dict[str, Any]) -> Development:
+    """A development from its stored JSON: text, or the JSON object read from the log (`ViewStore`)."""
+    if isinstance(body, dict):
+        return DEVELOPMENT_ADAPTER.validate_python(body)
+    return DEVELOPMENT_ADAPTER.validate_json(body)
 
 
 def view_from_json(key: str, text: str | bytes) -> View:
@@ -341,11 +344,14 @@ def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[t
         "ORDER BY t.occ_start, t.position",
         (key,),
     )
-    logged = store.logged
-    assert logged is not None  # set with the store
     for row in rows:
-        body = row["body"]
-        if body is None:
-            yield int(row["position"]), logged(bytes(row["state"]))["development"], False
-        else:
-            yield int(row["position"]), orjson.loads(body), True
+        yield int(row["position"]), body_data(store, row), row["body"] is not None
+
+
+def body_data(store: ViewStore, row: Any) -> dict[str, Any]:
+    """The JSON object of a row read as `t.current AS body, LOGGED_T AS state`, decoded once: the corrected
+    body if there is one, else the event's."""
+    if row["body"] is not None:
+        return orjson.loads(row["body"])  # type: ignore[no-any-return]
+    assert store.logged is not None  # set with the store
+    return store.logged(bytes(row["state"]))["development"]  # type: ignore[no-any-return]

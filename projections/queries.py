@@ -14,8 +14,16 @@ import orjson
 from chronicle.domain.developments import Development, FigureReported
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry, believe
-from chronicle.projections.fold import Step, View, fold, touched
-from chronicle.projections.projector import CURRENT_T, ORIGINAL_T, iso_utc, parse_development, view_from_json
+from chronicle.projections.fold import Step, View, fold, touched, touched_data
+from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
+from chronicle.projections.projector import (
+    LOGGED_T,
+    ORIGINAL_T,
+    body_data,
+    iso_utc,
+    parse_development,
+    view_from_json,
+)
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
@@ -169,12 +177,13 @@ def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[St
     ]
 
 
-def _believed_steps_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> list[Step]:
-    """As believed now, so the stored `current` body serves: one parse per development, and the index
-    leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
+def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
+    """As believed now, so the stored bodies serve, each decoded once and folded as JSON (`plainfold`,
+    held to the typed fold by the property tests; a model per development was most of the time); the
+    index leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
     rows = store.rows(
         c,
-        f"SELECT t.position, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
+        f"SELECT t.position, t.current AS body, {LOGGED_T} AS state FROM {{s}}{LIVE}entity_index i "
         f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "AND (t.occ_end <= ? OR t.type = 'figure_reported')",
@@ -182,10 +191,10 @@ def _believed_steps_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) ->
     )
     steps = []
     for row in rows:
-        development = parse_development(row["current"])
-        if counts_from(development) <= as_of and key in touched(development):
-            steps.append(Step(development, int(row["position"])))
-    return steps
+        development = body_data(store, row)
+        if counts_from_data(development) <= as_of and key in touched_data(development):
+            steps.append(PlainStep(development, (story_start(development["occurred"]), int(row["position"]))))
+    return fold_data(key, steps)
 
 
 def view_at(
@@ -202,7 +211,7 @@ def view_at(
         return current_view(store, c, kind, ident)
     key = f"{kind}:{ident}"
     if known_at is None and as_of is not None:
-        view = fold(key, _believed_steps_as_of(store, c, key, as_of))
+        view = _believed_as_of(store, c, key, as_of)
     else:
         entries = entries_for(entity_rows(store, c, key, known_at), known_at).values()
         view = fold(key, steps_for(key, entries, as_of))
@@ -364,7 +373,11 @@ def _holding(rows: Iterator[Any], text: str | None) -> Iterator[Any]:
     if not text or not _verbatim_in_json(text):
         return rows
     wanted = text.casefold()
-    return (r for r in rows if wanted in (r["current"] or r["original"]).casefold())
+    return (r for r in rows if wanted in _text(r["current"] or r["original"]).casefold())
+
+
+def _text(body: str | dict[str, Any]) -> str:
+    return body if isinstance(body, str) else orjson.dumps(body).decode()
 
 
 def _story_order(entry: LogEntry) -> tuple[date, int]:

@@ -18,7 +18,6 @@ its target's stream), so each development is written once in its final form and 
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import pickle
@@ -34,7 +33,6 @@ import orjson
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import TYPES
 from chronicle.domain.errors import StoreError
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRetracted
@@ -46,6 +44,7 @@ from chronicle.projections.plainfold import (
     apply_data,
     new_view_data,
     order_matters_data,
+    story_start,
     view_from_data,
 )
 from chronicle.projections.projector import NO_STEP, Projector, iso_utc, story_rows
@@ -309,12 +308,6 @@ class Rebuilder(Projector):
                     apply_data(view, step, facts)
                     last = step.key
             self.write([(key, [view, facts, last])])
-
-
-@functools.lru_cache(maxsize=8192)  # a log has few distinct dates
-def story_start(occurred: str) -> str:
-    """Where an `occurred` interval starts, ISO: the first half of a step's story key."""
-    return FuzzyDate.parse(occurred).start.isoformat()
 
 
 def recorded_at(stamp: str) -> str:

@@ -94,9 +94,9 @@ class ViewStore:
     big = "INTEGER"
     clustered = ""
     cipher: TextCipher | None = None
-    # Turns a stored development body (JSON) into what the reader may see: confidential sources
+    # Turns a development body (its JSON object) into what the reader may see: confidential sources
     # opened with their keys, or shown as [redacted]. Set by the service layer.
-    reveal_body: Callable[[str], str] | None = None
+    reveal_sources: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     # The log's table and its notification id, where a timeline row's body as recorded is read: the
     # timeline holds only a corrected body, so the recorded one is stored once, in its event.
     events_table = "stored_events"
@@ -110,42 +110,50 @@ class ViewStore:
             return text
         return SEALED + base64.b64encode(self.cipher.encrypt(text.encode())).decode()
 
-    def log_body(self, state: bytes | memoryview | None) -> str:
-        """The body of a development as recorded: its event's JSON object, as the timeline wrote bodies."""
+    def log_data(self, state: bytes | memoryview | None) -> dict[str, Any]:
+        """The JSON object of a development as recorded, from its event's stored state."""
         if state is None or self.logged is None:
             raise StoreError("a timeline row has no event in the log: run `chronicle replay`")
-        return orjson.dumps(self.logged(bytes(state))["development"]).decode()
+        return self.logged(bytes(state))["development"]  # type: ignore[no-any-return]
 
     def _bodies(self, row: Any) -> Any:
-        """A row's bodies read from the log (`ORIGINAL_T`, `CURRENT_T`) as text, the way readers take them."""
+        """A row's bodies read from the log (`ORIGINAL_T`, `CURRENT_T`) as JSON objects (a stored corrected
+        `current` stays text): decoded once, not written out as text to be parsed again."""
         if row is None:
             return row
         names = row.keys()
         if "original" not in names and "logged" not in names:
             return row
         found = dict(row) if not isinstance(row, dict) else row
-        if "original" in found and not isinstance(found["original"], str):
-            found["original"] = self.log_body(found["original"])
+        if "original" in found and not isinstance(found["original"], str | dict):
+            found["original"] = self.log_data(found["original"])
         if "logged" in found:
             logged = found.pop("logged")
             if found["current"] is None:  # as recorded, as most developments stand
-                found["current"] = found["original"] if "original" in found else self.log_body(logged)
+                found["current"] = found["original"] if "original" in found else self.log_data(logged)
         return found
 
     def _reveal(self, row: Any) -> Any:
         row = self._bodies(row)
-        if row is None or (self.cipher is None and self.reveal_body is None):
+        if row is None or (self.cipher is None and self.reveal_sources is None):
             return row
         revealed = dict(row) if not isinstance(row, dict) else row
         for name, value in revealed.items():
-            if not isinstance(value, str):
-                continue
-            if self.cipher is not None and value.startswith(SEALED):
+            if isinstance(value, str) and self.cipher is not None and value.startswith(SEALED):
                 value = self.cipher.decrypt(base64.b64decode(value[len(SEALED) :])).decode()
-            if self.reveal_body is not None and name in ("original", "current") and '"sealed":"' in value:
-                value = self.reveal_body(value)
+            if self.reveal_sources is not None and name in ("original", "current") and value is not None:
+                value = self._open_sources(value, self.reveal_sources)
             revealed[name] = value
         return revealed
+
+    @staticmethod
+    def _open_sources(body: Any, reveal: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+        """A body (text or JSON object) with its confidential sources opened, if it has any."""
+        if isinstance(body, str):
+            return orjson.dumps(reveal(orjson.loads(body))).decode() if '"sealed":"' in body else body
+        if isinstance(body, dict) and _any_sealed(body):
+            return reveal(body)
+        return body
 
     def schema_prefix(self) -> str:
         return ""
@@ -174,7 +182,7 @@ class ViewStore:
         sources are unsealed only with `sources` (as `rows` does), since folds count them by id."""
         with self._scrolling(c) as raw:
             raw.execute(self.sql(statement), tuple(params))
-            reveal = self.cipher is not None or (sources and self.reveal_body is not None)
+            reveal = self.cipher is not None or (sources and self.reveal_sources is not None)
             while batch := raw.fetchmany(size):
                 yield from (self._reveal(r) for r in batch) if reveal else map(self._bodies, batch)
 
@@ -278,6 +286,12 @@ class ViewStore:
     def read(self) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=False) as c:  # type: ignore[attr-defined]
             yield c
+
+
+def _any_sealed(body: dict[str, Any]) -> bool:
+    changes = body.get("changes")
+    lists = (body.get("sources"), changes.get("sources") if isinstance(changes, dict) else None)
+    return any(isinstance(s, dict) and s.get("sealed") for found in lists if isinstance(found, list) for s in found)
 
 
 # `PRAGMA secure_delete` as read, and as set. Some builds of SQLite (Debian's) default to ON: every page a

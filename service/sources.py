@@ -149,12 +149,12 @@ def _reveal_source(value: Any, keys: dict[str, bytes]) -> Any:
     return {**opened, "id": source_id, "confidential": True, "sealed": None}
 
 
-def reveal_body(text: str, keys: dict[str, bytes]) -> str:
-    """A development body (JSON) with confidential sources opened, or [redacted] if their key is gone."""
-    body = orjson.loads(text)
+def reveal_sources(body: dict[str, Any], keys: dict[str, bytes]) -> dict[str, Any]:
+    """A development body (its JSON object) with confidential sources opened, or [redacted] if their key
+    is gone."""
     if isinstance(body.get("sources"), list):
         body["sources"] = [_reveal_source(s, keys) for s in body["sources"]]
     changes = body.get("changes")
     if isinstance(changes, dict) and isinstance(changes.get("sources"), list):
         changes["sources"] = [_reveal_source(s, keys) for s in changes["sources"]]
-    return orjson.dumps(body).decode()
+    return body

@@ -100,7 +100,7 @@ class Store:
             return store
 
     def _attach_source_keys(self) -> None:
-        from chronicle.service.sources import SourceKeys, confidential_ids, reveal_body, seal_events
+        from chronicle.service.sources import SourceKeys, confidential_ids, reveal_sources, seal_events
 
         keys = SourceKeys(self)
         keys.load()
@@ -114,7 +114,7 @@ class Store:
             return seal_events(events, keys.keys)
 
         self.app.sealer = seal
-        self.views.reveal_body = lambda text: reveal_body(text, keys.keys)
+        self.views.reveal_sources = lambda body: reveal_sources(body, keys.keys)
 
     def redact_source(self, source_id: str, reason: str, occurred: str) -> str:
         """Destroy a confidential source's key and record why; return the redaction's id."""

@@ -228,7 +228,7 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|
 # Everything the project may format into SQL text, file by file, and why it is never a value.
 _VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
 # the fixed body columns (projections/projector.py): `t.current` and the event's state, read by position
-_CURRENT = {"CURRENT_T", "ORIGINAL_T"}
+_CURRENT = {"CURRENT_T", "ORIGINAL_T", "LOGGED_T"}
 IDENTIFIERS: dict[str, set[str]] = {
     "projections/views.py": _VIEW_NAMES
     | {
@@ -253,8 +253,7 @@ IDENTIFIERS: dict[str, set[str]] = {
         "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"}
-    | _CURRENT
-    | {"LOGGED_T"},  # a fixed prefix; fixed `column=?` pairs; the event state column
+    | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
     "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
     "projections/views_pg.py": _VIEW_NAMES | {"table", "name"},  # the fixed TABLES and INDEXES
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
