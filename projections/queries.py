@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import orjson
 
-from chronicle.domain.developments import Development, FigureReported
+from chronicle.domain.developments import TYPES, Development, FigureReported
 from chronicle.domain.errors import InvalidInput, NotFound
+from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.belief import Entry, believe
-from chronicle.projections.fold import Step, View, fold, touched, touched_data
+from chronicle.projections.fold import Step, View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
 from chronicle.projections.projector import (
     LOGGED_T,
@@ -138,31 +139,56 @@ def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
 def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None) -> list[Row]:
     """Every development ever indexed for an entity, with the corrections and retractions aimed at them
     (only those recorded by `known_at`, if given: `believe` would ignore the others)."""
+    return [_row(r) for r in _entity_records(store, c, key, known_at)]
+
+
+def _entity_records(store: ViewStore, c: Cursor, key: str, known_at: datetime | None) -> list[Any]:
+    """`entity_rows` as the store's rows (bodies as JSON objects), in record order."""
     recorded = "" if known_at is None else " AND t.recorded <= ?"
     extra: tuple[str, ...] = () if known_at is None else (iso_utc(known_at),)
-    rows = [
-        _row(r)
-        for r in store.rows(
-            c,
-            f"SELECT {_COLUMNS} FROM {{s}}{LIVE}entity_index i "
-            f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?{recorded}",
-            (key, *extra),
-        )
-    ]
+    rows = store.rows(
+        c,
+        f"SELECT {_COLUMNS} FROM {{s}}{LIVE}entity_index i "
+        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?{recorded}",
+        (key, *extra),
+    )
     # Only rows that have ever been corrected or retracted have revisions to fetch (most never are).
-    ids = [r.id for r in rows if r.corrected_by or r.retracted_by]
+    ids = [r["dev_id"] for r in rows if r["corrected_by"] != "[]" or r["retracted_by"]]
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        rows += [
-            _row(r)
-            for r in store.rows(
-                c,
-                f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks}){recorded}",
-                (*chunk, *extra),
+        rows += store.rows(
+            c,
+            f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks}){recorded}",
+            (*chunk, *extra),
+        )
+    return sorted(rows, key=lambda r: int(r["position"]))
+
+
+def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime, as_of: date | None) -> View:
+    """`believe`, then `steps_for` and `fold`, over the developments' JSON objects: as known at
+    `known_at` (corrections recorded by then applied in record order, as `believe` does), as of `as_of`.
+    A model is built only for a development a correction changes."""
+    entries: dict[str, list[Any]] = {}  # id: [JSON object as believed, position, counts]
+    for r in _entity_records(store, c, key, known_at):
+        development = r["original"]
+        if datetime.fromisoformat(r["recorded"]) > known_at:
+            continue
+        kind = development["type"]
+        entries[development["id"] or ""] = [development, int(r["position"]), kind not in ("correction", "retraction")]
+        target = entries.get(development.get("target") or "")
+        if target is not None and kind == "correction":
+            target[0] = apply_changes_data(TYPES[target[0]["type"]], target[0], development["changes"]).model_dump(
+                mode="json"
             )
-        ]
-    return sorted(rows, key=lambda r: r.position)
+        elif target is not None and kind == "retraction":
+            target[2] = False
+    steps = [
+        PlainStep(d, (story_start(d["occurred"]), position))
+        for d, position, counts in entries.values()
+        if counts and key in touched_data(d) and (as_of is None or counts_from_data(d) <= as_of)
+    ]
+    return fold_data(key, steps)
 
 
 def entries_for(rows: Iterable[Row], known_at: datetime | None) -> dict[str, Entry]:
@@ -213,8 +239,8 @@ def view_at(
     if known_at is None and as_of is not None:
         view = _believed_as_of(store, c, key, as_of)
     else:
-        entries = entries_for(entity_rows(store, c, key, known_at), known_at).values()
-        view = fold(key, steps_for(key, entries, as_of))
+        assert known_at is not None
+        view = _believed_known_at(store, c, key, known_at, as_of)
     if not view.registered:
         when = " and ".join(x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x)
         raise NotFound(f"{kind} {ident!r} was not yet in the story {when}")
