@@ -24,9 +24,9 @@ from chronicle.projections.views import Cursor, ViewStore
 
 NO_STEP = ("", 0)
 # A development's body as recorded is its event's, read from the log by position: stored once, in the
-# log (`ViewStore` hands it to readers as JSON text, as the timeline would). A timeline row's `current`
-# is NULL while the development stands as recorded (most never change): a corrected body is stored.
-# Both need the timeline as `t`.
+# log (`ViewStore` hands it to readers as its JSON object). A timeline row's `current` is NULL while the
+# development stands as recorded (most never change): a corrected body is stored. All need the
+# timeline as `t`.
 LOGGED_T = "(SELECT e.state FROM {log} e WHERE e.{log_id} = t.position)"  # the event's stored state
 ORIGINAL_T = f"{LOGGED_T} AS original"
 CURRENT_T = f"t.current AS current, {LOGGED_T} AS logged"
@@ -353,5 +353,4 @@ def body_data(store: ViewStore, row: Any) -> dict[str, Any]:
     body if there is one, else the event's."""
     if row["body"] is not None:
         return orjson.loads(row["body"])  # type: ignore[no-any-return]
-    assert store.logged is not None  # set with the store
-    return store.logged(bytes(row["state"]))["development"]  # type: ignore[no-any-return]
+    return store.log_data(row["state"])

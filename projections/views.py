@@ -113,7 +113,7 @@ class ViewStore:
     def log_data(self, state: bytes | memoryview | None) -> dict[str, Any]:
         """The JSON object of a development as recorded, from its event's stored state."""
         if state is None or self.logged is None:
-            raise StoreError("a timeline row has no event in the log: run `chronicle replay`")
+            raise StoreError("the log has no event where the timeline has a development: `chronicle verify` says more")
         return self.logged(bytes(state))["development"]  # type: ignore[no-any-return]
 
     def _bodies(self, row: Any) -> Any:
