@@ -622,7 +622,7 @@ def candidate_entities(store: ViewStore, c: Cursor, a: Point, b: Point) -> set[s
             c,
             f"SELECT t.entities, {CURRENT_T} FROM {{s}}{LIVE}timeline t WHERE t.type = 'figure_reported'",
         ):
-            figure = row["current"] if isinstance(row["current"], dict) else orjson.loads(row["current"])
+            figure = row["current"]
             if low < _end(figure.get("as_of") or figure["occurred"]) <= high:
                 keys.update(orjson.loads(row["entities"]))
     return keys

@@ -338,19 +338,11 @@ def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[t
     corrected body may no longer touch `key`. Decoded once, from the log or the corrected body."""
     rows = store.stream(
         c,
-        f"SELECT t.position, t.current AS body, {LOGGED_T} AS state FROM {{s}}{prefix}entity_index i "
+        f"SELECT t.position, {CURRENT_T}, t.current IS NOT NULL AS revised FROM {{s}}{prefix}entity_index i "
         f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "ORDER BY t.occ_start, t.position",
         (key,),
     )
     for row in rows:
-        yield int(row["position"]), body_data(store, row), row["body"] is not None
-
-
-def body_data(store: ViewStore, row: Any) -> dict[str, Any]:
-    """The JSON object of a row read as `t.current AS body, LOGGED_T AS state`, decoded once: the corrected
-    body if there is one, else the event's."""
-    if row["body"] is not None:
-        return orjson.loads(row["body"])  # type: ignore[no-any-return]
-    return store.log_data(row["state"])
+        yield int(row["position"]), row["current"], bool(row["revised"])

@@ -17,14 +17,7 @@ from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
-from chronicle.projections.projector import (
-    LOGGED_T,
-    ORIGINAL_T,
-    body_data,
-    iso_utc,
-    parse_development,
-    view_from_json,
-)
+from chronicle.projections.projector import CURRENT_T, ORIGINAL_T, body, iso_utc, parse_development, view_from_json
 from chronicle.projections.views import LIVE, Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
@@ -170,10 +163,8 @@ def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime
     `known_at` (corrections recorded by then applied in record order, as `believe` does), as of `as_of`.
     A model is built only for a development a correction changes."""
     entries: dict[str, list[Any]] = {}  # id: [JSON object as believed, position, counts]
-    for r in _entity_records(store, c, key, known_at):
+    for r in _entity_records(store, c, key, known_at):  # recorded by `known_at` only
         development = r["original"]
-        if datetime.fromisoformat(r["recorded"]) > known_at:
-            continue
         kind = development["type"]
         entries[development["id"] or ""] = [development, int(r["position"]), kind not in ("correction", "retraction")]
         target = entries.get(development.get("target") or "")
@@ -209,7 +200,7 @@ def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
     index leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
     rows = store.rows(
         c,
-        f"SELECT t.position, t.current AS body, {LOGGED_T} AS state FROM {{s}}{LIVE}entity_index i "
+        f"SELECT t.position, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
         f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
         "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
         "AND (t.occ_end <= ? OR t.type = 'figure_reported')",
@@ -217,7 +208,7 @@ def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
     )
     steps = []
     for row in rows:
-        development = body_data(store, row)
+        development = row["current"]
         if counts_from_data(development) <= as_of and key in touched_data(development):
             steps.append(PlainStep(development, (story_start(development["occurred"]), int(row["position"]))))
     return fold_data(key, steps)
@@ -402,8 +393,9 @@ def _holding(rows: Iterator[Any], text: str | None) -> Iterator[Any]:
     return (r for r in rows if wanted in _text(r["current"] or r["original"]).casefold())
 
 
-def _text(body: str | dict[str, Any]) -> str:
-    return body if isinstance(body, str) else orjson.dumps(body).decode()
+def _text(stored: str | dict[str, Any]) -> str:
+    """A body as text, as stored (`t.current`) or decoded from the log (`ORIGINAL_T`)."""
+    return stored if isinstance(stored, str) else body(stored)
 
 
 def _story_order(entry: LogEntry) -> tuple[date, int]:

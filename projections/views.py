@@ -117,34 +117,44 @@ class ViewStore:
         return self.logged(bytes(state))["development"]  # type: ignore[no-any-return]
 
     def _bodies(self, row: Any) -> Any:
-        """A row's bodies read from the log (`ORIGINAL_T`, `CURRENT_T`) as JSON objects (a stored corrected
-        `current` stays text): decoded once, not written out as text to be parsed again."""
+        """A row's bodies as JSON objects, each decoded once: `ORIGINAL_T` from its event, `CURRENT_T` from
+        the stored corrected body or else its event. A plain `t.current` column stays as stored."""
         if row is None:
             return row
         names = row.keys()
         if "original" not in names and "logged" not in names:
             return row
         found = dict(row) if not isinstance(row, dict) else row
-        if "original" in found and not isinstance(found["original"], str | dict):
+        if "original" in found:
             found["original"] = self.log_data(found["original"])
         if "logged" in found:
-            logged = found.pop("logged")
-            if found["current"] is None:  # as recorded, as most developments stand
+            logged, current = found.pop("logged"), found["current"]
+            if current is not None:  # corrected (decrypted by now, in an encrypted store)
+                found["current"] = orjson.loads(current)
+            else:  # as recorded, as most developments stand
                 found["current"] = found["original"] if "original" in found else self.log_data(logged)
         return found
 
     def _reveal(self, row: Any) -> Any:
+        """A row decrypted, its bodies decoded (`_bodies`), and their confidential sources opened."""
+        if row is None:
+            return row
+        if self.cipher is not None:
+            row = {name: self._decrypted(value) for name, value in dict(row).items()}
         row = self._bodies(row)
-        if row is None or (self.cipher is None and self.reveal_sources is None):
+        if self.reveal_sources is None:
             return row
         revealed = dict(row) if not isinstance(row, dict) else row
-        for name, value in revealed.items():
-            if isinstance(value, str) and self.cipher is not None and value.startswith(SEALED):
-                value = self.cipher.decrypt(base64.b64decode(value[len(SEALED) :])).decode()
-            if self.reveal_sources is not None and name in ("original", "current") and value is not None:
-                value = self._open_sources(value, self.reveal_sources)
-            revealed[name] = value
+        for name in ("original", "current"):
+            if revealed.get(name) is not None:
+                revealed[name] = self._open_sources(revealed[name], self.reveal_sources)
         return revealed
+
+    def _decrypted(self, value: Any) -> Any:
+        assert self.cipher is not None
+        if isinstance(value, str) and value.startswith(SEALED):
+            return self.cipher.decrypt(base64.b64decode(value[len(SEALED) :])).decode()
+        return value
 
     @staticmethod
     def _open_sources(body: Any, reveal: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
