@@ -7,8 +7,9 @@ catch up at once never apply an event twice, and a crash leaves the last committ
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -57,6 +58,7 @@ class EventLog(Protocol):
 
 Decode = Callable[[Notification], Any]
 Fields = Callable[[Notification], dict[str, Any]]  # a stored event's JSON object, no model built
+OpenLog = Callable[[], EventLog]  # the log through a connection of its own, opened in a rebuild's second process
 
 
 def _project_page(
@@ -89,6 +91,7 @@ def catch_up(
     page: int = 1000,
     progress: Progress | None = None,
     fields: Fields,
+    open_log: OpenLog | None = None,
 ) -> int:
     """Project everything recorded since the live views' tracked position; return the count."""
     with store.read() as c:
@@ -96,7 +99,7 @@ def catch_up(
     backlog = (log.max_notification_id() or 0) - position
     if backlog > max(BULK_BACKLOG, position):
         # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
-        rebuild(store, log, decode, progress=progress, fields=fields)
+        rebuild(store, log, decode, progress=progress, fields=fields, open_log=open_log)
         return backlog
     done = 0
     total = 0
@@ -130,17 +133,18 @@ def rebuild(
     page: int | None = None,
     progress: Progress | None = None,
     fields: Fields,
+    open_log: OpenLog | None = None,
 ) -> RebuildSummary:
     """Build every view aside from the first event, then swap it in with one transaction.
 
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is
     (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
     large log on a machine with a second core is folded in a second process while this one writes the
-    timeline (`rebuilding.fold_apart`)."""
+    timeline (`rebuilding.fold_apart`), which reads the log through `open_log` (a connection of its own)."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
     with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
-        return _rebuild(store, log, decode, fields, page, progress, started)
+        return _rebuild(store, log, decode, fields, page, progress, started, open_log)
 
 
 def _rebuild(
@@ -151,6 +155,7 @@ def _rebuild(
     page: int,
     progress: Progress | None,
     started: float,
+    open_log: OpenLog | None,
 ) -> RebuildSummary:
     with store.write() as c:
         store.drop_views(c, ASIDE)
@@ -158,27 +163,23 @@ def _rebuild(
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
-    splits = stop >= APART_FROM and can_fold_apart()
-    with fold_apart(fields, store.cipher) if splits else nullcontext() as apart:
-        builder = Rebuilder(store, revisions, apart)
-        done = position = 0
-        while True:
-            notifications = log.select_notifications(
-                position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False
-            )
-            if not notifications:
-                break
+    pages = functools.partial(_pages, stop=stop, page=page)
+    apart = open_log is not None and stop >= APART_FROM and can_fold_apart()
+    folding = fold_apart(open_log, pages, fields, revisions, store.cipher) if open_log and apart else nullcontext()
+    with folding as folder:
+        builder = Rebuilder(store, revisions, folder)
+        done = 0
+        for notifications in pages(log):
             with store.write(durable=False) as c:
                 builder.c = c
                 for notification in notifications:
                     try:
-                        builder.process_data(fields(notification), notification.id, notification.state)
+                        builder.process_data(fields(notification), notification.id)
                     except Exception:
                         decode(notification)  # an event the pass cannot read: the mapper's one-line error
                         raise
                 builder.end_page(c)
                 store.set_tracking(c, ASIDE_TRACKING, notifications[-1].id)  # how far it got, if it is killed
-            position = notifications[-1].id
             done += len(notifications)
             if progress is not None:
                 progress(done, max(stop, done))
@@ -198,6 +199,17 @@ def _rebuild(
             store.clear_tracking(c, ASIDE_TRACKING)
             store.set_meta(c, "views_version", VIEWS_VERSION)
     return RebuildSummary(done, time.perf_counter() - started)
+
+
+def _pages(log: EventLog, *, stop: int, page: int) -> Iterator[Sequence[Notification]]:
+    """The developments recorded up to `stop`, a page at a time: what a rebuild's pass reads, in the
+    writer and in the folder apart alike."""
+    position = 0
+    while notifications := log.select_notifications(
+        position, page, stop=stop, topics=[RECORDED_TOPIC], inclusive_of_start=False
+    ):
+        yield notifications
+        position = notifications[-1].id
 
 
 def views_version(store: ViewStore) -> str | None:

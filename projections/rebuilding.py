@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import signal
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -126,6 +125,13 @@ def is_revision(development: Data) -> bool:
     return development["type"] in ("correction", "retraction")
 
 
+def fold_final(folder: PlainFolder, final: Final, position: int) -> None:
+    """Fold a development as it now stands into the views it touches now; a retracted one, into none."""
+    if final.retracted_by is None:
+        current = final.current
+        folder.fold(PlainStep(current, (story_start(current["occurred"]), position)), final.now_keys)
+
+
 class Spill(Protocol):
     """Where a folder writes the views it lets go of, and reads them back when they are touched again."""
 
@@ -191,30 +197,23 @@ class Rebuilder(Projector):
     """Writes each development's row in its final form, and folds views as the pass goes (`folder`).
 
     It reads each event as its stored JSON object (`process_data`): no model is built for a development
-    that stands as recorded. With a folder apart (`apart`) it writes rows only, hands each page's steps on,
-    and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
+    that stands as recorded. With a folder apart (`apart`), which reads the log itself, it writes rows
+    only, and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
 
     index_rows = False  # `finish` builds the entity index from the timeline in one go
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         self.revisions = revisions
-        self.apart = apart  # a folder in a second process, fed a page of steps at a time
+        self.apart = apart  # a folder in a second process, reading and folding the same pages
         self.folder = PlainFolder(self) if apart is None else None
-        self.steps: list[Step] = []  # the page's steps, for the folder apart
 
-    def process_data(self, fields: Data, position: int, state: Any = None) -> None:
-        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`), and the
-        stored bytes it was read from (what a folder apart decodes again: cheaper to send than the object)."""
+    def process_data(self, fields: Data, position: int) -> None:
+        """One `DevelopmentRecorded` event's stored JSON object (`mapper.PydanticMapper.fields`)."""
         development: Data = fields["development"]
         recorded = recorded_at(fields["timestamp"])
         if is_revision(development):
             self.insert_data(development, position, recorded, [], development["target"])
-            return
-        if (development["id"] or "") not in self.revisions:  # most: it stands as recorded, no `Final` to make
-            keys = touched_data(development)
-            self.insert_data(development, position, recorded, keys, None)
-            self.fold(development, position, keys, state, None)
             return
         final = final_form(development, self.revisions)
         self.insert_data(
@@ -227,17 +226,8 @@ class Rebuilder(Projector):
             corrected_by=final.corrected_by,
             retracted_by=final.retracted_by,
         )
-        if final.retracted_by is None:
-            self.fold(final.current, position, final.now_keys, state, final.current if final.corrected_by else None)
-
-    def fold(self, current: Data, position: int, keys: list[str], state: Any, corrected: Data | None) -> None:
-        """Fold a development as it now stands into the views it touches, here or in the folder apart (the
-        object itself crosses only if a correction changed it, which is rare: else its stored bytes do)."""
-        start = story_start(current["occurred"])
         if self.folder is not None:
-            self.folder.fold(PlainStep(current, (start, position)), keys)
-        else:
-            self.steps.append((position, state, keys, start, corrected))
+            fold_final(self.folder, final, position)
 
     # -- the folder's spill: the aside entities table itself -------------------------------------
 
@@ -255,14 +245,13 @@ class Rebuilder(Projector):
         return [orjson.loads(row["state"]), orjson.loads(row["facts"]), (row["last_start"], int(row["last_position"]))]
 
     def end_page(self, cursor: Cursor) -> None:
-        """Write the page's rows, and make room among the views held."""
+        """Write the page's rows, and make room among the views held (or hear what the folder apart found)."""
         self.c = cursor
         self.write_rows()
         if self.folder is not None:
             self.folder.make_room()
         if self.apart is not None:
-            self.apart.feed(self.steps)
-            self.steps = []
+            self.apart.poll()
 
     def finish(self, cursor: Cursor) -> None:
         """Index the timeline, write every view, and refold in story order those that need it."""
@@ -286,9 +275,7 @@ class Rebuilder(Projector):
     def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
         """While the folder apart finishes: the indexes, and the refolds of what it already found stale
         (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
-        self.write_rows()
-        apart.feed(self.steps)
-        apart.end()
+        apart.poll()
         self.store.index_aside(self.c)
         refolded = set(apart.stale)
         self.fold_each(sorted(refolded))
@@ -320,13 +307,15 @@ def recorded_at(stamp: str) -> str:
 # -- folding in a second process -----------------------------------------------------------------
 
 # A rebuild of this many events or more folds in a second process while this one writes the timeline,
-# where the machine has a second core: this one hands it each page's steps once the page is written.
+# where the machine has a second core. That process reads the log itself, through a connection of its
+# own: handing it each page's events through a pipe cost the writer 0.3-0.5 s of CPU per 100k, and the
+# writer's CPU is what a rebuild waits for.
 APART_FROM = 20_000
 
 
 def can_fold_apart() -> bool:
     """A second core, and processes that start as copies of this one (the folder shares the mapper and its
-    cipher with this process: they are not sent)."""
+    cipher, and the revisions read, with this process: they are not sent)."""
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -365,118 +354,116 @@ class TempSpill:
         return [view, facts, tuple(last)]
 
 
-# What the folder apart is sent of each development to fold: its position, its stored bytes, the keys it
-# touches, its story start, and its JSON object if a correction changed it (else decoded from the bytes).
-Step = tuple[int, Any, list[str], str, Data | None]
-
-
 class Apart:
-    """The writer's end of a folder running in a second process: send it pages of steps, take its views."""
+    """The writer's end of a folder running in a second process: hear what it finds stale, take its views."""
 
-    def __init__(self, pages: Any, results: Any) -> None:
-        self.pages, self.results = pages, results
+    def __init__(self, results: Any) -> None:
+        self.results = results
         self.stale: set[str] = set()  # keys the folder found stale so far
         self.folded: set[str] = set()  # every key it folded, once it is done
+        self.failed: str | None = None  # what stopped it, told once the writer's own pass is over
+        self.held: tuple[Any, ...] | None = None  # its first message after the stale keys, taken early
 
-    def feed(self, steps: list[Step]) -> None:
-        """A page's steps; and whatever the folder found stale meanwhile, so that its pipe never fills."""
-        self._send(steps)
+    def poll(self) -> None:
+        """Whatever the folder found stale meanwhile, so that its pipe never fills. It may be done before
+        the writer: its views wait in the pipe (the folder waits for room), all but the first message."""
         try:
-            while self.results.poll():
-                self.take(self.results.recv())
+            while self.held is None and self.failed is None and self.results.poll():
+                message = self.results.recv()
+                if message[0] == "stale":
+                    self.stale.update(message[1])
+                elif message[0] == "error":
+                    self.failed = message[1]
+                else:
+                    self.held = message
         except (OSError, EOFError):
             raise _stopped() from None
-
-    def end(self) -> None:
-        """No more pages: the folder now sends its views (`views` takes them)."""
-        self._send(None)
-
-    def _send(self, steps: list[Step] | None) -> None:
-        try:
-            # pickled here: `send` pickles with multiprocessing's own pickler, whose reducer table made a
-            # 100k rebuild's steps cost 157 ms to pickle, against 91 ms
-            self.pages.send_bytes(pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            raise _stopped() from None
-
-    def take(self, message: tuple[Any, ...]) -> list[tuple[str, Held]] | None:
-        kind = message[0]
-        if kind == "stale":
-            self.stale.update(message[1])
-        elif kind == "views":
-            return [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in message[1]]
-        elif kind == "done":
-            self.folded = message[1]
-        else:
-            raise StoreError(f"folding the views in a second process failed: {message[1]}")
-        return None
 
     def views(self) -> Iterator[list[tuple[str, Held]]]:
         """The folder's views, a message at a time, until it is done (none of them stale)."""
         while True:
-            try:
-                message = self.results.recv()
-            except (OSError, EOFError):
-                raise _stopped() from None
-            views = self.take(message)
-            if views is not None:
-                yield views
-            elif message[0] == "done":
+            if self.failed is not None:
+                # The folder reads the pages the writer reads, maybe ahead of it: an event it cannot read
+                # stops the writer's own pass too, with the mapper's error. Anything else is told here.
+                raise StoreError(f"folding the views in a second process failed: {self.failed}")
+            message, self.held = self.held, None
+            if message is None:
+                try:
+                    message = self.results.recv()
+                except (OSError, EOFError):
+                    raise _stopped() from None
+            kind, body = message
+            if kind == "stale":
+                self.stale.update(body)
+            elif kind == "views":
+                yield [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in body]
+            elif kind == "done":
+                self.folded = body
                 return
+            else:
+                self.failed = body
 
 
 def _stopped() -> StoreError:
     return StoreError("the process folding the views stopped: run `chronicle replay` again")
 
 
-@contextmanager
-def fold_apart(fields: Callable[[Any], Data], cipher: TextCipher | None = None) -> Iterator[Apart]:
-    """A folder in a second process, fed the steps of each page the caller writes, folding while it writes.
+# The pages of the log a rebuild reads, up to the position it stops at: the writer's and the folder's.
+Pages = Callable[[Any], Iterator[Sequence[Notification]]]
 
-    It touches no database: steps come through a pipe with each event's stored bytes, which it decodes
-    with `fields` (the store's own mapper, cipher included, as this process has it); views it spills go
-    to a throwaway file, encrypted with `cipher` if the store is. Stopped however the block ends."""
+
+@contextmanager
+def fold_apart(
+    open_log: Callable[[], Any],
+    pages: Pages,
+    fields: Callable[[Any], Data],
+    revisions: dict[str, list[Revision]],
+    cipher: TextCipher | None = None,
+) -> Iterator[Apart]:
+    """A folder in a second process, reading and folding the log's pages while this one writes rows.
+
+    It writes no table of the store: it reads the log through `open_log` (a connection must not cross a
+    fork), decodes each event with `fields` (the store's own mapper, cipher included, as this process has
+    it), and the views it spills go to a throwaway file, encrypted with `cipher` if the store is. Stopped
+    however the block ends."""
     context = multiprocessing.get_context("fork")  # the folder shares this process's code and mapper
-    # Pipes, not a queue: a queue's feeder thread waits for the GIL while this process works, and the folder
-    # would wait for it. Sent from this thread, a page is handed over as soon as the folder has taken the last
-    # (at 100k it keeps up; at 1M it kept the writer waiting while it spilled views: see `CACHED_VIEWS`).
-    receiving, pages = context.Pipe(duplex=False)
+    # A pipe, not a queue: a queue's feeder thread waits for the GIL while the folder works.
     results, sending = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_fold_worker, args=(fields, cipher, receiving, sending), daemon=True, name="chronicle-fold"
+        target=_fold_worker,
+        args=(open_log, pages, fields, revisions, cipher, sending),
+        daemon=True,
+        name="chronicle-fold",
     )
     worker.start()
-    receiving.close()
     sending.close()
     try:
-        yield Apart(pages, results)
+        yield Apart(results)
     finally:
-        pages.close()
         results.close()
         if worker.is_alive():
             worker.terminate()
         worker.join()
 
 
-class _State:
-    """What the mapper reads of a stored event when decoding it: its state."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: Any) -> None:
-        self.state = state
-
-
-def _fold_worker(fields: Callable[[Any], Data], cipher: TextCipher | None, pages: Any, sending: Any) -> None:
+def _fold_worker(
+    open_log: Callable[[], Any],
+    pages: Pages,
+    fields: Callable[[Any], Data],
+    revisions: dict[str, list[Revision]],
+    cipher: TextCipher | None,
+    sending: Any,
+) -> None:
     _die_with_parent()
     try:
         spill = TempSpill(scratch_db("chronicle-fold-"), cipher)
         folder = PlainFolder(spill)
         told: set[str] = set()
-        while (page := pickle.loads(pages.recv_bytes())) is not None:
-            for position, state, keys, start, current in page:
-                development = fields(_State(state))["development"] if current is None else current
-                folder.fold(PlainStep(development, (start, position)), keys)
+        for page in pages(open_log()):
+            for notification in page:
+                development = fields(notification)["development"]
+                if not is_revision(development):
+                    fold_final(folder, final_form(development, revisions), notification.id)
             folder.make_room()
             if len(folder.stale) > len(told):
                 sending.send(("stale", folder.stale - told))

@@ -35,6 +35,16 @@ def _quiet(_: str) -> None:
     pass
 
 
+class LogApart:
+    """The log as another process reads it, through an application of its own (`catchup.EventLog`): held
+    here, since the application closes its connections when it goes."""
+
+    def __init__(self, settings: StoreSettings) -> None:
+        self.app = Chronicle(env=settings.env(create_tables=False))
+        self.select_notifications = self.app.recorder.select_notifications
+        self.max_notification_id = self.app.recorder.max_notification_id
+
+
 class Store:
     """One open store: the application that records, and the views that answer."""
 
@@ -215,6 +225,7 @@ class Store:
                     self.decode,
                     progress=progress,
                     fields=self.app.mapper.fields,
+                    open_log=self.open_log,
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({_first_line(damage)}): rebuilding them")
@@ -279,7 +290,13 @@ class Store:
                 self.decode,
                 progress=progress,
                 fields=self.app.mapper.fields,
+                open_log=self.open_log,
             )
+
+    def open_log(self) -> LogApart:
+        """The log through a connection of its own: what a rebuild's second process reads (a database
+        connection must not cross a fork)."""
+        return LogApart(self.settings)
 
     def sealed(self, notification: Any) -> bool:
         """Whether a stored event still matches the SHA-256 it was recorded with."""
