@@ -169,8 +169,8 @@ def _set_figure(view: Data, d: Data, key: StoryKey, facts: Facts, sources: int) 
         "sources": sources,
     }
     figures: list[Data] = view["figures"]
-    for index, old in enumerate(figures):
-        if (old["metric"], old["scope"]) == (metric, scope):
+    for index, old in enumerate(figures):  # a busy actor's figures are many: no tuple made per figure
+        if old["metric"] == metric and old["scope"] == scope:
             figures[index] = figure
             return
     figures.append(figure)
