@@ -183,6 +183,8 @@ def _rebuild(
             done += len(notifications)
             if progress is not None:
                 progress(done, max(stop, done))
+        with store.write(durable=False) as c:
+            builder.index_entities(c)
         with store.write() as c:
             # One last transaction, under the lock: the indexes, the views, whatever was recorded during
             # the pass (caught up like any new event), and the swap. Nothing can slip in between.

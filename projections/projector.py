@@ -20,7 +20,7 @@ from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import Facts, Step, View, apply, new_view, order_matters, touched
 from chronicle.projections.models import ActorView, NegotiationView
-from chronicle.projections.views import Cursor, ViewStore
+from chronicle.projections.views import Cursor, TextCipher, ViewStore, protect
 
 NO_STEP = ("", 0)
 # A development's body as recorded is its event's, read from the log by position: stored once, in the
@@ -296,20 +296,11 @@ class Projector:
         self.write_view_rows((key, *self.cache[key]) for key in keys)
 
     def write_view_rows(self, views: Iterable[tuple[str, View, Facts, tuple[str, int]]]) -> None:
-        rows = []
-        for key, view, facts, (last_start, last_position) in views:
-            rows.append(
-                (
-                    key,
-                    key.partition(":")[0],
-                    int(view.registered),
-                    self.store.protect(orjson.dumps(lookup_names(view)).decode()),
-                    self.store.protect(view.model_dump_json()),
-                    self.store.protect(orjson.dumps(facts).decode()),
-                    last_start,
-                    last_position,
-                )
-            )
+        cipher = self.store.cipher
+        self.write_entity_rows([entity_row(cipher, key, view, facts, last) for key, view, facts, last in views])
+
+    def write_entity_rows(self, rows: list[EntityRow]) -> None:
+        """Write views as `entity_row` made them (a rebuild's folder apart makes its own)."""
         if rows:
             self.c.executemany(  # type: ignore[attr-defined]
                 self.store.sql(
@@ -321,6 +312,24 @@ class Projector:
                 ),
                 rows,
             )
+
+
+# An entity's row in the views table: entity, kind, registered, names, state, facts, last start and position.
+EntityRow = tuple[str, str, int, str, str, str, str, int]
+
+
+def entity_row(cipher: TextCipher | None, key: str, view: View, facts: Facts, last: tuple[str, int]) -> EntityRow:
+    """A view's row as stored: its names and state as JSON, sealed with the store's cipher if it has one."""
+    return (
+        key,
+        key.partition(":")[0],
+        int(view.registered),
+        protect(cipher, orjson.dumps(lookup_names(view)).decode()),
+        protect(cipher, view.model_dump_json()),
+        protect(cipher, orjson.dumps(facts).decode()),
+        last[0],
+        last[1],
+    )
 
 
 def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[Step]:

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -46,7 +47,7 @@ from chronicle.projections.plainfold import (
     story_start,
     view_from_data,
 )
-from chronicle.projections.projector import NO_STEP, Projector, iso_utc, story_rows
+from chronicle.projections.projector import NO_STEP, EntityRow, Projector, entity_row, iso_utc, story_rows
 from chronicle.projections.scratch import scratch_db
 from chronicle.projections.views import ASIDE, Cursor, TextCipher, ViewStore
 
@@ -253,11 +254,17 @@ class Rebuilder(Projector):
         if self.apart is not None:
             self.apart.poll()
 
+    def index_entities(self, cursor: Cursor) -> None:
+        """The entity index, from the timeline, in a transaction of its own before the last: committed, it
+        can be read from a second connection while the last transaction builds the other indexes."""
+        self.c = cursor
+        self.write_rows()
+        self.store.fill_entity_index(cursor, self.p)
+
     def finish(self, cursor: Cursor) -> None:
         """Index the timeline, write every view, and refold in story order those that need it."""
         self.c = cursor
         self.write_rows()
-        self.store.fill_entity_index(cursor, self.p)
         if self.apart is None:
             assert self.folder is not None
             self.store.index_aside(cursor)
@@ -273,28 +280,82 @@ class Rebuilder(Projector):
         self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded - stale)])
 
     def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
-        """While the folder apart finishes: the indexes, and the refolds of what it already found stale
-        (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
+        """While the folder apart finishes: the indexes, and meanwhile the refolds of what it already found
+        stale (from the whole timeline, so they hold whatever it finds later); then its views, and the rest."""
         apart.poll()
-        self.store.index_aside(self.c)
         refolded = set(apart.stale)
-        self.fold_each(sorted(refolded))
-        for views in apart.views():
-            self.write(views)
+        with self.store.read() as reader:
+            self.refold_while_indexing(reader, sorted(refolded))
+        for rows in apart.views():
+            self.write_entity_rows(rows)
         self.fold_each(sorted(apart.stale - refolded))
         return apart.folded, apart.stale
+
+    def refold_while_indexing(self, reader: Cursor, keys: list[str]) -> None:
+        """Refold `keys` through `reader` (a connection of its own) while a thread builds the indexes on
+        this transaction's; each view is written once they are built. One folded meanwhile waits as its
+        JSON bytes: at 1M the busiest negotiations' views are about 700 KB of JSON each."""
+        waiting: list[tuple[str, bytes, Facts, Any]] = []
+        with _indexing(self.store, self.c) as built:
+            for key in keys:
+                view, facts, last = self.from_timeline(reader, key)
+                if built():
+                    self.write_waiting(waiting)
+                    self.write([(key, [view, facts, last])])
+                else:
+                    waiting.append((key, orjson.dumps(view), facts, last))
+        self.write_waiting(waiting)
+
+    def write_waiting(self, waiting: list[tuple[str, bytes, Facts, Any]]) -> None:
+        while waiting:
+            key, view, facts, last = waiting.pop(0)
+            self.write([(key, [orjson.loads(view), facts, last])])
 
     def fold_each(self, keys: list[str]) -> None:
         """Fold each entity from the timeline in story order, as JSON objects; write it before the next."""
         for key in keys:
-            view, last = new_view_data(key), NO_STEP
-            facts: Facts = {}
-            for position, development, revised in story_rows(self.store, self.c, self.p, key):
-                if not revised or key in touched_data(development):  # a correction may have moved it
-                    step = PlainStep(development, (story_start(development["occurred"]), position))
-                    apply_data(view, step, facts)
-                    last = step.key
-            self.write([(key, [view, facts, last])])
+            self.write([(key, self.from_timeline(self.c, key))])
+
+    def from_timeline(self, c: Cursor, key: str) -> Held:
+        """An entity folded from the timeline in story order, as JSON objects."""
+        view, last = new_view_data(key), NO_STEP
+        facts: Facts = {}
+        for position, development, revised in story_rows(self.store, c, self.p, key):
+            if not revised or key in touched_data(development):  # a correction may have moved it
+                step = PlainStep(development, (story_start(development["occurred"]), position))
+                apply_data(view, step, facts)
+                last = step.key
+        return [view, facts, last]
+
+
+@contextmanager
+def _indexing(store: ViewStore, cursor: Cursor) -> Iterator[Callable[[], bool]]:
+    """The aside indexes built in a thread, on `cursor`, while the caller folds: sqlite3 and psycopg let go
+    of the GIL while the database works. The caller asks `built()` before it uses `cursor` itself; the
+    block ends once they are built, and raises what building them raised."""
+    failed: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            store.index_aside(cursor)
+        except BaseException as error:  # re-raised in the rebuild's own thread
+            failed.append(error)
+
+    thread = threading.Thread(target=build, name="chronicle-index", daemon=True)
+
+    def built() -> bool:
+        if thread.is_alive():
+            return False
+        if failed:
+            raise failed[0]
+        return True
+
+    thread.start()
+    try:
+        yield built
+    finally:
+        thread.join()  # the cursor is not used by two threads at once, even on the way out of an error
+    built()
 
 
 def recorded_at(stamp: str) -> str:
@@ -379,8 +440,8 @@ class Apart:
         except (OSError, EOFError):
             raise _stopped() from None
 
-    def views(self) -> Iterator[list[tuple[str, Held]]]:
-        """The folder's views, a message at a time, until it is done (none of them stale)."""
+    def views(self) -> Iterator[list[EntityRow]]:
+        """The folder's views as rows to write, a message at a time, until it is done (none of them stale)."""
         while True:
             if self.failed is not None:
                 # The folder reads the pages the writer reads, maybe ahead of it: an event it cannot read
@@ -396,7 +457,7 @@ class Apart:
             if kind == "stale":
                 self.stale.update(body)
             elif kind == "views":
-                yield [(key, [orjson.loads(view), facts, tuple(last)]) for key, view, facts, last in body]
+                yield body
             elif kind == "done":
                 self.folded = body
                 return
@@ -468,9 +529,9 @@ def _fold_worker(
             if len(folder.stale) > len(told):
                 sending.send(("stale", folder.stale - told))
                 told |= folder.stale
-        views: list[Any] = []
+        views: list[EntityRow] = []  # validated and written out here: the writer has more to do meanwhile
         for key, (view, facts, last) in _final(folder, spill):
-            views.append((key, orjson.dumps(view), facts, last))
+            views.append(entity_row(cipher, key, view_from_data(key, view), facts, last))
             if len(views) == VIEWS_PER_MESSAGE:
                 sending.send(("views", views))
                 views = []

@@ -82,6 +82,13 @@ class TextCipher(Protocol):
 SEALED = "enc1:"
 
 
+def protect(cipher: TextCipher | None, text: str) -> str:
+    """A view column's text as stored: sealed with the store's cipher, if it has one."""
+    if cipher is None:
+        return text
+    return SEALED + base64.b64encode(cipher.encrypt(text.encode())).decode()
+
+
 class ViewStore:
     """SQL for the views, in either dialect; `{s}` stands for the schema prefix, `?` for a parameter.
 
@@ -106,9 +113,7 @@ class ViewStore:
     logged: Callable[[bytes], dict[str, Any]] | None = None
 
     def protect(self, text: str) -> str:
-        if self.cipher is None:
-            return text
-        return SEALED + base64.b64encode(self.cipher.encrypt(text.encode())).decode()
+        return protect(self.cipher, text)
 
     def log_data(self, state: bytes | memoryview | None) -> dict[str, Any]:
         """The JSON object of a development as recorded, from its event's stored state."""
