@@ -23,6 +23,23 @@ from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.views import Cursor, TextCipher, ViewStore, protect
 
 NO_STEP = ("", 0)
+# A timeline row's columns, in the order `Projector.insert_data` makes them.
+TIMELINE_COLUMNS = (
+    "position",
+    "dev_id",
+    "type",
+    "occurred",
+    "occ_start",
+    "occ_end",
+    "recorded",
+    "summary",
+    "current",
+    "corrected_by",
+    "retracted_by",
+    "target",
+    "entities",
+    "sources",
+)
 # A development's body as recorded is its event's, read from the log by position: stored once, in the
 # log (`ViewStore` hands it to readers as its JSON object). A timeline row's `current` is NULL while the
 # development stands as recorded (most never change): a corrected body is stored. All need the
@@ -178,14 +195,7 @@ class Projector:
     def write_rows(self) -> None:
         """Write the pending timeline and index rows (before anything reads them back)."""
         if self.new_rows:
-            self.c.executemany(  # type: ignore[attr-defined]
-                self.store.sql(
-                    f"INSERT INTO {{s}}{self.p}timeline (position, dev_id, type, occurred, occ_start, "
-                    "occ_end, recorded, summary, current, corrected_by, retracted_by, target, "
-                    "entities, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                self.new_rows,
-            )
+            self.store.insert_many(self.c, f"{{s}}{self.p}timeline", TIMELINE_COLUMNS, self.new_rows)
             self.new_rows = []
         if self.new_index:
             self.c.executemany(  # type: ignore[attr-defined]

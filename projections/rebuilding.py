@@ -260,6 +260,7 @@ class Rebuilder(Projector):
         self.c = cursor
         self.write_rows()
         self.store.fill_entity_index(cursor, self.p)
+        self.store.analyze(cursor, self.p)  # the refolds read these tables: PostgreSQL plans blind without
 
     def finish(self, cursor: Cursor) -> None:
         """Index the timeline, write every view, and refold in story order those that need it."""

@@ -182,6 +182,11 @@ class ViewStore:
     def run(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> None:
         c.execute(self.sql(statement), tuple(params))
 
+    def insert_many(self, c: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Plain inserts of many rows into `{s}`-prefixed `table` (no conflict handling)."""
+        names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+        c.executemany(self.sql(f"INSERT INTO {table} ({names}) VALUES ({marks})"), rows)  # type: ignore[attr-defined]
+
     def rows(self, c: Cursor, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         c.execute(self.sql(statement), tuple(params))
         return [self._reveal(r) for r in c.fetchall()]
@@ -250,8 +255,8 @@ class ViewStore:
             self.run(c, f"ALTER TABLE {{s}}{ASIDE}{table} RENAME TO {LIVE}{table}")
         self.create_views(c, LIVE)  # nothing left to create, unless the indexes were not built aside
 
-    def analyze(self, c: Cursor) -> None:
-        """Planner statistics for freshly built live tables (PostgreSQL plans blind without them)."""
+    def analyze(self, c: Cursor, prefix: str = LIVE) -> None:
+        """Planner statistics for freshly built tables (PostgreSQL plans blind without them)."""
 
     def create_meta(self, c: Cursor) -> None:
         """Tables that are not views: settings, and the hash chain (never rebuilt from the log)."""

@@ -224,7 +224,7 @@ def _tables(store: Any) -> list[str]:
 # -- the audit ------------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN)\b")
+SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN|COPY)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
 _VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
 # the fixed body columns (projections/projector.py): `t.current` and the event's state, read by position
@@ -241,6 +241,8 @@ IDENTIFIERS: dict[str, set[str]] = {
         "clustered",  # a fixed table option: " WITHOUT ROWID" or nothing
         "self.json_each('t.entities')",  # a fixed column in the dialect's JSON-array function
         "self.tracking_table()",  # eventsourcing's tracking table, schema-qualified
+        "names",  # a fixed column list (projector.TIMELINE_COLUMNS)
+        "marks",  # placeholders only
     },
     "projections/queries.py": _VIEW_NAMES
     | _CURRENT
@@ -255,7 +257,8 @@ IDENTIFIERS: dict[str, set[str]] = {
     "projections/projector.py": {"self.p", "prefix", "assignments"}
     | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
     "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
-    "projections/views_pg.py": _VIEW_NAMES | {"table", "name"},  # the fixed TABLES and INDEXES
+    # the fixed TABLES and INDEXES, and a fixed column list for COPY (projector.TIMELINE_COLUMNS)
+    "projections/views_pg.py": _VIEW_NAMES | {"table", "name", "names"},
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
