@@ -32,6 +32,7 @@ SYNTH_SEED = 42
 SYNTH_VERSION = 1
 DEFAULT_SIZES = "10000,100000"
 QUICK_SIZES = "1000"
+PAIRS = 5  # replays each paired with a raw read just before it (at least; more with --repeat)
 
 
 def stat(values: Sequence[float], scale: float = 1.0, digits: int = 4) -> dict[str, Any]:
@@ -579,7 +580,9 @@ class Bench:
         then all baselines) can land in different weather; a pair shares it."""
         self.say("replay paired with a raw read+decode just before it, each pair a ratio")
         pairs: list[dict[str, float]] = []
-        for i in range(self.repeat):
+        # Five at least: one pair costs seconds at 100k, and a single process's raw read moves by half
+        # from one minute to the next here (30k-57k events/s), so the median of three is one pair's luck.
+        for i in range(max(self.repeat, PAIRS)):
             raw, _ = self.raw_decode_once(store)
             run = self.cli("replay", "--json", "--store", store, timeout=self.timeout_for(n))
             if not run.ok:
