@@ -196,7 +196,7 @@ def _rebuild(
                     progress(done, max(stop, done))
             position = store.tracked(c, ASIDE_TRACKING)
             store.swap_in(c)
-            store.analyze(c)
+            store.analyze(c, tables=("entities",))  # the other two were analysed aside (`index_entities`)
             store.set_tracking(c, LIVE_TRACKING, position)
             store.clear_tracking(c, ASIDE_TRACKING)
             store.set_meta(c, "views_version", VIEWS_VERSION)

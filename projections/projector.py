@@ -88,6 +88,7 @@ class Projector:
     """Applies developments to one set of view tables inside the caller's transaction."""
 
     index_rows = True  # queue entity-index rows with each timeline row (a rebuild builds them in one go)
+    copy_index = False  # write them as plain inserts (a rebuild's, on PostgreSQL), not skipping those there
 
     def __init__(self, store: ViewStore, cursor: Cursor, prefix: str) -> None:
         self.store, self.c, self.p = store, cursor, prefix
@@ -197,6 +198,9 @@ class Projector:
         if self.new_rows:
             self.store.insert_many(self.c, f"{{s}}{self.p}timeline", TIMELINE_COLUMNS, self.new_rows)
             self.new_rows = []
+        if self.new_index and self.copy_index:
+            self.store.insert_many(self.c, f"{{s}}{self.p}entity_index", ("entity", "position"), self.new_index)
+            self.new_index = []
         if self.new_index:
             self.c.executemany(  # type: ignore[attr-defined]
                 self.store.sql(

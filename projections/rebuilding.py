@@ -201,10 +201,12 @@ class Rebuilder(Projector):
     that stands as recorded. With a folder apart (`apart`), which reads the log itself, it writes rows
     only, and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
 
-    index_rows = False  # `finish` builds the entity index from the timeline in one go
 
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
+        # The entity index: copied as the pass goes where the store does that best, else built from the
+        # timeline in one go (`index_entities`).
+        self.index_rows = self.copy_index = store.copies_entity_index
         self.revisions = revisions
         self.apart = apart  # a folder in a second process, reading and folding the same pages
         self.folder = PlainFolder(self) if apart is None else None
@@ -255,12 +257,14 @@ class Rebuilder(Projector):
             self.apart.poll()
 
     def index_entities(self, cursor: Cursor) -> None:
-        """The entity index, from the timeline, in a transaction of its own before the last: committed, it
-        can be read from a second connection while the last transaction builds the other indexes."""
+        """The entity index completed (built from the timeline, or keyed where its rows were copied as the
+        pass went), in a transaction of its own before the last: committed, it can be read from a second
+        connection while the last transaction builds the other indexes."""
         self.c = cursor
         self.write_rows()
         self.store.fill_entity_index(cursor, self.p)
-        self.store.analyze(cursor, self.p)  # the refolds read these tables: PostgreSQL plans blind without
+        # the refolds read these two: PostgreSQL plans blind without statistics (kept through the swap's renames)
+        self.store.analyze(cursor, self.p, ("timeline", "entity_index"))
 
     def finish(self, cursor: Cursor) -> None:
         """Index the timeline, write every view, and refold in story order those that need it."""

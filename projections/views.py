@@ -213,6 +213,10 @@ class ViewStore:
 
     # -- schema -------------------------------------------------------------------------------
 
+    # Whether a rebuild copies the entity index's rows as the pass goes, keyed afterwards (PostgreSQL), or
+    # fills it from the timeline after the pass (`fill_entity_index`).
+    copies_entity_index = False
+
     def create_views(self, c: Cursor, prefix: str, *, indexes: bool = True) -> None:
         """The view tables; a rebuild adds the secondary indexes after its bulk load (`indexes=False`)."""
         for statement in _ddl(prefix, self.big, self.clustered):
@@ -255,7 +259,7 @@ class ViewStore:
             self.run(c, f"ALTER TABLE {{s}}{ASIDE}{table} RENAME TO {LIVE}{table}")
         self.create_views(c, LIVE)  # nothing left to create, unless the indexes were not built aside
 
-    def analyze(self, c: Cursor, prefix: str = LIVE) -> None:
+    def analyze(self, c: Cursor, prefix: str = LIVE, tables: Sequence[str] = TABLES) -> None:
         """Planner statistics for freshly built tables (PostgreSQL plans blind without them)."""
 
     def create_meta(self, c: Cursor) -> None:

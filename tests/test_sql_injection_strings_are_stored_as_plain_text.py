@@ -258,7 +258,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
     "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
     # the fixed TABLES and INDEXES, and a fixed column list for COPY (projector.TIMELINE_COLUMNS)
-    "projections/views_pg.py": _VIEW_NAMES | {"table", "name", "names"},
+    "projections/views_pg.py": _VIEW_NAMES | {"table", "name", "names", "prefix"},
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
