@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import os
-import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -270,13 +270,19 @@ class Store:
             while True:
                 time.sleep(interval)
                 caught_up()
-        with _translate(self.settings), _interrupts_held() as release:
-            subscription = self.app.recorder.subscribe(gt=done, topics=[catchup.RECORDED_TOPIC])
-            with subscription:
-                release()  # from here on a Ctrl-C also stops the subscription's threads
+
+        def subscribed(holder: list[Any], stopping: threading.Event) -> None:
+            nonlocal done
+            with self.app.recorder.subscribe(gt=done, topics=[catchup.RECORDED_TOPIC]) as subscription:
+                holder.append(subscription)
+                if stopping.is_set():
+                    return
                 for notification in subscription:
                     if notification.id > done:  # else projected already, by this worker or a reader
                         done = caught_up()
+
+        with _translate(self.settings):
+            _in_a_thread(subscribed)
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
         from chronicle.projections import catchup
@@ -465,25 +471,39 @@ def _pg_message(settings: StoreSettings, error: BaseException) -> str:
     return f"cannot use PostgreSQL store {settings.describe()}: {detail}"
 
 
-@contextmanager
-def _interrupts_held() -> Iterator[Callable[[], None]]:
-    """Ctrl-C and SIGTERM held back until `release()`, and in any case until the block ends.
+def _in_a_thread(follow: Callable[[list[Any], threading.Event], None]) -> None:
+    """Run `follow` (a subscription's loop) in a thread of its own until it ends, or until Ctrl-C.
 
-    eventsourcing's PostgreSQL subscription starts its threads in its constructor, before its `with` is
-    entered: an interrupt in between left them running, and the worker never exited (seen once in CI).
-    Threads started meanwhile keep the signals blocked, so they reach the main thread."""
-    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing to hold
-        yield lambda: None
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    Python runs signal handlers in the main thread only, between its bytecodes. eventsourcing's
+    PostgreSQL subscription starts threads in its constructor, and the connection pool has threads of
+    its own that can take the signal: a Ctrl-C raised in the main thread between the subscription's
+    constructor and its `with` left those threads running (the worker never exited), and one taken by
+    another thread while the main thread waited in the subscription's queue was never acted on. So the
+    subscription is made, entered and iterated in a thread of its own, where no interrupt is ever
+    raised, and the main thread only waits, waking often enough to act on one. `follow` puts the
+    subscription in the list it is given once entered, and returns at once if asked to stop by then."""
+    holder: list[Any] = []
+    stopping = threading.Event()
+    failed: list[BaseException] = []
 
-    def release() -> None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    def run() -> None:
+        try:
+            follow(holder, stopping)
+        except BaseException as error:  # raised again in the main thread
+            failed.append(error)
 
+    worker = threading.Thread(target=run, name="chronicle-follow", daemon=True)
+    worker.start()
     try:
-        yield release
+        while worker.is_alive():
+            worker.join(0.2)
     finally:
-        release()
+        stopping.set()
+        for subscription in holder:
+            subscription.stop()
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 @contextmanager
