@@ -57,13 +57,13 @@ def test_a_negotiation_told_out_of_order_is_rebuilt_alike_folded_apart_or_here(e
     everything = encrypted_story.json("actors"), encrypted_story.json("negotiations")
 
     refolded: list[str] = []
-    real_fold_each = rebuilding.Rebuilder.fold_each
+    real_from_timeline = rebuilding.Rebuilder.from_timeline  # every refold in story order, whenever it comes
 
-    def noted(self, keys):
-        refolded.extend(keys)
-        return real_fold_each(self, keys)
+    def noted(self, c, key):
+        refolded.append(key)
+        return real_from_timeline(self, c, key)
 
-    monkeypatch.setattr(rebuilding.Rebuilder, "fold_each", noted)
+    monkeypatch.setattr(rebuilding.Rebuilder, "from_timeline", noted)
     monkeypatch.setattr(catchup, "APART_FROM", 0)
     assert "rebuilt every view" in encrypted_story.ok("replay").stdout
     assert refolded == ["negotiation:coalition-exit"]
