@@ -164,7 +164,7 @@ def _rebuild(
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)
     pages = functools.partial(_pages, stop=stop, page=page)
-    apart = open_log is not None and stop >= APART_FROM and can_fold_apart()
+    apart = stop >= APART_FROM and can_fold_apart()
     folding = fold_apart(open_log, pages, fields, revisions, store.cipher) if open_log and apart else nullcontext()
     with folding as folder:
         builder = Rebuilder(store, revisions, folder)

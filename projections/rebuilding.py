@@ -201,7 +201,6 @@ class Rebuilder(Projector):
     that stands as recorded. With a folder apart (`apart`), which reads the log itself, it writes rows
     only, and `finish` takes the views folded there. `c` is set to each page's transaction by the caller."""
 
-
     def __init__(self, store: ViewStore, revisions: dict[str, list[Revision]], apart: Apart | None = None) -> None:
         super().__init__(store, None, ASIDE)  # type: ignore[arg-type]
         # The entity index: copied as the pass goes where the store does that best, else built from the

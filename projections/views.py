@@ -37,11 +37,15 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
-def _ddl(prefix: str, big: str, clustered: str = "", index_prefix: str | None = None) -> list[str]:
+def _ddl(
+    prefix: str, big: str, clustered: str = "", index_prefix: str | None = None, *, entity_key: bool = True
+) -> list[str]:
     """`clustered`: what makes a table its primary key's b-tree (SQLite's WITHOUT ROWID); `index_prefix`:
-    the indexes' names, if not the tables' prefix."""
+    the indexes' names, if not the tables' prefix; `entity_key`: the entity index with its primary key
+    (without it, for rows copied in before it is added)."""
     p = prefix
     i = prefix if index_prefix is None else index_prefix
+    entity_pk = ", PRIMARY KEY (entity, position)" if entity_key else ""
     return [
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}timeline ("
         f"position {big} PRIMARY KEY, dev_id TEXT NOT NULL, type TEXT NOT NULL, "
@@ -56,7 +60,7 @@ def _ddl(prefix: str, big: str, clustered: str = "", index_prefix: str | None = 
         # Only revisions have a target: the index holds those few rows, not a NULL for every development.
         f"CREATE INDEX IF NOT EXISTS {i}timeline_target ON {{s}}{p}timeline (target) WHERE target IS NOT NULL",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entity_index ("
-        f"entity TEXT NOT NULL, position {big} NOT NULL, PRIMARY KEY (entity, position)){clustered}",
+        f"entity TEXT NOT NULL, position {big} NOT NULL{entity_pk}){clustered}",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entities ("
         "entity TEXT PRIMARY KEY, kind TEXT NOT NULL, registered INTEGER NOT NULL, "
         f"names TEXT NOT NULL, state TEXT NOT NULL, facts TEXT NOT NULL, last_start TEXT NOT NULL, "

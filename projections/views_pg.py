@@ -35,16 +35,11 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
     # A rebuild copies the entity index's rows as the pass goes and keys them after it: filling it from
     # the timeline's JSON column (a jsonb cast per row) took 1.6 s of a 9.8 s rebuild at 100k.
     copies_entity_index = True
-    _ENTITY_KEY = ", PRIMARY KEY (entity, position)"
 
     def create_views(self, c: Cursor, prefix: str, *, indexes: bool = True) -> None:
-        for statement in _ddl(prefix, self.big):
-            if not indexes and " INDEX " in statement:
-                continue
-            if not indexes and f"{prefix}entity_index (" in statement:
-                assert self._ENTITY_KEY in statement
-                statement = statement.replace(self._ENTITY_KEY, "")  # keyed by `fill_entity_index`
-            self.run(c, statement)
+        for statement in _ddl(prefix, self.big, entity_key=indexes):  # a rebuild's: keyed by `fill_entity_index`
+            if indexes or " INDEX " not in statement:
+                self.run(c, statement)
 
     def fill_entity_index(self, c: Cursor, prefix: str) -> None:
         self.run(c, f"ALTER TABLE {{s}}{prefix}entity_index ADD PRIMARY KEY (entity, position)")
@@ -78,7 +73,8 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
     def analyze(self, c: Cursor, prefix: str = LIVE, tables: Sequence[str] = TABLES) -> None:
         # Measured: without statistics the planner scanned the whole timeline for `show --as-of` of an
         # actor with 40 developments in a 100k store (150 ms); with them, 2 ms. A rebuild's refold of
-        # the stale negotiations from the aside tables, likewise: 9.0 s at 100k, then 0.9 s.
+        # the stale negotiations from the aside tables, likewise: 9.0 s at 100k, then about 3 s (beside the
+        # index build).
         names = ", ".join(f"{{s}}{prefix}{table}" for table in tables)
         self.run(c, f"ANALYZE {names}")
 

@@ -239,6 +239,7 @@ IDENTIFIERS: dict[str, set[str]] = {
         "name",  # the fixed prefixes, TABLES and INDEXES
         "big",  # a column type, INTEGER or BIGINT
         "clustered",  # a fixed table option: " WITHOUT ROWID" or nothing
+        "entity_pk",  # a fixed clause: the entity index's primary key, or nothing
         "self.json_each('t.entities')",  # a fixed column in the dialect's JSON-array function
         "self.tracking_table()",  # eventsourcing's tracking table, schema-qualified
         "names",  # a fixed column list (projector.TIMELINE_COLUMNS)
