@@ -22,7 +22,7 @@ from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from chronicle.integrity import chain
+    from chronicle.integrity import checks
     from chronicle.projections import catchup
 
 T = TypeVar("T")
@@ -320,16 +320,16 @@ class Store:
             return False
         return check_seal(notification.originator_id, notification.originator_version, notification.topic, state)
 
-    def verify(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> chain.Report:
+    def verify(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> checks.Report:
         """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold.
 
         Two passes, neither holding the store in memory: the log (digests, chain, and each development
         copied aside for the fold), then the reference fold, entity by entity (`integrity.reference`)."""
-        from chronicle.integrity import chain
+        from chronicle.integrity import checks
         from chronicle.integrity.reference import reference_fold
 
         self.refresh(say=say)
-        report = chain.Report()
+        report = checks.Report()
         unreadable: list[str] = []
         with _translate(self.settings), reference_fold(self.decode) as fresh:
             total = self.app.recorder.max_notification_id() or 0
@@ -345,7 +345,7 @@ class Store:
                 if progress is not None:
                     progress(done, 2 * max(total, done))
 
-            chain.verify_log(self.views, self.app.recorder, self.sealed, report, recorded, reading)
+            checks.verify_log(self.views, self.app.recorder, self.sealed, report, recorded, reading)
             report.problems.extend(unreadable if report.ok else ())
             if report.ok:
                 steps = fresh.count()
@@ -355,7 +355,7 @@ class Store:
                         progress(total + total * done // max(steps, 1), 2 * total)
 
                 try:
-                    chain.verify_views(self.views, fresh.views(folding), report)
+                    checks.verify_views(self.views, fresh.views(folding), report)
                 except ValueError as error:
                     report.problems.append(f"an event cannot be read: {_first_line(error)}")
         return report
