@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chronicle.domain.errors import InvalidInput
-from chronicle.projections.integrity import head
+from chronicle.integrity.chain import head
 from chronicle.projections.views import CHAIN
 from chronicle.service.store import Store, _translate
 

@@ -22,7 +22,8 @@ from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from chronicle.projections import catchup, integrity
+    from chronicle.integrity import checks
+    from chronicle.projections import catchup
 
 T = TypeVar("T")
 Say = Callable[[str], None]
@@ -199,7 +200,8 @@ class Store:
     def refresh(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> int:
         """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
         # Imported here, not at the top: an append never projects, and it starts a process each time.
-        from chronicle.projections import catchup, integrity
+        from chronicle.integrity import chain
+        from chronicle.projections import catchup
 
         with _translate(self.settings):
             try:
@@ -212,12 +214,12 @@ class Store:
                     f"{version or 'none'}, now {catchup.VIEWS_VERSION}): rebuilding them"
                 )
                 self.rebuild(progress=progress)
-                integrity.chain_up(self.views, self.app.recorder)  # else a head published now misses events
+                chain.chain_up(self.views, self.app.recorder)  # else a head published now misses events
                 return 0
             if self._caught_up():
                 self.refreshed = True
                 return 0
-            integrity.chain_up(self.views, self.app.recorder)
+            chain.chain_up(self.views, self.app.recorder)
             try:
                 count = catchup.catch_up(
                     self.views,
@@ -239,10 +241,11 @@ class Store:
 
         Then a read takes no write lock, so it never waits for a writer (on SQLite one lock covers the
         file, and `append --file` holds it for the whole file) and skips two write transactions."""
-        from chronicle.projections import catchup, integrity
+        from chronicle.integrity import chain
+        from chronicle.projections import catchup
 
         with self.views.read() as c:
-            chained, _ = integrity.head(self.views, c)
+            chained, _ = chain.head(self.views, c)
             tracked = self.views.tracked(c, catchup.LIVE_TRACKING)
         recorder = self.app.recorder
         if chained < (recorder.max_notification_id() or 0):
@@ -317,16 +320,16 @@ class Store:
             return False
         return check_seal(notification.originator_id, notification.originator_version, notification.topic, state)
 
-    def verify(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> integrity.Report:
+    def verify(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> checks.Report:
         """Re-read the whole log: every event's digest, the chain, and every view against a fresh fold.
 
         Two passes, neither holding the store in memory: the log (digests, chain, and each development
-        copied aside for the fold), then the reference fold, entity by entity (`projections.reference`)."""
-        from chronicle.projections import integrity
-        from chronicle.projections.reference import reference_fold
+        copied aside for the fold), then the reference fold, entity by entity (`integrity.reference`)."""
+        from chronicle.integrity import checks
+        from chronicle.integrity.reference import reference_fold
 
         self.refresh(say=say)
-        report = integrity.Report()
+        report = checks.Report()
         unreadable: list[str] = []
         with _translate(self.settings), reference_fold(self.decode) as fresh:
             total = self.app.recorder.max_notification_id() or 0
@@ -342,7 +345,7 @@ class Store:
                 if progress is not None:
                     progress(done, 2 * max(total, done))
 
-            integrity.verify_log(self.views, self.app.recorder, self.sealed, report, recorded, reading)
+            checks.verify_log(self.views, self.app.recorder, self.sealed, report, recorded, reading)
             report.problems.extend(unreadable if report.ok else ())
             if report.ok:
                 steps = fresh.count()
@@ -352,24 +355,24 @@ class Store:
                         progress(total + total * done // max(steps, 1), 2 * total)
 
                 try:
-                    integrity.verify_views(self.views, fresh.views(folding), report)
+                    checks.verify_views(self.views, fresh.views(folding), report)
                 except ValueError as error:
                     report.problems.append(f"an event cannot be read: {_first_line(error)}")
         return report
 
     def root(self, *, say: Say = _quiet) -> tuple[int, str]:
         """The current head of the chain: (position, hash)."""
-        from chronicle.projections import integrity
+        from chronicle.integrity import chain
 
         self.refresh(say=say)
         with self.reading() as c:
-            return integrity.head(self.views, c)
+            return chain.head(self.views, c)
 
     def history_hash(self, position: int) -> tuple[str, int]:
-        from chronicle.projections import integrity
+        from chronicle.integrity import chain
 
         with _translate(self.settings):
-            return integrity.history_hash(self.app.recorder, position)
+            return chain.history_hash(self.app.recorder, position)
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:

@@ -35,7 +35,11 @@ def test_a_single_append_loads_neither_projections_nor_rich(store):
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     assert result.stdout.decode().startswith("statement-2024-01-06")
     loaded = json.loads(result.stderr.decode().splitlines()[-1])
-    heavy = [m for m in loaded if m.startswith(("chronicle.projections.", "chronicle.cli.render", "rich"))]
+    heavy = [
+        m
+        for m in loaded
+        if m.startswith(("chronicle.projections.", "chronicle.integrity.", "chronicle.cli.render", "rich"))
+    ]
     # The view store's classes hold the store's own tables (meta, key check), opened with it; gcpause is a
     # few lines of stdlib. Nothing that folds or renders.
     allowed = {"chronicle.projections.views", "chronicle.projections.views_pg", "chronicle.projections.gcpause"}

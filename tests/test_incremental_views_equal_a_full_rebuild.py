@@ -239,7 +239,7 @@ def _pure_fold(store: Any, *, every: bool = False) -> dict[str, Any]:
 
 def _reference_fold(store: Any) -> dict[str, Any]:
     """What `verify` folds, on disk, in pages of 3: must be the pure fold, every view of it."""
-    from chronicle.projections import reference
+    from chronicle.integrity import reference
     from chronicle.projections.catchup import RECORDED_TOPIC
 
     saved, reference.PAGE = reference.PAGE, 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 
-from chronicle.projections.reference import reference_fold
+from chronicle.integrity.reference import reference_fold
 from chronicle.projections.scratch import scratch_db
 
 

@@ -80,7 +80,7 @@ def test_two_swapped_events_are_caught(revised_story):
 
 def test_a_consistent_rewrite_is_caught_against_a_published_head(revised_story):
     """The attacker recomputes the event's own hash and the whole chain: only a published head catches it."""
-    from chronicle.projections.integrity import GENESIS, link
+    from chronicle.integrity.chain import GENESIS, link
     from chronicle.service.mapper import seal
 
     store = revised_story.store

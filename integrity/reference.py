@@ -1,7 +1,7 @@
 """The reference `verify` compares the views with: a fresh fold of the log, in bounded memory.
 
-The pure fold (`belief.believe` then `belief.fold_all`) holds every development at once: 770 MB for a
-100k store, about 8 GB at 1M. This is the same fold, by the same rules (`fold.apply` over each entity's
+The pure fold (`belief.believe` then `belief.fold_all`) holds every development at once, so its memory
+grows with the store. This is the same fold, by the same rules (`fold.apply` over each entity's
 developments as currently believed, in story order), with a throwaway SQLite file as its memory:
 
 - one pass over the log copies each development's stored bytes (still encrypted if the store is) and
