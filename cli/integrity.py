@@ -44,29 +44,19 @@ def verify(
                 print(f"{position}:{digest}")
             return
         if against is not None:
-            position_text, sep, expected = against.partition(":")
-            if not sep or not position_text.isdigit() or len(expected) != 64:
-                from chronicle.domain.errors import InvalidInput
+            from chronicle.integrity import heads
 
-                raise InvalidInput(f"--against {against!r}: expected POSITION:HASH (a 64-digit hex hash)")
-            position = int(position_text)
+            published = heads.parse_head(against, label="--against")
             head_position, _ = opened.root(say=say)
-            if position > head_position:
-                from chronicle.domain.errors import InvalidInput
-
-                raise InvalidInput(f"position {position} is beyond the current head {head_position}")
-            actual, count = opened.history_hash(position)
-            matches = actual == expected.lower()
+            heads.require_within(published, head_position)
+            actual, count = opened.history_hash(published.position)
+            check = heads.compare_head(published, actual, count)
             if json:
-                print_json(
-                    {"position": position, "expected": expected, "actual": actual, "events": count, "ok": matches}
-                )
-            if not matches:
-                fail(f"history up to position {position} differs from the published head {position}:{expected}", 3)
+                print_json(check.as_json())
+            if not check.ok:
+                fail(check.message, check.exit_code)
             if not json:
-                print(
-                    f"OK: the {count} events up to position {position} are unchanged since {position}:{expected[:12]}…"
-                )
+                print(check.message)
             return
         with progress_bar("verifying the log and views") as progress:
             report = opened.verify(say=say, progress=progress)
