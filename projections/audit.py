@@ -46,7 +46,7 @@ from chronicle.projections.queries import (
     require_order,
     steps_for,
 )
-from chronicle.projections.views import LIVE, Cursor, ViewStore
+from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
 
 # -- field paths -----------------------------------------------------------------------------------
 

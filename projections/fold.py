@@ -106,6 +106,9 @@ def source_count(development: Development) -> int:
     return len({s.distinct_as() for s in development.sources})
 
 
+NO_STEP = ("", 0)  # the story key of a view no development has shaped yet
+
+
 class Step:
     """A development as currently believed, with its place in the log.
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from chronicle.projections.catchup import RECORDED_TOPIC, EventLog
 from chronicle.projections.fold import View
-from chronicle.projections.views import CHAIN, LIVE, Cursor, ViewStore
+from chronicle.projections.sql.catchup import RECORDED_TOPIC, EventLog
+from chronicle.projections.sql.views import CHAIN, LIVE, Cursor, ViewStore
 
 GENESIS = "0" * 64
 PAGE = 2000

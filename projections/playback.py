@@ -11,7 +11,7 @@ from chronicle.domain.developments import Development
 from chronicle.projections.audit import FieldChange, changed_paths, flatten_dump
 from chronicle.projections.fold import Step, View, apply, new_view, touched
 from chronicle.projections.projector import CURRENT_T, parse_development
-from chronicle.projections.views import LIVE, Cursor, ViewStore
+from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
 
 PAGE = 1000
 _NOISE = {"developments", "first_development", "last_development"}

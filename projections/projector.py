@@ -18,11 +18,10 @@ from chronicle.domain.developments import (
 )
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Facts, Step, View, apply, new_view, order_matters, touched
+from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_view, order_matters, touched
 from chronicle.projections.models import ActorView, NegotiationView
-from chronicle.projections.views import Cursor, TextCipher, ViewStore, protect
+from chronicle.projections.sql.views import Cursor, TextCipher, ViewStore, protect
 
-NO_STEP = ("", 0)
 # A timeline row's columns, in the order `Projector.insert_data` makes them.
 TIMELINE_COLUMNS = (
     "position",

@@ -18,7 +18,7 @@ from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
 from chronicle.projections.projector import CURRENT_T, ORIGINAL_T, body, iso_utc, parse_development, view_from_json
-from chronicle.projections.views import LIVE, Cursor, ViewStore
+from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
 Moment = TypeVar("Moment", date, datetime)

@@ -17,12 +17,13 @@ from eventsourcing.persistence import MapperDeserialisationError, PersistenceErr
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, StoreError
 from chronicle.domain.rules import AppendPlan
-from chronicle.projections.views import META, Cursor, ViewStore
+from chronicle.projections.sql.views import META, Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from chronicle.projections import catchup, integrity
+    from chronicle.projections import integrity
+    from chronicle.projections.sql import catchup
 
 T = TypeVar("T")
 Say = Callable[[str], None]
@@ -94,7 +95,7 @@ class Store:
             if encrypted:
                 store._check_key(meta.get("key_check", ""))
             if create:
-                from chronicle.projections.catchup import VIEWS_VERSION
+                from chronicle.projections.sql.catchup import VIEWS_VERSION
 
                 with views.write() as c:
                     views.create_meta(c)
@@ -199,7 +200,8 @@ class Store:
     def refresh(self, *, say: Say = _quiet, progress: catchup.Progress | None = None) -> int:
         """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
         # Imported here, not at the top: an append never projects, and it starts a process each time.
-        from chronicle.projections import catchup, integrity
+        from chronicle.projections import integrity
+        from chronicle.projections.sql import catchup
 
         with _translate(self.settings):
             try:
@@ -239,7 +241,8 @@ class Store:
 
         Then a read takes no write lock, so it never waits for a writer (on SQLite one lock covers the
         file, and `append --file` holds it for the whole file) and skips two write transactions."""
-        from chronicle.projections import catchup, integrity
+        from chronicle.projections import integrity
+        from chronicle.projections.sql import catchup
 
         with self.views.read() as c:
             chained, _ = integrity.head(self.views, c)
@@ -256,7 +259,7 @@ class Store:
         event is recorded; SQLite's recorder cannot be subscribed to, so it polls every `interval` seconds.
         Either way the views are written by `refresh`, page by page with their tracking record: exactly
         once, whichever worker or reader gets there first."""
-        from chronicle.projections import catchup
+        from chronicle.projections.sql import catchup
 
         def caught_up() -> int:
             count = self.refresh(say=say)
@@ -285,7 +288,7 @@ class Store:
             _in_a_thread(subscribed)
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
-        from chronicle.projections import catchup
+        from chronicle.projections.sql import catchup
 
         with _translate(self.settings):
             with self.views.write() as c:
@@ -399,10 +402,10 @@ class Store:
 
 def _views_class(settings: StoreSettings) -> type[ViewStore]:
     if settings.is_postgres:
-        from chronicle.projections.views_pg import PostgresViews
+        from chronicle.projections.sql.postgres import PostgresViews
 
         return PostgresViews
-    from chronicle.projections.views import SQLiteViews
+    from chronicle.projections.sql.sqlite import SQLiteViews
 
     return SQLiteViews
 

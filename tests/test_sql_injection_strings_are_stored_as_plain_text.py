@@ -226,11 +226,11 @@ def _tables(store: Any) -> list[str]:
 ROOT = Path(__file__).resolve().parents[1]
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN|COPY)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
-_VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
+_VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/sql/views.py)
 # the fixed body columns (projections/projector.py): `t.current` and the event's state, read by position
 _CURRENT = {"CURRENT_T", "ORIGINAL_T", "LOGGED_T"}
 IDENTIFIERS: dict[str, set[str]] = {
-    "projections/views.py": _VIEW_NAMES
+    "projections/sql/views.py": _VIEW_NAMES
     | {
         "p",
         "i",  # the indexes' prefix: LIVE or the tables' own
@@ -257,9 +257,9 @@ IDENTIFIERS: dict[str, set[str]] = {
     },
     "projections/projector.py": {"self.p", "prefix", "assignments"}
     | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
-    "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
+    "projections/sql/rebuilding.py": {"self.p"},  # the fixed aside prefix
     # the fixed TABLES and INDEXES, and a fixed column list for COPY (projector.TIMELINE_COLUMNS)
-    "projections/views_pg.py": _VIEW_NAMES | {"table", "name", "names", "prefix"},
+    "projections/sql/postgres.py": _VIEW_NAMES | {"table", "name", "names", "prefix"},
     "projections/integrity.py": _VIEW_NAMES | {"marks"},  # placeholders only
     "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
     "projections/playback.py": _VIEW_NAMES | _CURRENT,
@@ -316,4 +316,4 @@ def test_the_audit_catches_a_formatted_value(tmp_path):
         "    c.execute(\"UPDATE t SET v='{}'\".format(name))\n"
     )
     assert sorted(e for _, e in _formatted_sql(bad)) == ["<% formatting>", "<str.format>", "name"]
-    assert "name" not in IDENTIFIERS.get("bad.py", set())  # `name` is allowed in views.py only, for index names
+    assert "name" not in IDENTIFIERS.get("bad.py", set())  # `name` is allowed in sql/views.py only, for index names
