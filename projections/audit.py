@@ -36,7 +36,7 @@ from chronicle.domain.developments import (
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.projections.belief import Entry
 from chronicle.projections.fold import Facts, Step, View, apply, fold, new_view, touched
-from chronicle.projections.projector import CURRENT_T, iso_utc, parse_development
+from chronicle.projections.projector import iso_utc, parse_development
 from chronicle.projections.queries import (
     KINDS,
     Row,
@@ -46,7 +46,8 @@ from chronicle.projections.queries import (
     require_order,
     steps_for,
 )
-from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
+from chronicle.projections.sql import reads
+from chronicle.projections.sql.views import Cursor, ViewStore
 
 # -- field paths -----------------------------------------------------------------------------------
 
@@ -419,15 +420,8 @@ def diff_rows(key: str, rows: Sequence[Row], a: Point, b: Point) -> EntityDiff:
 
 def _believed_now(store: ViewStore, c: Cursor, key: str) -> dict[str, Entry]:
     """An entity's developments as currently believed, read once (no record-time question asked)."""
-    rows = store.rows(
-        c,
-        f"SELECT t.position, t.recorded, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
-        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
-        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL",
-        (key,),
-    )
     entries = {}
-    for r in rows:
+    for r in reads.believed_now(store, c, key):
         d = parse_development(r["current"])
         entries[d.id or ""] = Entry(d, int(r["position"]), datetime.fromisoformat(r["recorded"]), d)
     return entries
@@ -580,48 +574,18 @@ def candidate_entities(store: ViewStore, c: Cursor, a: Point, b: Point) -> set[s
 
     if a.known_at != b.known_at:
         bounds = sorted(iso_utc(t) if t else "9999" for t in (a.known_at, b.known_at))
-        rows = store.rows(
-            c,
-            f"SELECT entities, target FROM {{s}}{LIVE}timeline WHERE recorded > ? AND recorded <= ?",
-            bounds,
-        )
+        rows = reads.recorded_between(store, c, bounds)
         add(rows)
-        targets = sorted({r["target"] for r in rows if r["target"]})
-        for i in range(0, len(targets), 500):
-            chunk = targets[i : i + 500]
-            add(
-                store.rows(
-                    c,
-                    f"SELECT entities FROM {{s}}{LIVE}timeline WHERE dev_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-            )
+        add(reads.entities_of(store, c, sorted({r["target"] for r in rows if r["target"]})))
     if a.as_of != b.as_of:
         low, high = sorted(d or date.max for d in (a.as_of, b.as_of))
-        add(
-            store.rows(
-                c,
-                f"SELECT entities FROM {{s}}{LIVE}timeline WHERE occ_end > ? AND occ_end <= ?",
-                (low.isoformat(), high.isoformat()),
-            )
-        )
+        add(reads.ended_between(store, c, low.isoformat(), high.isoformat()))
         known = [t for t in (a.known_at, b.known_at) if t is not None]
         if known:
             # Revised after the later point (before it, the record window above has them): believed
             # at both points with other dates than the stored ones.
-            add(
-                store.rows(
-                    c,
-                    f"SELECT t.entities FROM {{s}}{LIVE}timeline t WHERE t.dev_id IN "
-                    f"(SELECT r.target FROM {{s}}{LIVE}timeline r WHERE r.target IS NOT NULL "
-                    "AND r.recorded > ?)",
-                    (iso_utc(max(known)),),
-                )
-            )
-        for row in store.rows(
-            c,
-            f"SELECT t.entities, {CURRENT_T} FROM {{s}}{LIVE}timeline t WHERE t.type = 'figure_reported'",
-        ):
+            add(reads.revised_after(store, c, iso_utc(max(known))))
+        for row in reads.figures(store, c):
             figure = row["current"]
             if low < _end(figure.get("as_of") or figure["occurred"]) <= high:
                 keys.update(orjson.loads(row["entities"]))
@@ -641,12 +605,7 @@ def diff_all(store: ViewStore, c: Cursor, a: Point, b: Point) -> list[EntityDiff
 
 def sources(store: ViewStore, c: Cursor) -> SourceReport:
     """Over every development currently believed (retracted ones left out), in story order."""
-    rows = store.rows(
-        c,
-        "SELECT dev_id, type, occurred, summary, sources, "
-        "CASE WHEN corrected_by = '[]' THEN NULL ELSE current END AS corrected "
-        f"FROM {{s}}{LIVE}timeline WHERE retracted_by IS NULL ORDER BY occ_start, position",
-    )
+    rows = reads.believed_sources(store, c)
 
     def supported(row: Any) -> Supported:
         names: list[str] = orjson.loads(row["sources"])

@@ -20,32 +20,9 @@ from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_view, order_matters, touched
 from chronicle.projections.models import ActorView, NegotiationView
+from chronicle.projections.sql import reads
+from chronicle.projections.sql import statements as q
 from chronicle.projections.sql.views import Cursor, TextCipher, ViewStore, protect
-
-# A timeline row's columns, in the order `Projector.insert_data` makes them.
-TIMELINE_COLUMNS = (
-    "position",
-    "dev_id",
-    "type",
-    "occurred",
-    "occ_start",
-    "occ_end",
-    "recorded",
-    "summary",
-    "current",
-    "corrected_by",
-    "retracted_by",
-    "target",
-    "entities",
-    "sources",
-)
-# A development's body as recorded is its event's, read from the log by position: stored once, in the
-# log (`ViewStore` hands it to readers as its JSON object). A timeline row's `current` is NULL while the
-# development stands as recorded (most never change): a corrected body is stored. All need the
-# timeline as `t`.
-LOGGED_T = "(SELECT e.state FROM {log} e WHERE e.{log_id} = t.position)"  # the event's stored state
-ORIGINAL_T = f"{LOGGED_T} AS original"
-CURRENT_T = f"t.current AS current, {LOGGED_T} AS logged"
 
 
 def iso_utc(moment: datetime) -> str:
@@ -195,28 +172,19 @@ class Projector:
     def write_rows(self) -> None:
         """Write the pending timeline and index rows (before anything reads them back)."""
         if self.new_rows:
-            self.store.insert_many(self.c, f"{{s}}{self.p}timeline", TIMELINE_COLUMNS, self.new_rows)
+            self.store.insert_many(self.c, q.on(q.TIMELINE, self.p), q.TIMELINE_COLUMNS, self.new_rows)
             self.new_rows = []
         if self.new_index and self.copy_index:
-            self.store.insert_many(self.c, f"{{s}}{self.p}entity_index", ("entity", "position"), self.new_index)
+            self.store.insert_many(self.c, q.on(q.ENTITY_INDEX, self.p), q.INDEX_COLUMNS, self.new_index)
             self.new_index = []
         if self.new_index:
-            self.c.executemany(  # type: ignore[attr-defined]
-                self.store.sql(
-                    f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) ON CONFLICT DO NOTHING"
-                ),
-                self.new_index,
-            )
+            self.c.executemany(self.store.sql(q.on(q.INSERT_INDEX, self.p)), self.new_index)  # type: ignore[attr-defined]
             self.new_index = []
 
     def revise(self, development: CorrectionIssued | RetractionIssued) -> None:
         """Apply a correction or retraction to its target's row, then refold what it touched."""
         self.write_rows()
-        row = self.store.one(
-            self.c,
-            f"SELECT t.position, {CURRENT_T}, t.corrected_by, t.entities FROM {{s}}{self.p}timeline t WHERE t.dev_id=?",
-            (development.target,),
-        )
+        row = reads.revision_target(self.store, self.c, self.p, development.target)
         if row is None:
             return
         position, current_json, corrected_json, entities_json = (
@@ -236,7 +204,6 @@ class Projector:
         old_keys: list[str] = orjson.loads(entities_json)
         keys = list(dict.fromkeys([*old_keys, *touched(current)]))
         when = current.when
-        assignments = "occ_start=?, occ_end=?, corrected_by=?, entities=?"
         params: list[object] = [
             when.start.isoformat(),
             when.end.isoformat(),
@@ -244,16 +211,12 @@ class Projector:
             orjson.dumps(keys).decode(),
         ]
         if retracted_by:
-            assignments += ", retracted_by=?"
+            statement = q.RETRACT_ROW
             params.append(retracted_by)
         else:  # only a correction changes the body; a retraction leaves it as it stood
-            assignments += ", current=?"
+            statement = q.CORRECT_ROW
             params.append(self.store.protect(body(current.model_dump(mode="json"))))
-        self.store.run(
-            self.c,
-            f"UPDATE {{s}}{self.p}timeline SET {assignments} WHERE position=?",
-            (*params, position),
-        )
+        self.store.run(self.c, q.on(statement, self.p), (*params, position))
         for key in keys:
             if key not in old_keys:
                 self.index(key, position)
@@ -262,11 +225,7 @@ class Projector:
     def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
         if key in self.cache:
             return self.cache[key]
-        row = self.store.one(
-            self.c,
-            f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
-            (key,),
-        )
+        row = reads.held_view(self.store, self.c, self.p, key)
         if row is None:
             found: tuple[View, Facts, tuple[str, int]] = (new_view(key), {}, NO_STEP)
         else:
@@ -315,16 +274,7 @@ class Projector:
     def write_entity_rows(self, rows: list[EntityRow]) -> None:
         """Write views as `entity_row` made them (a rebuild's folder apart makes its own)."""
         if rows:
-            self.c.executemany(  # type: ignore[attr-defined]
-                self.store.sql(
-                    f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, facts, "
-                    "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
-                    "UPDATE SET registered=excluded.registered, names=excluded.names, "
-                    "state=excluded.state, facts=excluded.facts, last_start=excluded.last_start, "
-                    "last_position=excluded.last_position"
-                ),
-                rows,
-            )
+            self.c.executemany(self.store.sql(q.on(q.UPSERT_ENTITY, self.p)), rows)  # type: ignore[attr-defined]
 
 
 # An entity's row in the views table: entity, kind, registered, names, state, facts, last start and position.
@@ -358,13 +308,5 @@ def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[
 def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, dict[str, Any], bool]]:
     """`story_steps` as (position, JSON object as it now stands, whether a correction changed it): a
     corrected body may no longer touch `key`. Decoded once, from the log or the corrected body."""
-    rows = store.stream(
-        c,
-        f"SELECT t.position, {CURRENT_T}, t.current IS NOT NULL AS revised FROM {{s}}{prefix}entity_index i "
-        f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
-        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
-        "ORDER BY t.occ_start, t.position",
-        (key,),
-    )
-    for row in rows:
+    for row in reads.story_rows(store, c, prefix, key):
         yield int(row["position"]), row["current"], bool(row["revised"])

@@ -17,8 +17,9 @@ from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
-from chronicle.projections.projector import CURRENT_T, ORIGINAL_T, body, iso_utc, parse_development, view_from_json
-from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
+from chronicle.projections.projector import body, iso_utc, parse_development, view_from_json
+from chronicle.projections.sql import reads
+from chronicle.projections.sql.views import Cursor, ViewStore
 
 KINDS = ("actor", "negotiation")
 Moment = TypeVar("Moment", date, datetime)
@@ -34,12 +35,6 @@ def require_order(
     """A range given on the command line must not end before it starts."""
     if earlier is not None and later is not None and later < earlier:
         raise InvalidInput(f"{later_flag} {text(later)} is before {earlier_flag} {text(earlier)}")
-
-
-_COLUMNS = (
-    "t.position, t.dev_id, t.type, t.occurred, t.occ_start, t.occ_end, t.recorded, t.summary, "
-    f"{ORIGINAL_T}, t.current, t.corrected_by, t.retracted_by, t.target"
-)
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ def _row(r: Any) -> Row:
         type=r["type"],
         recorded=r["recorded"],
         original=original,
-        # NULL: never corrected, as most developments are (see projector.CURRENT_T).
+        # NULL: never corrected, as most developments are (see statements.CURRENT_T).
         current=original if r["current"] is None else parse_development(r["current"]),
         corrected_by=orjson.loads(r["corrected_by"]),
         retracted_by=r["retracted_by"],
@@ -91,14 +86,9 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind {kind!r}: use actor or negotiation")
     wanted = name.strip().casefold()
-    exact = store.one(
-        c,
-        f"SELECT entity FROM {{s}}{LIVE}entities WHERE entity=? AND registered=1",
-        (f"{kind}:{wanted}",),
-    )
-    if exact is not None:
+    if reads.is_registered(store, c, f"{kind}:{wanted}"):
         return wanted
-    rows = store.rows(c, f"SELECT entity, names FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1", (kind,))
+    rows = reads.registered_names(store, c, kind)
     matches: list[str] = sorted(str(r["entity"]).partition(":")[2] for r in rows if wanted in orjson.loads(r["names"]))
     if len(matches) == 1:
         return matches[0]
@@ -114,18 +104,14 @@ def current_view(store: ViewStore, c: Cursor, kind: str, ident: str) -> View:
     """The entity as it stands; one never registered, or whose registration was retracted, is not in
     the story (its row may exist: developments that named it are indexed under it)."""
     key = f"{kind}:{ident}"
-    row = store.one(c, f"SELECT state FROM {{s}}{LIVE}entities WHERE entity=? AND registered=1", (key,))
+    row = reads.registered_state(store, c, key)
     if row is None:
         raise NotFound(f"no {kind} {ident!r}")
     return view_from_json(key, row["state"])
 
 
 def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
-    rows = store.rows(
-        c,
-        f"SELECT entity, state FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1 ORDER BY entity",
-        (kind,),
-    )
+    rows = reads.registered_states(store, c, kind)
     return [view_from_json(r["entity"], r["state"]) for r in rows]
 
 
@@ -137,25 +123,7 @@ def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None
 
 def _entity_records(store: ViewStore, c: Cursor, key: str, known_at: datetime | None) -> list[Any]:
     """`entity_rows` as the store's rows (bodies as JSON objects), in record order."""
-    recorded = "" if known_at is None else " AND t.recorded <= ?"
-    extra: tuple[str, ...] = () if known_at is None else (iso_utc(known_at),)
-    rows = store.rows(
-        c,
-        f"SELECT {_COLUMNS} FROM {{s}}{LIVE}entity_index i "
-        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?{recorded}",
-        (key, *extra),
-    )
-    # Only rows that have ever been corrected or retracted have revisions to fetch (most never are).
-    ids = [r["dev_id"] for r in rows if r["corrected_by"] != "[]" or r["retracted_by"]]
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        rows += store.rows(
-            c,
-            f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks}){recorded}",
-            (*chunk, *extra),
-        )
-    return sorted(rows, key=lambda r: int(r["position"]))
+    return reads.entity_records(store, c, key, None if known_at is None else iso_utc(known_at))
 
 
 def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime, as_of: date | None) -> View:
@@ -198,14 +166,7 @@ def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
     """As believed now, so the stored bodies serve, each decoded once and folded as JSON (`plainfold`,
     held to the typed fold by the property tests; a model per development was most of the time); the
     index leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
-    rows = store.rows(
-        c,
-        f"SELECT t.position, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
-        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
-        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
-        "AND (t.occ_end <= ? OR t.type = 'figure_reported')",
-        (key, as_of.isoformat()),
-    )
+    rows = reads.ended_by(store, c, key, as_of.isoformat())
     steps = []
     for row in rows:
         development = row["current"]
@@ -325,34 +286,18 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     """`log`, streamed: as the story stands now, rows come from the story index a page at a time, so
     `log` of a store of any size holds a page (100k: 620 -> ~60 MB). As known at a time, the believed
     bodies and their order are only known once every revision recorded by then is read: held whole."""
-    where: list[str] = []
-    params: list[Any] = []
-    source = f"{{s}}{LIVE}timeline t"
     keys = [k for k in (flt.actor and f"actor:{flt.actor}", flt.negotiation and f"negotiation:{flt.negotiation}") if k]
-    for n, key in enumerate(keys):
-        source += f" JOIN {{s}}{LIVE}entity_index i{n} ON i{n}.position = t.position AND i{n}.entity = ?"
-        params.append(key)
-    if flt.types:
-        where.append(f"t.type IN ({','.join('?' * len(flt.types))})")
-        params += list(flt.types)
-    if flt.known_at is not None:
-        where.append("t.recorded <= ?")
-        params.append(iso_utc(flt.known_at))
-    else:
-        # Without --known-at the stored interval is the believed one: let the index filter.
-        if flt.since:
-            where.append("t.occ_end >= ?")
-            params.append(flt.since.isoformat())
-        if flt.until:
-            where.append("t.occ_start <= ?")
-            params.append(flt.until.isoformat())
-        if not flt.include_retracted:
-            where.append("t.retracted_by IS NULL")
-    statement = f"SELECT {_COLUMNS} FROM {source}"
-    statement += " WHERE " + " AND ".join(where or ["TRUE"])
+    query = reads.log_query(
+        keys,
+        flt.types,
+        known_at=None if flt.known_at is None else iso_utc(flt.known_at),
+        since=flt.since.isoformat() if flt.since else None,
+        until=flt.until.isoformat() if flt.until else None,
+        include_retracted=flt.include_retracted,
+    )
     if flt.known_at is None:
         # The stored interval start is the current body's, so the index order is the story order.
-        found = store.stream(c, statement + " ORDER BY t.occ_start, t.position", params, sources=True)
+        found = reads.in_story_order(store, c, query)
         rows = (_row(r) for r in _holding(found, flt.text))
         believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by) for r in rows)
         yield from (entry for entry in believed if _shown(entry, flt, keys))
@@ -361,15 +306,9 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     # never revised reads the same at any time, and its stored interval orders it: streamed. Those with
     # a revision (a few percent) are believed from their revisions recorded by then, held, and merged in.
     # A revised body may hold the text in a version stored nowhere (corrected since): those are all parsed.
-    unrevised = " AND t.corrected_by = '[]' AND t.retracted_by IS NULL"
-    revised = " AND (t.corrected_by <> '[]' OR t.retracted_by IS NOT NULL)"
-    held = [_row(r) for r in store.rows(c, statement + revised, params)]
+    held = [_row(r) for r in reads.ever_revised(store, c, query)]
     targets = {r.id for r in held}
-    extra = store.rows(
-        c,
-        f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.recorded <= ? AND t.target IS NOT NULL",
-        (iso_utc(flt.known_at),),
-    )
+    extra = reads.revisions_by(store, c, iso_utc(flt.known_at))
     revisions = [_row(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
     entries = entries_for(sorted([*held, *revisions], key=lambda r: r.position), flt.known_at)
     revised_entries = [
@@ -379,7 +318,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         and _shown(entry := LogEntry(r.position, r.recorded, e.current, e.corrected_by, e.retracted_by), flt, keys)
     ]
     revised_entries.sort(key=_story_order)
-    found = store.stream(c, statement + unrevised + " ORDER BY t.occ_start, t.position", params, sources=True)
+    found = reads.never_revised(store, c, query)
     as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in map(_row, _holding(found, flt.text)))
     yield from heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
 

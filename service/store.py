@@ -85,7 +85,7 @@ class Store:
                 app = Chronicle(env=settings.env(create_tables=create))
             views = app.factory.tracking_recorder(_views_class(settings))  # type: ignore[type-var]
             views.cipher = app.mapper.cipher
-            # a timeline row's body as recorded is read from its event (`projector.ORIGINAL_T`)
+            # a timeline row's body as recorded is read from its event (`statements.ORIGINAL_T`)
             views.logged = app.mapper.state_fields  # type: ignore[attr-defined]
             table = app.recorder.events_table_name  # type: ignore[attr-defined]
             views.events_table, views.event_id = (

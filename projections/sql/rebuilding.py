@@ -32,6 +32,7 @@ from chronicle.projections.fold import NO_STEP, Facts, touched_data
 from chronicle.projections.folder import Held, PlainFolder, Revision, final_form, fold_final, is_revision
 from chronicle.projections.plainfold import Data, PlainStep, apply_data, new_view_data, story_start, view_from_data
 from chronicle.projections.projector import Projector, iso_utc, story_rows
+from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import ASIDE, Cursor, ViewStore
 
 if TYPE_CHECKING:
@@ -107,11 +108,7 @@ class Rebuilder(Projector):
         self.write_view_rows((key, view_from_data(key, view), facts, last) for key, (view, facts, last) in views)
 
     def read(self, key: str) -> Held | None:
-        row = self.store.one(
-            self.c,
-            f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
-            (key,),
-        )
+        row = reads.held_view(self.store, self.c, self.p, key)
         if row is None:
             return None
         return [orjson.loads(row["state"]), orjson.loads(row["facts"]), (row["last_start"], int(row["last_position"]))]
@@ -149,8 +146,7 @@ class Rebuilder(Projector):
         else:
             folded, stale = self.finish_apart(self.apart)
         # indexed, but only by retracted developments or references a correction removed
-        rows = self.store.rows(cursor, f"SELECT DISTINCT entity FROM {{s}}{self.p}entity_index")
-        indexed = {row["entity"] for row in rows}
+        indexed = reads.indexed_entities(self.store, cursor, self.p)
         self.write([(key, [new_view_data(key), {}, NO_STEP]) for key in sorted(indexed - folded - stale)])
 
     def finish_apart(self, apart: Apart) -> tuple[set[str], set[str]]:
