@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from chronicle.domain.developments import Development
-from chronicle.projections.audit import FieldChange, changed_paths, flatten_dump
 from chronicle.projections.fold import Step, View, apply, new_view, touched
-from chronicle.projections.projector import parse_development
+from chronicle.projections.paths import FieldChange, changed_paths, flatten_dump
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
+from chronicle.projections.stored import parse_development
 
 PAGE = 1000
 _NOISE = {"developments", "first_development", "last_development"}

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     CorrectionIssued,
@@ -19,45 +16,10 @@ from chronicle.domain.developments import (
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_view, order_matters, touched
-from chronicle.projections.models import ActorView, NegotiationView
 from chronicle.projections.sql import reads
 from chronicle.projections.sql import statements as q
 from chronicle.projections.sql.views import Cursor, TextCipher, ViewStore, protect
-
-
-def iso_utc(moment: datetime) -> str:
-    """Record times in one fixed-width form, so text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-@functools.lru_cache(maxsize=8192)  # a log has few distinct dates
-def _interval(occurred: str) -> tuple[str, str]:
-    when = FuzzyDate.parse(occurred)
-    return when.start.isoformat(), when.end.isoformat()
-
-
-def body(development: dict[str, Any]) -> str:
-    """A development's stored text in the timeline: its JSON object as orjson writes it."""
-    return orjson.dumps(development).decode()
-
-
-def parse_development(body: str | bytes | dict[str, Any]) -> Development:
-    """A development from its stored JSON: text, or the JSON object read from the log (`ViewStore`)."""
-    if isinstance(body, dict):
-        return DEVELOPMENT_ADAPTER.validate_python(body)
-    return DEVELOPMENT_ADAPTER.validate_json(body)
-
-
-def view_from_json(key: str, text: str | bytes) -> View:
-    if key.startswith("actor:"):
-        return ActorView.model_validate_json(text)
-    return NegotiationView.model_validate_json(text)
-
-
-def lookup_names(view: View) -> list[str]:
-    """Lower-cased names an entity answers to besides its id."""
-    names = [view.name or "", *view.aliases] if isinstance(view, ActorView) else [view.title or ""]
-    return sorted({n.strip().casefold() for n in names if n.strip()})
+from chronicle.projections.stored import body, interval, iso_utc, lookup_names, parse_development, view_from_json
 
 
 class Projector:
@@ -135,7 +97,7 @@ class Projector:
 
         The bodies are that object's orjson bytes, whichever path wrote the row: a rebuild's rows are the
         same bytes as the catch-up's."""
-        start, end = _interval((development if current is None else current)["occurred"])
+        start, end = interval((development if current is None else current)["occurred"])
         sources = development["sources"]
         # A rebuild writes a row per event, so the common case is kept cheap: one source, no cipher.
         publishers = [sources[0]["publisher"]] if len(sources) == 1 else sorted({s["publisher"] for s in sources})

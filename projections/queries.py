@@ -4,79 +4,22 @@ and which developments make up the story."""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
-from chronicle.domain.developments import TYPES, Development, FigureReported
+from chronicle.domain.developments import TYPES, Development
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.rules import apply_changes_data
-from chronicle.projections.belief import Entry, believe
-from chronicle.projections.fold import Step, View, touched, touched_data
+from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
-from chronicle.projections.projector import body, iso_utc, parse_development, view_from_json
+from chronicle.projections.rows import KINDS, Row, counts_from, entries_for, require_order, row_of, steps_for
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
-
-KINDS = ("actor", "negotiation")
-Moment = TypeVar("Moment", date, datetime)
-
-
-def require_order(
-    earlier: Moment | None,
-    later: Moment | None,
-    earlier_flag: str,
-    later_flag: str,
-    text: Callable[[Moment], str] = str,
-) -> None:
-    """A range given on the command line must not end before it starts."""
-    if earlier is not None and later is not None and later < earlier:
-        raise InvalidInput(f"{later_flag} {text(later)} is before {earlier_flag} {text(earlier)}")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One development as the timeline view holds it."""
-
-    position: int
-    id: str
-    type: str
-    recorded: str
-    original: Development
-    current: Development
-    corrected_by: list[str]
-    retracted_by: str | None
-    target: str | None
-
-    def entry(self) -> Entry:
-        return Entry(self.original, self.position, datetime.fromisoformat(self.recorded), self.original)
-
-
-def _row(r: Any) -> Row:
-    original = parse_development(r["original"])
-    return Row(
-        position=int(r["position"]),
-        id=r["dev_id"],
-        type=r["type"],
-        recorded=r["recorded"],
-        original=original,
-        # NULL: never corrected, as most developments are (see statements.CURRENT_T).
-        current=original if r["current"] is None else parse_development(r["current"]),
-        corrected_by=orjson.loads(r["corrected_by"]),
-        retracted_by=r["retracted_by"],
-        target=r["target"],
-    )
-
-
-def counts_from(development: Development) -> date:
-    """The day from which `--as-of` counts a development: the end of its interval (figures: `as_of`)."""
-    if isinstance(development, FigureReported):
-        return development.effective_as_of.end
-    return development.when.end
-
+from chronicle.projections.stored import body, iso_utc, view_from_json
 
 # -- who ---------------------------------------------------------------------------------------
 
@@ -118,7 +61,7 @@ def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
 def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None) -> list[Row]:
     """Every development ever indexed for an entity, with the corrections and retractions aimed at them
     (only those recorded by `known_at`, if given: `believe` would ignore the others)."""
-    return [_row(r) for r in _entity_records(store, c, key, known_at)]
+    return [row_of(r) for r in _entity_records(store, c, key, known_at)]
 
 
 def _entity_records(store: ViewStore, c: Cursor, key: str, known_at: datetime | None) -> list[Any]:
@@ -148,18 +91,6 @@ def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime
         if counts and key in touched_data(d) and (as_of is None or counts_from_data(d) <= as_of)
     ]
     return fold_data(key, steps)
-
-
-def entries_for(rows: Iterable[Row], known_at: datetime | None) -> dict[str, Entry]:
-    return believe(((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at)
-
-
-def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[Step]:
-    return [
-        e.step()
-        for e in entries
-        if e.counts and key in touched(e.current) and (as_of is None or counts_from(e.current) <= as_of)
-    ]
 
 
 def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
@@ -298,7 +229,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     if flt.known_at is None:
         # The stored interval start is the current body's, so the index order is the story order.
         found = reads.in_story_order(store, c, query)
-        rows = (_row(r) for r in _holding(found, flt.text))
+        rows = (row_of(r) for r in _holding(found, flt.text))
         believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by) for r in rows)
         yield from (entry for entry in believed if _shown(entry, flt, keys))
         return
@@ -306,10 +237,10 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     # never revised reads the same at any time, and its stored interval orders it: streamed. Those with
     # a revision (a few percent) are believed from their revisions recorded by then, held, and merged in.
     # A revised body may hold the text in a version stored nowhere (corrected since): those are all parsed.
-    held = [_row(r) for r in reads.ever_revised(store, c, query)]
+    held = [row_of(r) for r in reads.ever_revised(store, c, query)]
     targets = {r.id for r in held}
     extra = reads.revisions_by(store, c, iso_utc(flt.known_at))
-    revisions = [_row(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
+    revisions = [row_of(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
     entries = entries_for(sorted([*held, *revisions], key=lambda r: r.position), flt.known_at)
     revised_entries = [
         entry
@@ -318,8 +249,8 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         and _shown(entry := LogEntry(r.position, r.recorded, e.current, e.corrected_by, e.retracted_by), flt, keys)
     ]
     revised_entries.sort(key=_story_order)
-    found = reads.never_revised(store, c, query)
-    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in map(_row, _holding(found, flt.text)))
+    found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
+    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in found)
     yield from heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
 
 
@@ -356,3 +287,23 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
     if flt.as_of and counts_from(d) > flt.as_of:
         return False
     return not (flt.text and not _matches_text(d, flt.text))
+
+
+__all__ = [
+    "KINDS",
+    "LogEntry",
+    "LogFilter",
+    "Row",
+    "counts_from",
+    "current_view",
+    "entity_rows",
+    "entries_for",
+    "iter_log",
+    "list_views",
+    "log",
+    "require_order",
+    "resolve",
+    "steps_for",
+    "view_at",
+    "views_at",
+]

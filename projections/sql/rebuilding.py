@@ -31,9 +31,10 @@ from chronicle.domain.events import DevelopmentCorrected, DevelopmentRetracted
 from chronicle.projections.fold import NO_STEP, Facts, touched_data
 from chronicle.projections.folder import Held, PlainFolder, Revision, final_form, fold_final, is_revision
 from chronicle.projections.plainfold import Data, PlainStep, apply_data, new_view_data, story_start, view_from_data
-from chronicle.projections.projector import Projector, iso_utc, story_rows
+from chronicle.projections.projector import Projector, story_rows
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import ASIDE, Cursor, ViewStore
+from chronicle.projections.stored import iso_utc
 
 if TYPE_CHECKING:
     from chronicle.projections.sql.apart import Apart
