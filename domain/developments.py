@@ -358,4 +358,3 @@ def interchange_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Chronicle development (interchange format v1)"
     return schema
-

@@ -17,6 +17,7 @@ import orjson
 
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.errors import InvalidInput, NotFound
+from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.projections.belief import Entry
 from chronicle.projections.diffing import EntityDiff, Point, check_points, diff_entries, diff_rows
 from chronicle.projections.fold import new_view
@@ -32,7 +33,7 @@ from chronicle.projections.history import (
 from chronicle.projections.paths import FieldChange, changed_paths, flatten, flatten_dump, matches, top_field
 from chronicle.projections.publishers import SourceReport, Supported, distinct, source_report
 from chronicle.projections.queries import entity_rows
-from chronicle.projections.rows import KINDS, entries_for
+from chronicle.projections.rows import entries_for
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import iso_utc, parse_development
@@ -60,7 +61,7 @@ def _diff_key(store: ViewStore, c: Cursor, key: str, a: Point, b: Point) -> Enti
 def _entity_key(kind: str, ident: str) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind {kind!r}: use actor or negotiation")
-    return f"{kind}:{ident}"
+    return str(EntityKey(kind, ident))
 
 
 def _not_in_story(kind: str, ident: str, as_of: date | None, known_at: datetime | None) -> NotFound:
@@ -151,7 +152,7 @@ def diff_all(store: ViewStore, c: Cursor, a: Point, b: Point) -> list[EntityDiff
     """Every entity in the story at either point whose state differs, actors first, by id."""
     check_points(a, b)
     found = []
-    for key in sorted(candidate_entities(store, c, a, b), key=lambda k: (KINDS.index(k.partition(":")[0]), k)):
+    for key in sorted(candidate_entities(store, c, a, b), key=lambda k: (KINDS.index(EntityKey.parse(k).kind), k)):
         d = _diff_key(store, c, key, a, b)
         if d.changes and any(d.registered):
             found.append(d)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chronicle.domain.developments import Development
+from chronicle.domain.keys import EntityKey
 from chronicle.projections.belief import Entry
 from chronicle.projections.fold import Step, View, fold
 from chronicle.projections.paths import FieldChange, changed_paths, flatten
@@ -52,11 +53,11 @@ class EntityDiff:
 
     @property
     def kind(self) -> str:
-        return self.entity.partition(":")[0]
+        return EntityKey.parse(self.entity).kind
 
     @property
     def id(self) -> str:
-        return self.entity.partition(":")[2]
+        return EntityKey.parse(self.entity).id
 
     def as_json(self) -> dict[str, Any]:
         return {

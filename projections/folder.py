@@ -11,6 +11,7 @@ from itertools import islice
 from typing import Any, NamedTuple, Protocol
 
 from chronicle.domain.developments import TYPES
+from chronicle.domain.keys import NEGOTIATION_PREFIX
 from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import NO_STEP, touched, touched_data
 from chronicle.projections.plainfold import (
@@ -99,13 +100,13 @@ class PlainFolder:
 
     def fold(self, step: PlainStep, keys: list[str]) -> None:
         """Apply a development to the views it touches, unless one must now be refolded in story order."""
-        ordered = order_matters_data("negotiation:", step.development["type"])
+        ordered = order_matters_data(NEGOTIATION_PREFIX, step.development["type"])
         held, stale, dirty = self.held, self.stale, self.dirty
         for key in keys:
             if key in stale:
                 continue
             entry = held.pop(key, None) or self.load(key)  # re-inserted last: least recently touched first
-            if ordered and step.key < entry[2] and key.startswith("negotiation:"):
+            if ordered and step.key < entry[2] and key.startswith(NEGOTIATION_PREFIX):
                 stale.add(key)  # folded from the timeline at the end, one at a time
                 dirty.discard(key)
                 continue

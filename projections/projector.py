@@ -14,6 +14,7 @@ from chronicle.domain.developments import (
     RetractionIssued,
 )
 from chronicle.domain.events import DevelopmentRecorded
+from chronicle.domain.keys import EntityKey
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_view, order_matters, touched
 from chronicle.projections.sql import reads
@@ -247,7 +248,7 @@ def entity_row(cipher: TextCipher | None, key: str, view: View, facts: Facts, la
     """A view's row as stored: its names and state as JSON, sealed with the store's cipher if it has one."""
     return (
         key,
-        key.partition(":")[0],
+        EntityKey.parse(key).kind,
         int(view.registered),
         protect(cipher, orjson.dumps(lookup_names(view)).decode()),
         protect(cipher, view.model_dump_json()),

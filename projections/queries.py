@@ -13,10 +13,11 @@ import orjson
 
 from chronicle.domain.developments import TYPES, Development
 from chronicle.domain.errors import InvalidInput, NotFound
+from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
-from chronicle.projections.rows import KINDS, Row, counts_from, entries_for, require_order, row_of, steps_for
+from chronicle.projections.rows import Row, counts_from, entries_for, require_order, row_of, steps_for
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import body, iso_utc, view_from_json
@@ -29,10 +30,12 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind {kind!r}: use actor or negotiation")
     wanted = name.strip().casefold()
-    if reads.is_registered(store, c, f"{kind}:{wanted}"):
+    if reads.is_registered(store, c, str(EntityKey(kind, wanted))):
         return wanted
     rows = reads.registered_names(store, c, kind)
-    matches: list[str] = sorted(str(r["entity"]).partition(":")[2] for r in rows if wanted in orjson.loads(r["names"]))
+    matches: list[str] = sorted(
+        EntityKey.parse(str(r["entity"])).id for r in rows if wanted in orjson.loads(r["names"])
+    )
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -46,7 +49,7 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
 def current_view(store: ViewStore, c: Cursor, kind: str, ident: str) -> View:
     """The entity as it stands; one never registered, or whose registration was retracted, is not in
     the story (its row may exist: developments that named it are indexed under it)."""
-    key = f"{kind}:{ident}"
+    key = str(EntityKey(kind, ident))
     row = reads.registered_state(store, c, key)
     if row is None:
         raise NotFound(f"no {kind} {ident!r}")
@@ -118,7 +121,7 @@ def view_at(
     """The entity as of a date in the world, as known at a moment of recording (either or both)."""
     if as_of is None and known_at is None:
         return current_view(store, c, kind, ident)
-    key = f"{kind}:{ident}"
+    key = str(EntityKey(kind, ident))
     if known_at is None and as_of is not None:
         view = _believed_as_of(store, c, key, as_of)
     else:
@@ -217,7 +220,8 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     """`log`, streamed: as the story stands now, rows come from the story index a page at a time, so
     `log` of a store of any size holds a page (100k: 620 -> ~60 MB). As known at a time, the believed
     bodies and their order are only known once every revision recorded by then is read: held whole."""
-    keys = [k for k in (flt.actor and f"actor:{flt.actor}", flt.negotiation and f"negotiation:{flt.negotiation}") if k]
+    actor = flt.actor and str(EntityKey.actor(flt.actor))
+    keys = [k for k in (actor, flt.negotiation and str(EntityKey.negotiation(flt.negotiation))) if k]
     query = reads.log_query(
         keys,
         flt.types,

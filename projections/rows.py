@@ -15,7 +15,6 @@ from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, touched
 from chronicle.projections.stored import parse_development
 
-KINDS = ("actor", "negotiation")
 Moment = TypeVar("Moment", date, datetime)
 
 

@@ -10,6 +10,7 @@ import orjson
 
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, Development
+from chronicle.domain.keys import ACTOR_PREFIX
 from chronicle.projections.fold import View
 from chronicle.projections.models import ActorView, NegotiationView
 
@@ -38,7 +39,7 @@ def parse_development(body: str | bytes | dict[str, Any]) -> Development:
 
 
 def view_from_json(key: str, text: str | bytes) -> View:
-    if key.startswith("actor:"):
+    if key.startswith(ACTOR_PREFIX):
         return ActorView.model_validate_json(text)
     return NegotiationView.model_validate_json(text)
 

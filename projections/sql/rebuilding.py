@@ -28,6 +28,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRetracted
+from chronicle.domain.keys import EntityKey
 from chronicle.projections.fold import NO_STEP, Facts, touched_data
 from chronicle.projections.folder import Held, PlainFolder, Revision, final_form, fold_final, is_revision
 from chronicle.projections.plainfold import Data, PlainStep, apply_data, new_view_data, story_start, view_from_data
@@ -61,7 +62,7 @@ def read_revisions(
                 if isinstance(marker, DevelopmentCorrected)
                 else (marker.retraction, None)
             )
-            found.setdefault(marker.originator_id.partition(":")[2], []).append(kept)
+            found.setdefault(EntityKey.parse(marker.originator_id).id, []).append(kept)
         start = batch[-1].id
     return found
 
