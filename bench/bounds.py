@@ -50,8 +50,9 @@ def _no_op(*_args: Any, **_kwargs: Any) -> None:
 
 
 def _variants() -> dict[str, list[tuple[Any, str, Any]]]:
+    from chronicle.projections.folder import PlainFolder
     from chronicle.projections.projector import Projector
-    from chronicle.projections.rebuilding import PlainFolder, Rebuilder
+    from chronicle.projections.sql.rebuilding import Rebuilder
 
     # Patched before the rebuild starts, so a folder in a second process (a fork) has them too.
     no_folds = [(PlainFolder, "fold", _no_op), (Rebuilder, "fold_each", _no_op)]
@@ -64,7 +65,7 @@ def _variants() -> dict[str, list[tuple[Any, str, Any]]]:
 
 def _raw_rate(store: Any) -> float:
     """Events per second reading and decoding every recorded development, in pages of the rebuild's size."""
-    from chronicle.projections.catchup import REBUILD_PAGE, RECORDED_TOPIC
+    from chronicle.projections.sql.catchup import REBUILD_PAGE, RECORDED_TOPIC
 
     recorder, mapper = store.app.recorder, store.app.mapper
     gc.collect()

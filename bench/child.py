@@ -35,7 +35,7 @@ def _sqlite_path(url: str) -> str | None:
 
 
 def _recorded_topic() -> str:
-    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.projections.sql.catchup import RECORDED_TOPIC
 
     return RECORDED_TOPIC
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from chronicle.domain.developments import AnyDevelopment
+from chronicle.domain.keys import DEVELOPMENT, EntityKey
 
 
 class DomainEvent(BaseModel):
@@ -57,12 +58,12 @@ class NegotiationIdClaimed(DomainEvent):
 
 
 def development_stream(dev_id: str) -> str:
-    return f"development:{dev_id}"
+    return str(EntityKey(DEVELOPMENT, dev_id))
 
 
 def actor_stream(actor_id: str) -> str:
-    return f"actor:{actor_id}"
+    return str(EntityKey.actor(actor_id))
 
 
 def negotiation_stream(negotiation_id: str) -> str:
-    return f"negotiation:{negotiation_id}"
+    return str(EntityKey.negotiation(negotiation_id))

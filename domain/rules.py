@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     TYPES,
-    ActorKind,
     ActorRegistered,
     CorrectionIssued,
     Development,
@@ -34,6 +33,7 @@ from chronicle.domain.events import (
     development_stream,
     negotiation_stream,
 )
+from chronicle.domain.fields import ActorKind
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 
 from eventsourcing.persistence import Notification
 
-from chronicle.projections.catchup import EventLog
-from chronicle.projections.views import CHAIN, Cursor, ViewStore
+from chronicle.projections.sql.catchup import EventLog
+from chronicle.projections.sql.views import CHAIN, Cursor, ViewStore
 
 GENESIS = "0" * 64
 PAGE = 2000

@@ -14,9 +14,9 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from chronicle.integrity.chain import GENESIS, head, link, page_lists
-from chronicle.projections.catchup import RECORDED_TOPIC, EventLog
 from chronicle.projections.fold import View
-from chronicle.projections.views import CHAIN, LIVE, ViewStore
+from chronicle.projections.sql.catchup import RECORDED_TOPIC, EventLog
+from chronicle.projections.sql.views import CHAIN, LIVE, ViewStore
 
 
 @dataclass

@@ -26,6 +26,7 @@ from chronicle.domain.developments import (
     StrikeCarriedOut,
     TalksHeld,
 )
+from chronicle.domain.keys import ACTOR, ACTOR_PREFIX, NEGOTIATION_PREFIX, EntityKey
 from chronicle.projections.models import (
     ActorView,
     Committee,
@@ -49,14 +50,6 @@ RANK: dict[NegotiationStatus, int] = {
     "concluded": 5,
     "suspended": -1,
 }
-
-
-def actor_key(actor_id: str) -> str:
-    return f"actor:{actor_id}"
-
-
-def negotiation_key(negotiation_id: str) -> str:
-    return f"negotiation:{negotiation_id}"
 
 
 def touched(development: Development) -> list[str]:
@@ -87,7 +80,7 @@ def _touch_plan(kind: type[Development]) -> tuple[tuple[str, tuple[str, ...]], .
     actors, negotiations, either."""
     if issubclass(kind, CorrectionIssued | RetractionIssued):
         return ()
-    actor, negotiation = ("actor:",), ("negotiation:",)
+    actor, negotiation = (ACTOR_PREFIX,), (NEGOTIATION_PREFIX,)
     plan: list[tuple[str, tuple[str, ...]]] = [("actor", actor)] if kind is ActorRegistered else []
     plan += [("negotiation", negotiation)] if kind is NegotiationOpened else []
     plan += [(name, actor) for name in kind.actor_fields]
@@ -97,13 +90,16 @@ def _touch_plan(kind: type[Development]) -> tuple[tuple[str, tuple[str, ...]], .
 
 
 def new_view(key: str) -> View:
-    kind, _, ident = key.partition(":")
-    return ActorView(id=ident) if kind == "actor" else NegotiationView(id=ident)
+    parsed = EntityKey.parse(key)
+    return ActorView(id=parsed.id) if parsed.kind == ACTOR else NegotiationView(id=parsed.id)
 
 
 def source_count(development: Development) -> int:
     """Independent sources: distinct publishers (a confidential source counts by its id)."""
     return len({s.distinct_as() for s in development.sources})
+
+
+NO_STEP = ("", 0)  # the story key of a view no development has shaped yet
 
 
 class Step:

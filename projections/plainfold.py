@@ -18,6 +18,7 @@ import orjson
 
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import TYPES, source_identity
+from chronicle.domain.keys import ACTOR_PREFIX, KINDS, NEGOTIATION_PREFIX, EntityKey
 from chronicle.projections.fold import (
     DEATH_FACTS,
     NEGOTIATION_ORDERED,
@@ -35,7 +36,7 @@ StoryKey: TypeAlias = tuple[str, int]
 
 # The types a negotiation's state machine reads or moves (`fold.order_matters`), by their `type` tag.
 ORDERED_TYPES = frozenset(tag for tag, kind in TYPES.items() if issubclass(kind, NEGOTIATION_ORDERED))
-_EMPTY = {kind: orjson.dumps(new_view(f"{kind}:_").model_dump(mode="json")) for kind in ("actor", "negotiation")}
+_EMPTY = {kind: orjson.dumps(new_view(str(EntityKey(kind, "_"))).model_dump(mode="json")) for kind in KINDS}
 
 
 @functools.lru_cache(maxsize=8192)  # a log has few distinct dates
@@ -67,22 +68,22 @@ def fold_data(key: str, steps: list[PlainStep]) -> View:
 
 def new_view_data(key: str) -> Data:
     """A fresh view's JSON object (a copy: views are updated in place)."""
-    kind, _, ident = key.partition(":")
-    view: Data = orjson.loads(_EMPTY[kind])
-    view["id"] = ident
+    parsed = EntityKey.parse(key)
+    view: Data = orjson.loads(_EMPTY[parsed.kind])
+    view["id"] = parsed.id
     return view
 
 
 def view_from_data(key: str, data: Data) -> View:
     """The read model of a view's JSON object, validated (its rules and types hold, as a typed fold's do)."""
-    if key.startswith("actor:"):
+    if key.startswith(ACTOR_PREFIX):
         return ActorView.model_validate(data)
     return NegotiationView.model_validate(data)
 
 
 def order_matters_data(key: str, kind: str) -> bool:
     """`fold.order_matters` for a view's key and a development's `type`."""
-    return kind in ORDERED_TYPES and key.startswith("negotiation:")
+    return kind in ORDERED_TYPES and key.startswith(NEGOTIATION_PREFIX)
 
 
 def source_count_data(d: Data) -> int:

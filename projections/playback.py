@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from chronicle.domain.developments import Development
-from chronicle.projections.audit import FieldChange, changed_paths, flatten_dump
 from chronicle.projections.fold import Step, View, apply, new_view, touched
-from chronicle.projections.projector import CURRENT_T, parse_development
-from chronicle.projections.views import LIVE, Cursor, ViewStore
+from chronicle.projections.paths import FieldChange, changed_paths, flatten_dump
+from chronicle.projections.sql import reads
+from chronicle.projections.sql.views import Cursor, ViewStore
+from chronicle.projections.stored import parse_development
 
 PAGE = 1000
 _NOISE = {"developments", "first_development", "last_development"}
@@ -39,15 +40,7 @@ def _rows(store: ViewStore, c: Cursor) -> Iterator[Any]:
     """Developments that count, in story order, a page at a time (memory stays bounded)."""
     start, position = "", 0
     while True:
-        # `COALESCE(target, '') = ''`, not `target IS NULL`: nearly every row has no target, and SQLite
-        # would take the target index and sort the whole timeline for every page (48 -> 2 ms a page).
-        page = store.rows(
-            c,
-            f"SELECT t.position, t.recorded, {CURRENT_T}, t.occ_start FROM {{s}}{LIVE}timeline t "
-            "WHERE t.retracted_by IS NULL AND COALESCE(t.target, '') = '' AND (t.occ_start, t.position) > (?, ?) "
-            "ORDER BY t.occ_start, t.position LIMIT ?",
-            (start, position, PAGE),
-        )
+        page = reads.play_page(store, c, (start, position), PAGE)
         yield from page
         if len(page) < PAGE:
             return

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     CorrectionIssued,
@@ -17,71 +14,13 @@ from chronicle.domain.developments import (
     RetractionIssued,
 )
 from chronicle.domain.events import DevelopmentRecorded
+from chronicle.domain.keys import EntityKey
 from chronicle.domain.rules import apply_changes
-from chronicle.projections.fold import Facts, Step, View, apply, new_view, order_matters, touched
-from chronicle.projections.models import ActorView, NegotiationView
-from chronicle.projections.views import Cursor, TextCipher, ViewStore, protect
-
-NO_STEP = ("", 0)
-# A timeline row's columns, in the order `Projector.insert_data` makes them.
-TIMELINE_COLUMNS = (
-    "position",
-    "dev_id",
-    "type",
-    "occurred",
-    "occ_start",
-    "occ_end",
-    "recorded",
-    "summary",
-    "current",
-    "corrected_by",
-    "retracted_by",
-    "target",
-    "entities",
-    "sources",
-)
-# A development's body as recorded is its event's, read from the log by position: stored once, in the
-# log (`ViewStore` hands it to readers as its JSON object). A timeline row's `current` is NULL while the
-# development stands as recorded (most never change): a corrected body is stored. All need the
-# timeline as `t`.
-LOGGED_T = "(SELECT e.state FROM {log} e WHERE e.{log_id} = t.position)"  # the event's stored state
-ORIGINAL_T = f"{LOGGED_T} AS original"
-CURRENT_T = f"t.current AS current, {LOGGED_T} AS logged"
-
-
-def iso_utc(moment: datetime) -> str:
-    """Record times in one fixed-width form, so text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-@functools.lru_cache(maxsize=8192)  # a log has few distinct dates
-def _interval(occurred: str) -> tuple[str, str]:
-    when = FuzzyDate.parse(occurred)
-    return when.start.isoformat(), when.end.isoformat()
-
-
-def body(development: dict[str, Any]) -> str:
-    """A development's stored text in the timeline: its JSON object as orjson writes it."""
-    return orjson.dumps(development).decode()
-
-
-def parse_development(body: str | bytes | dict[str, Any]) -> Development:
-    """A development from its stored JSON: text, or the JSON object read from the log (`ViewStore`)."""
-    if isinstance(body, dict):
-        return DEVELOPMENT_ADAPTER.validate_python(body)
-    return DEVELOPMENT_ADAPTER.validate_json(body)
-
-
-def view_from_json(key: str, text: str | bytes) -> View:
-    if key.startswith("actor:"):
-        return ActorView.model_validate_json(text)
-    return NegotiationView.model_validate_json(text)
-
-
-def lookup_names(view: View) -> list[str]:
-    """Lower-cased names an entity answers to besides its id."""
-    names = [view.name or "", *view.aliases] if isinstance(view, ActorView) else [view.title or ""]
-    return sorted({n.strip().casefold() for n in names if n.strip()})
+from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_view, order_matters, touched
+from chronicle.projections.sql import reads
+from chronicle.projections.sql import statements as q
+from chronicle.projections.sql.views import Cursor, TextCipher, ViewStore, protect
+from chronicle.projections.stored import body, interval, iso_utc, lookup_names, parse_development, view_from_json
 
 
 class Projector:
@@ -159,7 +98,7 @@ class Projector:
 
         The bodies are that object's orjson bytes, whichever path wrote the row: a rebuild's rows are the
         same bytes as the catch-up's."""
-        start, end = _interval((development if current is None else current)["occurred"])
+        start, end = interval((development if current is None else current)["occurred"])
         sources = development["sources"]
         # A rebuild writes a row per event, so the common case is kept cheap: one source, no cipher.
         publishers = [sources[0]["publisher"]] if len(sources) == 1 else sorted({s["publisher"] for s in sources})
@@ -196,28 +135,19 @@ class Projector:
     def write_rows(self) -> None:
         """Write the pending timeline and index rows (before anything reads them back)."""
         if self.new_rows:
-            self.store.insert_many(self.c, f"{{s}}{self.p}timeline", TIMELINE_COLUMNS, self.new_rows)
+            self.store.insert_many(self.c, q.on(q.TIMELINE, self.p), q.TIMELINE_COLUMNS, self.new_rows)
             self.new_rows = []
         if self.new_index and self.copy_index:
-            self.store.insert_many(self.c, f"{{s}}{self.p}entity_index", ("entity", "position"), self.new_index)
+            self.store.insert_many(self.c, q.on(q.ENTITY_INDEX, self.p), q.INDEX_COLUMNS, self.new_index)
             self.new_index = []
         if self.new_index:
-            self.c.executemany(  # type: ignore[attr-defined]
-                self.store.sql(
-                    f"INSERT INTO {{s}}{self.p}entity_index (entity, position) VALUES (?, ?) ON CONFLICT DO NOTHING"
-                ),
-                self.new_index,
-            )
+            self.c.executemany(self.store.sql(q.on(q.INSERT_INDEX, self.p)), self.new_index)  # type: ignore[attr-defined]
             self.new_index = []
 
     def revise(self, development: CorrectionIssued | RetractionIssued) -> None:
         """Apply a correction or retraction to its target's row, then refold what it touched."""
         self.write_rows()
-        row = self.store.one(
-            self.c,
-            f"SELECT t.position, {CURRENT_T}, t.corrected_by, t.entities FROM {{s}}{self.p}timeline t WHERE t.dev_id=?",
-            (development.target,),
-        )
+        row = reads.revision_target(self.store, self.c, self.p, development.target)
         if row is None:
             return
         position, current_json, corrected_json, entities_json = (
@@ -237,7 +167,6 @@ class Projector:
         old_keys: list[str] = orjson.loads(entities_json)
         keys = list(dict.fromkeys([*old_keys, *touched(current)]))
         when = current.when
-        assignments = "occ_start=?, occ_end=?, corrected_by=?, entities=?"
         params: list[object] = [
             when.start.isoformat(),
             when.end.isoformat(),
@@ -245,16 +174,12 @@ class Projector:
             orjson.dumps(keys).decode(),
         ]
         if retracted_by:
-            assignments += ", retracted_by=?"
+            statement = q.RETRACT_ROW
             params.append(retracted_by)
         else:  # only a correction changes the body; a retraction leaves it as it stood
-            assignments += ", current=?"
+            statement = q.CORRECT_ROW
             params.append(self.store.protect(body(current.model_dump(mode="json"))))
-        self.store.run(
-            self.c,
-            f"UPDATE {{s}}{self.p}timeline SET {assignments} WHERE position=?",
-            (*params, position),
-        )
+        self.store.run(self.c, q.on(statement, self.p), (*params, position))
         for key in keys:
             if key not in old_keys:
                 self.index(key, position)
@@ -263,11 +188,7 @@ class Projector:
     def get(self, key: str) -> tuple[View, Facts, tuple[str, int]]:
         if key in self.cache:
             return self.cache[key]
-        row = self.store.one(
-            self.c,
-            f"SELECT state, facts, last_start, last_position FROM {{s}}{self.p}entities WHERE entity=?",
-            (key,),
-        )
+        row = reads.held_view(self.store, self.c, self.p, key)
         if row is None:
             found: tuple[View, Facts, tuple[str, int]] = (new_view(key), {}, NO_STEP)
         else:
@@ -316,16 +237,7 @@ class Projector:
     def write_entity_rows(self, rows: list[EntityRow]) -> None:
         """Write views as `entity_row` made them (a rebuild's folder apart makes its own)."""
         if rows:
-            self.c.executemany(  # type: ignore[attr-defined]
-                self.store.sql(
-                    f"INSERT INTO {{s}}{self.p}entities (entity, kind, registered, names, state, facts, "
-                    "last_start, last_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity) DO "
-                    "UPDATE SET registered=excluded.registered, names=excluded.names, "
-                    "state=excluded.state, facts=excluded.facts, last_start=excluded.last_start, "
-                    "last_position=excluded.last_position"
-                ),
-                rows,
-            )
+            self.c.executemany(self.store.sql(q.on(q.UPSERT_ENTITY, self.p)), rows)  # type: ignore[attr-defined]
 
 
 # An entity's row in the views table: entity, kind, registered, names, state, facts, last start and position.
@@ -336,7 +248,7 @@ def entity_row(cipher: TextCipher | None, key: str, view: View, facts: Facts, la
     """A view's row as stored: its names and state as JSON, sealed with the store's cipher if it has one."""
     return (
         key,
-        key.partition(":")[0],
+        EntityKey.parse(key).kind,
         int(view.registered),
         protect(cipher, orjson.dumps(lookup_names(view)).decode()),
         protect(cipher, view.model_dump_json()),
@@ -359,13 +271,5 @@ def story_steps(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[
 def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[tuple[int, dict[str, Any], bool]]:
     """`story_steps` as (position, JSON object as it now stands, whether a correction changed it): a
     corrected body may no longer touch `key`. Decoded once, from the log or the corrected body."""
-    rows = store.stream(
-        c,
-        f"SELECT t.position, {CURRENT_T}, t.current IS NOT NULL AS revised FROM {{s}}{prefix}entity_index i "
-        f"JOIN {{s}}{prefix}timeline t ON t.position = i.position "
-        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
-        "ORDER BY t.occ_start, t.position",
-        (key,),
-    )
-    for row in rows:
+    for row in reads.story_rows(store, c, prefix, key):
         yield int(row["position"]), row["current"], bool(row["revised"])

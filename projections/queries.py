@@ -4,84 +4,23 @@ and which developments make up the story."""
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
-from chronicle.domain.developments import TYPES, Development, FigureReported
+from chronicle.domain.developments import TYPES, Development
 from chronicle.domain.errors import InvalidInput, NotFound
+from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.domain.rules import apply_changes_data
-from chronicle.projections.belief import Entry, believe
-from chronicle.projections.fold import Step, View, touched, touched_data
+from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
-from chronicle.projections.projector import CURRENT_T, ORIGINAL_T, body, iso_utc, parse_development, view_from_json
-from chronicle.projections.views import LIVE, Cursor, ViewStore
-
-KINDS = ("actor", "negotiation")
-Moment = TypeVar("Moment", date, datetime)
-
-
-def require_order(
-    earlier: Moment | None,
-    later: Moment | None,
-    earlier_flag: str,
-    later_flag: str,
-    text: Callable[[Moment], str] = str,
-) -> None:
-    """A range given on the command line must not end before it starts."""
-    if earlier is not None and later is not None and later < earlier:
-        raise InvalidInput(f"{later_flag} {text(later)} is before {earlier_flag} {text(earlier)}")
-
-
-_COLUMNS = (
-    "t.position, t.dev_id, t.type, t.occurred, t.occ_start, t.occ_end, t.recorded, t.summary, "
-    f"{ORIGINAL_T}, t.current, t.corrected_by, t.retracted_by, t.target"
-)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One development as the timeline view holds it."""
-
-    position: int
-    id: str
-    type: str
-    recorded: str
-    original: Development
-    current: Development
-    corrected_by: list[str]
-    retracted_by: str | None
-    target: str | None
-
-    def entry(self) -> Entry:
-        return Entry(self.original, self.position, datetime.fromisoformat(self.recorded), self.original)
-
-
-def _row(r: Any) -> Row:
-    original = parse_development(r["original"])
-    return Row(
-        position=int(r["position"]),
-        id=r["dev_id"],
-        type=r["type"],
-        recorded=r["recorded"],
-        original=original,
-        # NULL: never corrected, as most developments are (see projector.CURRENT_T).
-        current=original if r["current"] is None else parse_development(r["current"]),
-        corrected_by=orjson.loads(r["corrected_by"]),
-        retracted_by=r["retracted_by"],
-        target=r["target"],
-    )
-
-
-def counts_from(development: Development) -> date:
-    """The day from which `--as-of` counts a development: the end of its interval (figures: `as_of`)."""
-    if isinstance(development, FigureReported):
-        return development.effective_as_of.end
-    return development.when.end
-
+from chronicle.projections.rows import Row, counts_from, entries_for, require_order, row_of, steps_for
+from chronicle.projections.sql import reads
+from chronicle.projections.sql.views import Cursor, ViewStore
+from chronicle.projections.stored import body, iso_utc, view_from_json
 
 # -- who ---------------------------------------------------------------------------------------
 
@@ -91,15 +30,12 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"unknown kind {kind!r}: use actor or negotiation")
     wanted = name.strip().casefold()
-    exact = store.one(
-        c,
-        f"SELECT entity FROM {{s}}{LIVE}entities WHERE entity=? AND registered=1",
-        (f"{kind}:{wanted}",),
-    )
-    if exact is not None:
+    if reads.is_registered(store, c, str(EntityKey(kind, wanted))):
         return wanted
-    rows = store.rows(c, f"SELECT entity, names FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1", (kind,))
-    matches: list[str] = sorted(str(r["entity"]).partition(":")[2] for r in rows if wanted in orjson.loads(r["names"]))
+    rows = reads.registered_names(store, c, kind)
+    matches: list[str] = sorted(
+        EntityKey.parse(str(r["entity"])).id for r in rows if wanted in orjson.loads(r["names"])
+    )
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -113,49 +49,27 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
 def current_view(store: ViewStore, c: Cursor, kind: str, ident: str) -> View:
     """The entity as it stands; one never registered, or whose registration was retracted, is not in
     the story (its row may exist: developments that named it are indexed under it)."""
-    key = f"{kind}:{ident}"
-    row = store.one(c, f"SELECT state FROM {{s}}{LIVE}entities WHERE entity=? AND registered=1", (key,))
+    key = str(EntityKey(kind, ident))
+    row = reads.registered_state(store, c, key)
     if row is None:
         raise NotFound(f"no {kind} {ident!r}")
     return view_from_json(key, row["state"])
 
 
 def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
-    rows = store.rows(
-        c,
-        f"SELECT entity, state FROM {{s}}{LIVE}entities WHERE kind=? AND registered=1 ORDER BY entity",
-        (kind,),
-    )
+    rows = reads.registered_states(store, c, kind)
     return [view_from_json(r["entity"], r["state"]) for r in rows]
 
 
 def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None) -> list[Row]:
     """Every development ever indexed for an entity, with the corrections and retractions aimed at them
     (only those recorded by `known_at`, if given: `believe` would ignore the others)."""
-    return [_row(r) for r in _entity_records(store, c, key, known_at)]
+    return [row_of(r) for r in _entity_records(store, c, key, known_at)]
 
 
 def _entity_records(store: ViewStore, c: Cursor, key: str, known_at: datetime | None) -> list[Any]:
     """`entity_rows` as the store's rows (bodies as JSON objects), in record order."""
-    recorded = "" if known_at is None else " AND t.recorded <= ?"
-    extra: tuple[str, ...] = () if known_at is None else (iso_utc(known_at),)
-    rows = store.rows(
-        c,
-        f"SELECT {_COLUMNS} FROM {{s}}{LIVE}entity_index i "
-        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position WHERE i.entity=?{recorded}",
-        (key, *extra),
-    )
-    # Only rows that have ever been corrected or retracted have revisions to fetch (most never are).
-    ids = [r["dev_id"] for r in rows if r["corrected_by"] != "[]" or r["retracted_by"]]
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        rows += store.rows(
-            c,
-            f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.target IN ({marks}){recorded}",
-            (*chunk, *extra),
-        )
-    return sorted(rows, key=lambda r: int(r["position"]))
+    return reads.entity_records(store, c, key, None if known_at is None else iso_utc(known_at))
 
 
 def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime, as_of: date | None) -> View:
@@ -182,30 +96,11 @@ def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime
     return fold_data(key, steps)
 
 
-def entries_for(rows: Iterable[Row], known_at: datetime | None) -> dict[str, Entry]:
-    return believe(((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at)
-
-
-def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[Step]:
-    return [
-        e.step()
-        for e in entries
-        if e.counts and key in touched(e.current) and (as_of is None or counts_from(e.current) <= as_of)
-    ]
-
-
 def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
     """As believed now, so the stored bodies serve, each decoded once and folded as JSON (`plainfold`,
     held to the typed fold by the property tests; a model per development was most of the time); the
     index leaves out what had not ended by `as_of` (figures count from their own `as_of`, so they are kept)."""
-    rows = store.rows(
-        c,
-        f"SELECT t.position, {CURRENT_T} FROM {{s}}{LIVE}entity_index i "
-        f"JOIN {{s}}{LIVE}timeline t ON t.position = i.position "
-        "WHERE i.entity=? AND t.retracted_by IS NULL AND t.target IS NULL "
-        "AND (t.occ_end <= ? OR t.type = 'figure_reported')",
-        (key, as_of.isoformat()),
-    )
+    rows = reads.ended_by(store, c, key, as_of.isoformat())
     steps = []
     for row in rows:
         development = row["current"]
@@ -226,7 +121,7 @@ def view_at(
     """The entity as of a date in the world, as known at a moment of recording (either or both)."""
     if as_of is None and known_at is None:
         return current_view(store, c, kind, ident)
-    key = f"{kind}:{ident}"
+    key = str(EntityKey(kind, ident))
     if known_at is None and as_of is not None:
         view = _believed_as_of(store, c, key, as_of)
     else:
@@ -325,35 +220,20 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     """`log`, streamed: as the story stands now, rows come from the story index a page at a time, so
     `log` of a store of any size holds a page (100k: 620 -> ~60 MB). As known at a time, the believed
     bodies and their order are only known once every revision recorded by then is read: held whole."""
-    where: list[str] = []
-    params: list[Any] = []
-    source = f"{{s}}{LIVE}timeline t"
-    keys = [k for k in (flt.actor and f"actor:{flt.actor}", flt.negotiation and f"negotiation:{flt.negotiation}") if k]
-    for n, key in enumerate(keys):
-        source += f" JOIN {{s}}{LIVE}entity_index i{n} ON i{n}.position = t.position AND i{n}.entity = ?"
-        params.append(key)
-    if flt.types:
-        where.append(f"t.type IN ({','.join('?' * len(flt.types))})")
-        params += list(flt.types)
-    if flt.known_at is not None:
-        where.append("t.recorded <= ?")
-        params.append(iso_utc(flt.known_at))
-    else:
-        # Without --known-at the stored interval is the believed one: let the index filter.
-        if flt.since:
-            where.append("t.occ_end >= ?")
-            params.append(flt.since.isoformat())
-        if flt.until:
-            where.append("t.occ_start <= ?")
-            params.append(flt.until.isoformat())
-        if not flt.include_retracted:
-            where.append("t.retracted_by IS NULL")
-    statement = f"SELECT {_COLUMNS} FROM {source}"
-    statement += " WHERE " + " AND ".join(where or ["TRUE"])
+    actor = flt.actor and str(EntityKey.actor(flt.actor))
+    keys = [k for k in (actor, flt.negotiation and str(EntityKey.negotiation(flt.negotiation))) if k]
+    query = reads.log_query(
+        keys,
+        flt.types,
+        known_at=None if flt.known_at is None else iso_utc(flt.known_at),
+        since=flt.since.isoformat() if flt.since else None,
+        until=flt.until.isoformat() if flt.until else None,
+        include_retracted=flt.include_retracted,
+    )
     if flt.known_at is None:
         # The stored interval start is the current body's, so the index order is the story order.
-        found = store.stream(c, statement + " ORDER BY t.occ_start, t.position", params, sources=True)
-        rows = (_row(r) for r in _holding(found, flt.text))
+        found = reads.in_story_order(store, c, query)
+        rows = (row_of(r) for r in _holding(found, flt.text))
         believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by) for r in rows)
         yield from (entry for entry in believed if _shown(entry, flt, keys))
         return
@@ -361,16 +241,10 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     # never revised reads the same at any time, and its stored interval orders it: streamed. Those with
     # a revision (a few percent) are believed from their revisions recorded by then, held, and merged in.
     # A revised body may hold the text in a version stored nowhere (corrected since): those are all parsed.
-    unrevised = " AND t.corrected_by = '[]' AND t.retracted_by IS NULL"
-    revised = " AND (t.corrected_by <> '[]' OR t.retracted_by IS NOT NULL)"
-    held = [_row(r) for r in store.rows(c, statement + revised, params)]
+    held = [row_of(r) for r in reads.ever_revised(store, c, query)]
     targets = {r.id for r in held}
-    extra = store.rows(
-        c,
-        f"SELECT {_COLUMNS} FROM {{s}}{LIVE}timeline t WHERE t.recorded <= ? AND t.target IS NOT NULL",
-        (iso_utc(flt.known_at),),
-    )
-    revisions = [_row(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
+    extra = reads.revisions_by(store, c, iso_utc(flt.known_at))
+    revisions = [row_of(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
     entries = entries_for(sorted([*held, *revisions], key=lambda r: r.position), flt.known_at)
     revised_entries = [
         entry
@@ -379,8 +253,8 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         and _shown(entry := LogEntry(r.position, r.recorded, e.current, e.corrected_by, e.retracted_by), flt, keys)
     ]
     revised_entries.sort(key=_story_order)
-    found = store.stream(c, statement + unrevised + " ORDER BY t.occ_start, t.position", params, sources=True)
-    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in map(_row, _holding(found, flt.text)))
+    found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
+    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in found)
     yield from heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
 
 
@@ -417,3 +291,23 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
     if flt.as_of and counts_from(d) > flt.as_of:
         return False
     return not (flt.text and not _matches_text(d, flt.text))
+
+
+__all__ = [
+    "KINDS",
+    "LogEntry",
+    "LogFilter",
+    "Row",
+    "counts_from",
+    "current_view",
+    "entity_rows",
+    "entries_for",
+    "iter_log",
+    "list_views",
+    "log",
+    "require_order",
+    "resolve",
+    "steps_for",
+    "view_at",
+    "views_at",
+]

@@ -34,15 +34,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO, Any, Protocol
 
-from chronicle.domain.developments import (
-    MAX_SHORT,
-    ActorKind,
-    ActorRegistered,
-    Confidence,
-    Development,
-    Source,
-)
+from chronicle.domain.developments import ActorRegistered, Development, Source
 from chronicle.domain.errors import InvalidInput
+from chronicle.domain.fields import MAX_SHORT, ActorKind, Confidence
 from chronicle.domain.rules import BatchError, DevelopmentState
 from chronicle.service.interchange import at_line, parse_development
 

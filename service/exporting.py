@@ -13,8 +13,9 @@ import orjson
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import ChronicleError
 from chronicle.projections import exports, queries
-from chronicle.projections.projector import ORIGINAL_T, iso_utc, parse_development
-from chronicle.projections.views import LIVE, Cursor, ViewStore
+from chronicle.projections.sql.statements import ORIGINAL_T
+from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
+from chronicle.projections.stored import iso_utc, parse_development
 from chronicle.service.store import Store
 
 _CHUNK = 500

@@ -12,7 +12,7 @@ from typing import Any
 
 from chronicle.domain.errors import InvalidInput
 from chronicle.integrity.chain import head
-from chronicle.projections.views import CHAIN
+from chronicle.projections.sql.views import CHAIN
 from chronicle.service.store import Store, _translate
 
 PAGE = 2000

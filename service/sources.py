@@ -14,7 +14,7 @@ import orjson
 
 from chronicle.domain.developments import CorrectionIssued, Development, Source
 from chronicle.domain.events import DevelopmentCorrected, DevelopmentRecorded, DomainEvent
-from chronicle.projections.views import SOURCE_KEYS
+from chronicle.projections.sql.views import SOURCE_KEYS
 
 if TYPE_CHECKING:
     from chronicle.service.store import Store

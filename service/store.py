@@ -17,13 +17,13 @@ from eventsourcing.persistence import MapperDeserialisationError, PersistenceErr
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, StoreError
 from chronicle.domain.rules import AppendPlan
-from chronicle.projections.views import META, Cursor, ViewStore
+from chronicle.projections.sql.views import META, Cursor, ViewStore
 from chronicle.service.application import Chronicle
 from chronicle.service.settings import StoreSettings
 
 if TYPE_CHECKING:
     from chronicle.integrity import checks
-    from chronicle.projections import catchup
+    from chronicle.projections.sql import catchup
 
 T = TypeVar("T")
 Say = Callable[[str], None]
@@ -85,7 +85,7 @@ class Store:
                 app = Chronicle(env=settings.env(create_tables=create))
             views = app.factory.tracking_recorder(_views_class(settings))  # type: ignore[type-var]
             views.cipher = app.mapper.cipher
-            # a timeline row's body as recorded is read from its event (`projector.ORIGINAL_T`)
+            # a timeline row's body as recorded is read from its event (`statements.ORIGINAL_T`)
             views.logged = app.mapper.state_fields  # type: ignore[attr-defined]
             table = app.recorder.events_table_name  # type: ignore[attr-defined]
             views.events_table, views.event_id = (
@@ -95,7 +95,7 @@ class Store:
             if encrypted:
                 store._check_key(meta.get("key_check", ""))
             if create:
-                from chronicle.projections.catchup import VIEWS_VERSION
+                from chronicle.projections.sql.catchup import VIEWS_VERSION
 
                 with views.write() as c:
                     views.create_meta(c)
@@ -201,7 +201,7 @@ class Store:
         """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
         # Imported here, not at the top: an append never projects, and it starts a process each time.
         from chronicle.integrity import chain
-        from chronicle.projections import catchup
+        from chronicle.projections.sql import catchup
 
         with _translate(self.settings):
             try:
@@ -242,7 +242,7 @@ class Store:
         Then a read takes no write lock, so it never waits for a writer (on SQLite one lock covers the
         file, and `append --file` holds it for the whole file) and skips two write transactions."""
         from chronicle.integrity import chain
-        from chronicle.projections import catchup
+        from chronicle.projections.sql import catchup
 
         with self.views.read() as c:
             chained, _ = chain.head(self.views, c)
@@ -259,7 +259,7 @@ class Store:
         event is recorded; SQLite's recorder cannot be subscribed to, so it polls every `interval` seconds.
         Either way the views are written by `refresh`, page by page with their tracking record: exactly
         once, whichever worker or reader gets there first."""
-        from chronicle.projections import catchup
+        from chronicle.projections.sql import catchup
 
         def caught_up() -> int:
             count = self.refresh(say=say)
@@ -288,7 +288,7 @@ class Store:
             _in_a_thread(subscribed)
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
-        from chronicle.projections import catchup
+        from chronicle.projections.sql import catchup
 
         with _translate(self.settings):
             with self.views.write() as c:
@@ -402,10 +402,10 @@ class Store:
 
 def _views_class(settings: StoreSettings) -> type[ViewStore]:
     if settings.is_postgres:
-        from chronicle.projections.views_pg import PostgresViews
+        from chronicle.projections.sql.postgres import PostgresViews
 
         return PostgresViews
-    from chronicle.projections.views import SQLiteViews
+    from chronicle.projections.sql.sqlite import SQLiteViews
 
     return SQLiteViews
 

@@ -20,7 +20,7 @@ def _folder_done() -> None:
 
 @pytest.mark.parametrize("pages", [1, 3], ids=["one-page", "pages"])
 def test_a_folder_done_first_still_hands_over_every_view(story, monkeypatch, pages):
-    from chronicle.projections import catchup, rebuilding
+    from chronicle.projections.sql import catchup, rebuilding
 
     assert "rebuilt every view" in story.ok("replay").stdout  # folded here: the reference
     actors, negotiations = story.json("actors"), story.json("negotiations")

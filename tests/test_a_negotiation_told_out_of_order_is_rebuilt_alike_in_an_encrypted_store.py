@@ -50,7 +50,7 @@ def encrypted_story(cli, tmp_path, monkeypatch):
 
 
 def test_a_negotiation_told_out_of_order_is_rebuilt_alike_folded_apart_or_here(encrypted_story, monkeypatch):
-    from chronicle.projections import catchup, rebuilding
+    from chronicle.projections.sql import catchup, rebuilding
 
     caught_up = encrypted_story.json("show", "negotiation", "coalition-exit")
     assert [t["round"] for t in caught_up["talks"]] == [1, 2]

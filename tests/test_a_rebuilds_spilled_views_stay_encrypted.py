@@ -8,7 +8,7 @@ import sqlite3
 from eventsourcing.cryptography import AESCipher
 from eventsourcing.utils import Environment
 
-from chronicle.projections.rebuilding import TempSpill
+from chronicle.projections.sql.apart import TempSpill
 
 
 def _file(directory) -> sqlite3.Connection:

@@ -108,7 +108,7 @@ def test_lists_keep_ids_and_rows_whole_when_piped_to_another_tool(story, kind):
 
 
 def test_typed_append_help_names_every_allowed_value(cli):
-    from chronicle.domain.developments import ActorKind, Confidence, Stance
+    from chronicle.domain.fields import ActorKind, Confidence, Stance
 
     help_of = {
         kind: " ".join(cli.ok("append", kind, "--help").stdout.split())

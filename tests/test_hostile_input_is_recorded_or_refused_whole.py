@@ -554,7 +554,7 @@ def test_the_file_limit_leaves_room_for_a_million_developments():
 
 
 def test_every_field_limit_is_enforced_at_its_edge_with_a_clear_error(story):
-    from chronicle.domain.developments import MAX_COUNT, MAX_ITEMS, MAX_SHORT, MAX_SOURCES, MAX_TEXT
+    from chronicle.domain.fields import MAX_COUNT, MAX_ITEMS, MAX_SHORT, MAX_SOURCES, MAX_TEXT
 
     cases = [
         (
@@ -638,7 +638,7 @@ def test_a_figure_is_a_finite_number_whichever_way_it_comes(story):
 
 
 def test_a_count_no_json_reader_keeps_exactly_is_refused_from_the_command_line(story):
-    from chronicle.domain.developments import MAX_COUNT
+    from chronicle.domain.fields import MAX_COUNT
 
     before = story.store.digest()
     strike = ["append", "strike", "--occurred", "2024", "--summary", "s", "--by", "us"]

@@ -201,32 +201,34 @@ def _views(store: Any) -> dict[str, Any]:
 @contextmanager
 def _tight_memory_caps() -> Iterator[None]:
     """A rebuild over its memory cap, in pages of 3 events: views written back and read again."""
-    from chronicle.projections import catchup, rebuilding
+    from chronicle.projections import folder
+    from chronicle.projections.sql import catchup
 
-    saved = rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE
-    rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE = 1, 3
+    saved = folder.CACHED_VIEWS, catchup.REBUILD_PAGE
+    folder.CACHED_VIEWS, catchup.REBUILD_PAGE = 1, 3
     try:
         yield
     finally:
-        rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE = saved
+        folder.CACHED_VIEWS, catchup.REBUILD_PAGE = saved
 
 
 @contextmanager
 def _folded_in_a_second_process() -> Iterator[None]:
     """The rebuild of a large log: the views folded by a second process while this one writes rows."""
-    from chronicle.projections import catchup, rebuilding
+    from chronicle.projections import folder
+    from chronicle.projections.sql import catchup
 
-    saved = catchup.APART_FROM, rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE
-    catchup.APART_FROM, rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE = 0, 1, 3
+    saved = catchup.APART_FROM, folder.CACHED_VIEWS, catchup.REBUILD_PAGE
+    catchup.APART_FROM, folder.CACHED_VIEWS, catchup.REBUILD_PAGE = 0, 1, 3
     try:
         yield
     finally:
-        catchup.APART_FROM, rebuilding.CACHED_VIEWS, catchup.REBUILD_PAGE = saved
+        catchup.APART_FROM, folder.CACHED_VIEWS, catchup.REBUILD_PAGE = saved
 
 
 def _pure_fold(store: Any, *, every: bool = False) -> dict[str, Any]:
     from chronicle.projections.belief import believe, fold_all
-    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.projections.sql.catchup import RECORDED_TOPIC
 
     notes = store.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
     records = []
@@ -240,7 +242,7 @@ def _pure_fold(store: Any, *, every: bool = False) -> dict[str, Any]:
 def _reference_fold(store: Any) -> dict[str, Any]:
     """What `verify` folds, on disk, in pages of 3: must be the pure fold, every view of it."""
     from chronicle.integrity import reference
-    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.projections.sql.catchup import RECORDED_TOPIC
 
     saved, reference.PAGE = reference.PAGE, 3
     try:
@@ -289,7 +291,7 @@ def _recorded(store: Any, batches: list[list[dict[str, Any]]]) -> Iterator[tuple
     batch's record time, and just before it (a batch is recorded at one instant)."""
     from datetime import timedelta
 
-    from chronicle.projections.catchup import RECORDED_TOPIC
+    from chronicle.projections.sql.catchup import RECORDED_TOPIC
     from chronicle.service.interchange import parse_development
     from chronicle.service.settings import parse_store_url
     from chronicle.service.store import Store
@@ -309,8 +311,8 @@ def _believed_then(store: Any, key: str, as_of: Any, known_at: Any) -> dict[str,
     order. None if the entity was not yet registered."""
     from chronicle.domain.developments import FigureReported
     from chronicle.projections.belief import believe
-    from chronicle.projections.catchup import RECORDED_TOPIC
     from chronicle.projections.fold import fold, touched
+    from chronicle.projections.sql.catchup import RECORDED_TOPIC
 
     def ended(d: Any) -> Any:
         return (d.effective_as_of if isinstance(d, FigureReported) else d.when).end
@@ -358,9 +360,9 @@ def _log_then(
     """The reference for `log`, from the log alone: every development recorded by `known_at` (revisions
     included), as believed then, that touches `key`, had ended by `as_of` and holds `text`, in story order."""
     from chronicle.projections.belief import believe
-    from chronicle.projections.catchup import RECORDED_TOPIC
     from chronicle.projections.fold import touched
     from chronicle.projections.queries import counts_from
+    from chronicle.projections.sql.catchup import RECORDED_TOPIC
 
     notes = store.app.recorder.select_notifications(None, 10_000, topics=[RECORDED_TOPIC])
     records = [(e.development, n.id, e.timestamp) for n in notes for e in [store.decode(n)]]

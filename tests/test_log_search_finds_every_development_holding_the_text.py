@@ -37,6 +37,7 @@ def test_log_search_finds_exactly_the_developments_whose_text_holds_it(story, sa
                 for summary, text in said
             ]
         )
+
         def search(v: Any, c: Any) -> list[str]:
             return [e.development.id for e in queries.log(v, c, LogFilter(text=needle))]
 

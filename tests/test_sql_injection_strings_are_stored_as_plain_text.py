@@ -226,11 +226,12 @@ def _tables(store: Any) -> list[str]:
 ROOT = Path(__file__).resolve().parents[1]
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN|COPY)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
-_VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}  # fixed table names and prefixes (projections/views.py)
-# the fixed body columns (projections/projector.py): `t.current` and the event's state, read by position
+# fixed table names and prefixes (projections/sql/views.py)
+_VIEW_NAMES = {"LIVE", "ASIDE", "CHAIN", "META", "SOURCE_KEYS"}
+# the fixed body columns (projections/sql/statements.py): `t.current` and the event's state, read by position
 _CURRENT = {"CURRENT_T", "ORIGINAL_T", "LOGGED_T"}
 IDENTIFIERS: dict[str, set[str]] = {
-    "projections/views.py": _VIEW_NAMES
+    "projections/sql/views.py": _VIEW_NAMES
     | {
         "p",
         "i",  # the indexes' prefix: LIVE or the tables' own
@@ -245,25 +246,13 @@ IDENTIFIERS: dict[str, set[str]] = {
         "names",  # a fixed column list (projector.TIMELINE_COLUMNS)
         "marks",  # placeholders only
     },
-    "projections/queries.py": _VIEW_NAMES
-    | _CURRENT
-    | {
-        "_COLUMNS",  # a fixed column list
-        "source",  # fixed FROM/JOIN text, with `?` for each entity
-        "n",  # the number of a join alias
-        "marks",
-        "','.join('?' * len(flt.types))",  # placeholders only
-        "recorded",  # a fixed `AND t.recorded <= ?` fragment, the value bound
-    },
-    "projections/projector.py": {"self.p", "prefix", "assignments"}
-    | _CURRENT,  # a fixed prefix; fixed `column=?` pairs
-    "projections/rebuilding.py": {"self.p"},  # the fixed aside prefix
     # the fixed TABLES and INDEXES, and a fixed column list for COPY (projector.TIMELINE_COLUMNS)
-    "projections/views_pg.py": _VIEW_NAMES | {"table", "name", "names", "prefix"},
+    "projections/sql/postgres.py": _VIEW_NAMES | {"table", "name", "names", "prefix"},
+    "projections/sql/statements.py": _CURRENT | {"ROW_COLUMNS"},  # fixed column lists
+    # the log's fixed statement, its joins and conditions fixed fragments with `?` for every value
+    "projections/sql/reads.py": {"statement", "' AND '.join(where or ['TRUE'])"},
     "integrity/chain.py": _VIEW_NAMES,
     "integrity/checks.py": _VIEW_NAMES | {"marks"},  # placeholders only
-    "projections/audit.py": _VIEW_NAMES | _CURRENT | {"','.join('?' * len(chunk))"},
-    "projections/playback.py": _VIEW_NAMES | _CURRENT,
     "service/exporting.py": _VIEW_NAMES | _CURRENT | {"marks"},
     "service/migrate.py": _VIEW_NAMES | {"table", "recorder.events_table_name"},  # eventsourcing's table
     # Schema names match ^[a-z_][a-z0-9_]{0,40}$ (service/settings.py) before they get here.
@@ -288,7 +277,20 @@ def _formatted_sql(path: Path) -> list[tuple[int, str]]:
                 found.append((node.lineno, "<str.format>"))
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
             found += [(node.lineno, "<% formatting>")] if SQL_WORDS.search(str(node.left.value)) else []
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            parts = _added(node)
+            if any(isinstance(p, ast.Constant) and SQL_WORDS.search(str(p.value)) for p in parts):
+                found += [
+                    (node.lineno, ast.unparse(p)) for p in parts if not isinstance(p, ast.Constant | ast.JoinedStr)
+                ]
     return found
+
+
+def _added(node: ast.expr) -> list[ast.expr]:
+    """The terms of a chain of `+`, left to right."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*_added(node.left), *_added(node.right)]
+    return [node]
 
 
 def test_sql_text_is_formatted_from_identifiers_only():
@@ -317,6 +319,8 @@ def test_the_audit_catches_a_formatted_value(tmp_path):
         "    c.execute(f\"SELECT state FROM view_entities WHERE entity='{name}'\")\n"
         "    c.execute(\"DELETE FROM t WHERE k='%s'\" % name)\n"
         "    c.execute(\"UPDATE t SET v='{}'\".format(name))\n"
+        '    c.execute("SELECT 1 FROM t WHERE k=\'" + name + "\'")\n'
     )
-    assert sorted(e for _, e in _formatted_sql(bad)) == ["<% formatting>", "<str.format>", "name"]
-    assert "name" not in IDENTIFIERS.get("bad.py", set())  # `name` is allowed in views.py only, for index names
+    assert sorted(set(e for _, e in _formatted_sql(bad))) == ["<% formatting>", "<str.format>", "name"]
+    assert sorted({line for line, e in _formatted_sql(bad) if e == "name"}) == [2, 5]
+    assert "name" not in IDENTIFIERS.get("bad.py", set())  # `name` is allowed in sql/views.py only, for index names

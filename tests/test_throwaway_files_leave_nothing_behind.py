@@ -29,7 +29,7 @@ def test_verify_keeps_its_fresh_fold_in_a_file_no_one_sees(tmp_path, monkeypatch
 def test_the_folds_write_their_throwaway_files_in_one_transaction(tmp_path, monkeypatch):
     """Each row of an `executemany` in autocommit mode is a transaction of its own (3.3x slower): the
     files stay in the one transaction they are opened in, whoever creates tables in them."""
-    from chronicle.projections.rebuilding import TempSpill
+    from chronicle.projections.sql.apart import TempSpill
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     spill = TempSpill(scratch_db("chronicle-test-"))

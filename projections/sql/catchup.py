@@ -20,14 +20,9 @@ from eventsourcing.utils import get_topic
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.projections.gcpause import paused_gc
 from chronicle.projections.projector import Projector
-from chronicle.projections.rebuilding import (
-    APART_FROM,
-    Rebuilder,
-    can_fold_apart,
-    fold_apart,
-    read_revisions,
-)
-from chronicle.projections.views import ASIDE, LIVE, Cursor, ViewStore
+from chronicle.projections.sql.apart import APART_FROM, can_fold_apart, fold_apart
+from chronicle.projections.sql.rebuilding import Rebuilder, read_revisions
+from chronicle.projections.sql.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
 VIEWS_VERSION = "5"
@@ -140,10 +135,10 @@ def rebuild(
     `fields` reads a stored event's JSON object without building its model, which the pass folds as is
     (`decode` only for the revision markers, and for the error of an event the pass cannot read). A
     large log on a machine with a second core is folded in a second process while this one writes the
-    timeline (`rebuilding.fold_apart`), which reads the log through `open_log` (a connection of its own)."""
+    timeline (`apart.fold_apart`), which reads the log through `open_log` (a connection of its own)."""
     page = page or REBUILD_PAGE
     started = time.perf_counter()
-    with paused_gc():  # the pass builds no reference cycles (checked: none left after it); 2-7% at 100k
+    with paused_gc():  # the pass builds no reference cycles, so collecting would only cost time
         return _rebuild(store, log, decode, fields, page, progress, started, open_log)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresTrackingRecorder
 
-from chronicle.projections.views import ASIDE, INDEXES, LIVE, TABLES, Cursor, ViewStore, _ddl, _meta_ddl
+from chronicle.projections.sql.views import ASIDE, INDEXES, LIVE, TABLES, Cursor, ViewStore, _ddl, _meta_ddl
 
 _STREAMS = count()
 

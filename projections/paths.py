@@ -1,0 +1,87 @@
+"""Field paths: each value of a view's JSON (as `show --json` prints it) named by one path. Pure.
+
+  - a plain field is its name: `name`, `status`, `strikes_carried_out`, `aliases` (a list of
+    plain values is one value);
+  - a field of a nested object is `object.field`: `committee.members`, `corroboration.name`;
+    `first_development` and `last_development` are single values (`{"id", "occurred"}`);
+  - an item of a keyed collection is `collection[key].field`, keyed by what identifies it:
+    `figures[metric/scope]` (`figures[troops]` when there is no scope), `positions[negotiation]`
+    (an actor's) or `positions[actor]` (a negotiation's), `talks[development id]`,
+    `deadlines[milestone]`; the identifying fields themselves are not repeated.
+A path that is absent is null: a `before` of null means the value did not exist yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chronicle.projections.fold import View
+
+# -- field paths -----------------------------------------------------------------------------------
+
+
+def _figure_key(item: dict[str, Any]) -> str:
+    return f"{item['metric']}/{item['scope']}" if item.get("scope") else str(item["metric"])
+
+
+# Lists of objects, each item named by a key; the fields making the key are not repeated.
+_KEYED_LISTS: dict[str, tuple[Callable[[dict[str, Any]], str], tuple[str, ...]]] = {
+    "figures": (_figure_key, ("metric", "scope")),
+    "talks": (lambda item: str(item["development"]), ("development",)),
+    "deadlines": (lambda item: str(item["milestone"]), ("milestone",)),
+}
+_KEYED_DICTS = ("positions",)
+_SINGLE_VALUES = ("first_development", "last_development")
+
+
+def flatten(view: View) -> dict[str, Any]:
+    """Every value of a view by its field path, in the order `show --json` prints them."""
+    return flatten_dump(view.model_dump(mode="json"))
+
+
+def flatten_dump(dump: dict[str, Any], names: Iterable[str] | None = None) -> dict[str, Any]:
+    """`flatten` of a view's JSON, or of only the fields `names`."""
+    out: dict[str, Any] = {}
+    for name in dump if names is None else names:
+        value = dump[name]
+        if name in _KEYED_LISTS and isinstance(value, list):
+            key_of, identity = _KEYED_LISTS[name]
+            for item in value:
+                prefix = f"{name}[{key_of(item)}]"
+                out.update({f"{prefix}.{k}": v for k, v in item.items() if k not in identity})
+        elif name in _KEYED_DICTS and isinstance(value, dict):
+            for key, item in value.items():
+                out.update({f"{name}[{key}].{k}": v for k, v in item.items()})
+        elif isinstance(value, dict) and name not in _SINGLE_VALUES:
+            out.update({f"{name}.{k}": v for k, v in value.items()})
+        else:
+            out[name] = value
+    return out
+
+
+def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Paths whose value differs, in the order of `after` then those only in `before`."""
+    paths = [p for p, v in after.items() if p not in before or before[p] != v]
+    paths += [p for p, v in before.items() if p not in after and v is not None]
+    return [p for p in paths if before.get(p) != after.get(p)]
+
+
+def top_field(path: str) -> str:
+    cut = min((i for i in (path.find("."), path.find("[")) if i >= 0), default=len(path))
+    return path[:cut]
+
+
+def matches(path: str, wanted: str) -> bool:
+    return path == wanted or path.startswith((f"{wanted}.", f"{wanted}["))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+    def as_json(self) -> dict[str, Any]:
+        return {"field": self.field, "before": self.before, "after": self.after}

@@ -1,0 +1,174 @@
+"""The reads the read models make of the view tables: named, each one statement of `statements`.
+
+Rows come back as the view store reveals them (decrypted, bodies decoded to JSON objects); the read
+models decide what they mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from chronicle.projections.sql import statements as q
+from chronicle.projections.sql.views import Cursor, ViewStore
+
+CHUNK = 500  # ids bound in one IN list, well under every backend's limit on parameters
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+# -- the projector's and the rebuild's, on either set of tables ------------------------------------
+
+
+def held_view(store: ViewStore, c: Cursor, prefix: str, key: str) -> Any:
+    """An entity's stored view, facts and story key, or None."""
+    return store.one(c, q.on(q.HELD_VIEW, prefix), (key,))
+
+
+def revision_target(store: ViewStore, c: Cursor, prefix: str, dev_id: str | None) -> Any:
+    """The timeline row a correction or retraction is aimed at, or None."""
+    return store.one(c, q.on(q.REVISION_TARGET, prefix), (dev_id,))
+
+
+def indexed_entities(store: ViewStore, c: Cursor, prefix: str) -> set[str]:
+    return {row["entity"] for row in store.rows(c, q.on(q.INDEXED_ENTITIES, prefix))}
+
+
+def story_rows(store: ViewStore, c: Cursor, prefix: str, key: str) -> Iterator[Any]:
+    """The rows that currently shape an entity, in story order, streamed (sources stay sealed)."""
+    return store.stream(c, q.on(q.STORY_ROWS, prefix), (key,))
+
+
+# -- who and what state ----------------------------------------------------------------------------
+
+
+def is_registered(store: ViewStore, c: Cursor, key: str) -> bool:
+    return store.one(c, q.REGISTERED, (key,)) is not None
+
+
+def registered_names(store: ViewStore, c: Cursor, kind: str) -> list[Any]:
+    return store.rows(c, q.REGISTERED_NAMES, (kind,))
+
+
+def registered_state(store: ViewStore, c: Cursor, key: str) -> Any:
+    return store.one(c, q.REGISTERED_STATE, (key,))
+
+
+def registered_states(store: ViewStore, c: Cursor, kind: str) -> list[Any]:
+    return store.rows(c, q.REGISTERED_STATES, (kind,))
+
+
+def entity_records(store: ViewStore, c: Cursor, key: str, known_at: str | None) -> list[Any]:
+    """Every row indexed for an entity, and the revisions aimed at them (those recorded by `known_at`,
+    if given), in record order."""
+    recorded = "" if known_at is None else q.RECORDED_BY
+    extra: tuple[str, ...] = () if known_at is None else (known_at,)
+    rows = store.rows(c, q.ENTITY_ROWS + recorded, (key, *extra))
+    # Only rows that have ever been corrected or retracted have revisions to fetch (most never are).
+    ids = [r["dev_id"] for r in rows if r["corrected_by"] != "[]" or r["retracted_by"]]
+    for chunk in _chunks(ids):
+        rows += store.rows(c, q.REVISIONS_OF + q.marks(len(chunk)) + recorded, (*chunk, *extra))
+    return sorted(rows, key=lambda r: int(r["position"]))
+
+
+def ended_by(store: ViewStore, c: Cursor, key: str, as_of: str) -> list[Any]:
+    return store.rows(c, q.ENDED_BY, (key, as_of))
+
+
+def believed_now(store: ViewStore, c: Cursor, key: str) -> list[Any]:
+    return store.rows(c, q.BELIEVED_NOW, (key,))
+
+
+# -- which developments ----------------------------------------------------------------------------
+
+
+def log_query(
+    keys: Sequence[str],
+    types: Sequence[str],
+    *,
+    known_at: str | None,
+    since: str | None,
+    until: str | None,
+    include_retracted: bool,
+) -> tuple[str, list[Any]]:
+    """The timeline rows a log filter can narrow down by index: every entity in `keys`, of `types`;
+    without `known_at` the stored interval is the believed one, so the dates and retractions filter too."""
+    where: list[str] = []
+    params: list[Any] = []
+    statement = q.LOG_ROWS
+    for n, key in enumerate(keys):
+        statement += q.LOG_JOIN.replace("{n}", str(n))
+        params.append(key)
+    if types:
+        where.append("t.type IN " + q.marks(len(types)))
+        params += list(types)
+    if known_at is not None:
+        where.append("t.recorded <= ?")
+        params.append(known_at)
+    else:
+        if since:
+            where.append("t.occ_end >= ?")
+            params.append(since)
+        if until:
+            where.append("t.occ_start <= ?")
+            params.append(until)
+        if not include_retracted:
+            where.append("t.retracted_by IS NULL")
+    return statement + " WHERE " + " AND ".join(where or ["TRUE"]), params
+
+
+def in_story_order(store: ViewStore, c: Cursor, query: tuple[str, list[Any]]) -> Iterator[Any]:
+    """`log_query`'s rows in story order (the stored interval start is the current body's), streamed."""
+    return store.stream(c, query[0] + q.STORY_ORDER, query[1], sources=True)
+
+
+def never_revised(store: ViewStore, c: Cursor, query: tuple[str, list[Any]]) -> Iterator[Any]:
+    """`log_query`'s rows no correction or retraction was ever aimed at, in story order, streamed."""
+    return store.stream(c, query[0] + q.NEVER_REVISED + q.STORY_ORDER, query[1], sources=True)
+
+
+def ever_revised(store: ViewStore, c: Cursor, query: tuple[str, list[Any]]) -> list[Any]:
+    return store.rows(c, query[0] + q.EVER_REVISED, query[1])
+
+
+def revisions_by(store: ViewStore, c: Cursor, known_at: str) -> list[Any]:
+    """Every correction and retraction recorded by `known_at`."""
+    return store.rows(c, q.REVISIONS_BY, (known_at,))
+
+
+def play_page(store: ViewStore, c: Cursor, after: tuple[str, int], size: int) -> list[Any]:
+    """The next `size` developments that count, in story order, after story key `after`."""
+    return store.rows(c, q.PLAY_PAGE, (*after, size))
+
+
+# -- what changed between two points, and who vouches ----------------------------------------------
+
+
+def recorded_between(store: ViewStore, c: Cursor, bounds: Sequence[str]) -> list[Any]:
+    return store.rows(c, q.RECORDED_BETWEEN, bounds)
+
+
+def entities_of(store: ViewStore, c: Cursor, ids: Sequence[str]) -> Iterable[Any]:
+    for chunk in _chunks(ids):
+        yield from store.rows(c, q.ENTITIES_OF + q.marks(len(chunk)), chunk)
+
+
+def ended_between(store: ViewStore, c: Cursor, low: str, high: str) -> list[Any]:
+    return store.rows(c, q.ENDED_BETWEEN, (low, high))
+
+
+def revised_after(store: ViewStore, c: Cursor, recorded: str) -> list[Any]:
+    """The entities of developments a revision recorded after `recorded` is aimed at."""
+    return store.rows(c, q.REVISED_AFTER, (recorded,))
+
+
+def figures(store: ViewStore, c: Cursor) -> list[Any]:
+    return store.rows(c, q.FIGURES)
+
+
+def believed_sources(store: ViewStore, c: Cursor) -> list[Any]:
+    """Every development not retracted, in story order: its publishers, and its body if corrected."""
+    return store.rows(c, q.BELIEVED_SOURCES)
