@@ -35,41 +35,44 @@ def verify(
       chronicle verify --root                      # e.g. 212:9f2c…
       chronicle verify --against 212:9f2c…
     """
+    from chronicle.service import verifying
+
     with errors(), open_store(store) as opened:
         if root:
-            position, digest = opened.root(say=say)
+            position, digest = verifying.root(opened, say=say)
             if json:
                 print_json({"position": position, "hash": digest})
             else:
                 print(f"{position}:{digest}")
             return
         if against is not None:
-            position_text, sep, expected = against.partition(":")
-            if not sep or not position_text.isdigit() or len(expected) != 64:
-                from chronicle.domain.errors import InvalidInput
+            from chronicle.domain.errors import InvalidInput
 
-                raise InvalidInput(f"--against {against!r}: expected POSITION:HASH (a 64-digit hex hash)")
-            position = int(position_text)
-            head_position, _ = opened.root(say=say)
-            if position > head_position:
-                from chronicle.domain.errors import InvalidInput
-
-                raise InvalidInput(f"position {position} is beyond the current head {head_position}")
-            actual, count = opened.history_hash(position)
-            matches = actual == expected.lower()
+            try:
+                position, expected = verifying.parse_head(against)
+            except InvalidInput as error:
+                raise InvalidInput(f"--against {error}") from None
+            check = verifying.verify_against(opened, position, expected, say=say)
             if json:
                 print_json(
-                    {"position": position, "expected": expected, "actual": actual, "events": count, "ok": matches}
+                    {
+                        "position": position,
+                        "expected": expected,
+                        "actual": check.actual,
+                        "events": check.events,
+                        "ok": check.ok,
+                    }
                 )
-            if not matches:
+            if not check.ok:
                 fail(f"history up to position {position} differs from the published head {position}:{expected}", 3)
             if not json:
                 print(
-                    f"OK: the {count} events up to position {position} are unchanged since {position}:{expected[:12]}…"
+                    f"OK: the {check.events} events up to position {position} are unchanged "
+                    f"since {position}:{expected[:12]}…"
                 )
             return
         with progress_bar("verifying the log and views") as progress:
-            report = opened.verify(say=say, progress=progress)
+            report = verifying.verify(opened, say=say, progress=progress)
         if json:
             print_json(
                 {

@@ -134,7 +134,9 @@ def project(
             return
         say("following the log; Ctrl-C stops")
         try:
-            opened.follow(say=say, interval=interval)
+            from chronicle.service.following import follow as follow_log
+
+            follow_log(opened, say=say, interval=interval)
         except KeyboardInterrupt:
             say("stopped")
 
