@@ -329,3 +329,7 @@ def _register_all() -> None:
 
 
 _register_all()
+
+
+def register(main: typer.Typer) -> None:
+    main.add_typer(app, name="append")

@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from importlib.resources import files
+from typing import Annotated
 
-from chronicle.cli import render
-from chronicle.cli.common import open_store, say
+import typer
+
+from chronicle.cli.common import errors, open_store, say
+
+
+def demo(
+    store: Annotated[
+        str | None,
+        typer.Option("--store", "-s", help="Where to build the demo store.", show_default=True, metavar="URL"),
+    ] = "chronicle-demo.db",
+) -> None:
+    """Build a demo store from the seed report (Reuters, 5 Jan 2024) and print what it shows.
+
+    Records the report's developments, then a later correction and a retraction, and prints the
+    timeline, the actors, the negotiation, and what was believed before the correction.
+
+    Example:
+
+      chronicle demo && chronicle log --store chronicle-demo.db
+    """
+    with errors():
+        run(store)
 
 
 def _load(name: str) -> list[object]:
@@ -18,6 +39,7 @@ def _load(name: str) -> list[object]:
 
 
 def run(store: str | None) -> None:
+    from chronicle.cli import render
     from chronicle.projections import queries
 
     console = render.safe_console()  # never wraps a line (a pipe gets whole lines), never obeys recorded text
@@ -55,3 +77,7 @@ def run(store: str | None) -> None:
         "(or show, actors, negotiations, replay --play)",
         markup=False,
     )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -174,3 +174,10 @@ def _lister(kind: str):  # type: ignore[no-untyped-def]
 
 actors = _lister("actor")
 negotiations = _lister("negotiation")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.command("show")(show)
+    app.command("actors")(actors)
+    app.command("negotiations")(negotiations)
