@@ -12,7 +12,8 @@ from chronicle.cli import (
     audit,
     common,
     demo,
-    exchange,
+    export,
+    import_,
     init,
     key,
     migrate,
@@ -20,6 +21,7 @@ from chronicle.cli import (
     redact,
     replay,
     schema,
+    validate,
     verify,
 )
 from chronicle.cli.common import KeyFileOpt
@@ -50,7 +52,9 @@ replay.register(app)
 audit.register(app)
 verify.register(app)
 migrate.register(app)
-exchange.register(app)
+import_.register(app)
+validate.register(app)
+export.register(app)
 redact.register(app)
 init.register(app)
 key.register(app)
