@@ -17,6 +17,7 @@ from chronicle.cli import (
     init,
     key,
     migrate,
+    project,
     read,
     redact,
     replay,
@@ -49,6 +50,7 @@ app = typer.Typer(
 append.register(app)
 read.register(app)
 replay.register(app)
+project.register(app)
 audit.register(app)
 verify.register(app)
 migrate.register(app)
