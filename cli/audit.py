@@ -178,12 +178,12 @@ def diff(
 
         if kind is not None and name is None:
             raise InvalidInput(f"diff {kind.value}: name the {kind.value} (or give neither kind nor name)")
-        for first, second, a, b in (
+        for first, second, first_flag, second_flag in (
             (from_, to, "--from", "--to"),
             (known_from, known_to, "--known-from", "--known-to"),
         ):
             if (first is None) != (second is None):
-                raise InvalidInput(f"{a} and {b} go together")
+                raise InvalidInput(f"{first_flag} and {second_flag} go together")
         if from_ is None and known_from is None:
             raise InvalidInput("give --from/--to (valid time) or --known-from/--known-to (record time)")
         if from_ is not None and as_of is not None:

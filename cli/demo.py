@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from importlib.resources import files
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chronicle.cli.common import errors, open_store, say
+
+if TYPE_CHECKING:
+    from chronicle.domain.developments import Development
 
 
 def demo(
@@ -30,7 +33,7 @@ def demo(
         run(store)
 
 
-def _load(name: str) -> list[object]:
+def _load(name: str) -> list[Development]:
     from chronicle.service.interchange import read_jsonl
 
     with files("chronicle.service").joinpath("stories", name).open("rb") as stream:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -121,7 +122,7 @@ def show(
             render.negotiation(view)
 
 
-def _lister(kind: str):  # type: ignore[no-untyped-def]
+def _lister(kind: str) -> Callable[..., None]:
     def lister(
         as_of: AsOfOpt = None,
         known_at: KnownAtOpt = None,

@@ -58,7 +58,8 @@ def open_store(settings: StoreSettings, *, create: bool = False, encrypt: bool =
 
 
 def _views(settings: StoreSettings, app: Chronicle) -> ViewStore:
-    views: Any = app.factory.tracking_recorder(_views_class(settings))
+    factory: Any = app.factory
+    views: Any = factory.tracking_recorder(_views_class(settings))
     views.cipher = app.mapper.cipher
     # a timeline row's body as recorded is read from its event (`projector.ORIGINAL_T`)
     views.logged = app.mapper.state_fields
