@@ -29,7 +29,7 @@ Examples:
 """
 
 # click's UsageError (typer vendors click in recent versions): found without a private import.
-_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
 @contextmanager
@@ -40,7 +40,8 @@ def _one_line_usage_errors() -> Iterator[None]:
     except _UsageError as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # no arguments at all: the help, as before
             raise
-        fail(error.format_message(), 2)
+        message: Any = error
+        fail(message.format_message(), 2)
 
 
 class _AppendGroup(TyperGroup):
@@ -329,3 +330,7 @@ def _register_all() -> None:
 
 
 _register_all()
+
+
+def register(main: typer.Typer) -> None:
+    main.add_typer(app, name="append")

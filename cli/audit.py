@@ -62,17 +62,12 @@ def history(
     """
     with errors():
         from chronicle.cli.render import revision_mark
-        from chronicle.projections import audit, queries
+        from chronicle.service import auditing
 
         day = parse_date(as_of, "--as-of")
         moment = parse_instant(known_at, "--known-at")
         with open_store(store) as opened:
-
-            def run(views, c):  # type: ignore[no-untyped-def]
-                ident = queries.resolve(views, c, kind.value, name)
-                return audit.history(views, c, kind.value, ident, as_of=day, known_at=moment)
-
-            changes = opened.query(run, say=say)
+            changes = auditing.history(opened, kind.value, name, as_of=day, known_at=moment, say=say)
         if json:
             print_json([change.as_json() for change in changes])
             return
@@ -120,17 +115,12 @@ def blame(
       chronicle blame actor us figures --json
     """
     with errors():
-        from chronicle.projections import audit, queries
+        from chronicle.service import auditing
 
         day = parse_date(as_of, "--as-of")
         moment = parse_instant(known_at, "--known-at")
         with open_store(store) as opened:
-
-            def run(views, c):  # type: ignore[no-untyped-def]
-                ident = queries.resolve(views, c, kind.value, name)
-                return audit.blame(views, c, kind.value, ident, field, as_of=day, known_at=moment)
-
-            lines = opened.query(run, say=say)
+            lines = auditing.blame(opened, kind.value, name, field, as_of=day, known_at=moment, say=say)
         if json:
             print_json([line.as_json() for line in lines])
             return
@@ -183,16 +173,17 @@ def diff(
     """
     with errors():
         from chronicle.domain.errors import InvalidInput
-        from chronicle.projections import audit, queries
+        from chronicle.projections import audit
+        from chronicle.service import auditing
 
         if kind is not None and name is None:
             raise InvalidInput(f"diff {kind.value}: name the {kind.value} (or give neither kind nor name)")
-        for first, second, a, b in (
+        for first, second, first_flag, second_flag in (
             (from_, to, "--from", "--to"),
             (known_from, known_to, "--known-from", "--known-to"),
         ):
             if (first is None) != (second is None):
-                raise InvalidInput(f"{a} and {b} go together")
+                raise InvalidInput(f"{first_flag} and {second_flag} go together")
         if from_ is None and known_from is None:
             raise InvalidInput("give --from/--to (valid time) or --known-from/--known-to (record time)")
         if from_ is not None and as_of is not None:
@@ -207,14 +198,7 @@ def diff(
         b = audit.Point(parse_date(to, "--to") or pinned_day, parse_instant(known_to, "--known-to") or pinned_moment)
         audit.check_points(a, b)
         with open_store(store) as opened:
-
-            def run(views, c):  # type: ignore[no-untyped-def]
-                if kind is None or name is None:
-                    return audit.diff_all(views, c, a, b)
-                ident = queries.resolve(views, c, kind.value, name)
-                return [audit.diff(views, c, kind.value, ident, a, b)]
-
-            found = opened.query(run, say=say)
+            found = auditing.diff(opened, kind.value if kind else None, name, a, b, say=say)
         if json:
             body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
             if kind is None:
@@ -262,10 +246,10 @@ def sources(json: JsonOpt = False, store: StoreOpt = None) -> None:
       chronicle sources --json | jq '.no_source[].id'
     """
     with errors():
-        from chronicle.projections import audit
+        from chronicle.service import auditing
 
         with open_store(store) as opened:
-            report = opened.query(audit.sources, say=say)
+            report = auditing.sources(opened, say=say)
         if json:
             print_json(report.as_json())
             return

@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from importlib.resources import files
+from typing import TYPE_CHECKING, Annotated
 
-from chronicle.cli import render
-from chronicle.cli.common import open_store, say
+import typer
+
+from chronicle.cli.common import errors, open_store, say
+
+if TYPE_CHECKING:
+    from chronicle.domain.developments import Development
 
 
-def _load(name: str) -> list[object]:
+def demo(
+    store: Annotated[
+        str | None,
+        typer.Option("--store", "-s", help="Where to build the demo store.", show_default=True, metavar="URL"),
+    ] = "chronicle-demo.db",
+) -> None:
+    """Build a demo store from the seed report (Reuters, 5 Jan 2024) and print what it shows.
+
+    Records the report's developments, then a later correction and a retraction, and prints the
+    timeline, the actors, the negotiation, and what was believed before the correction.
+
+    Example:
+
+      chronicle demo && chronicle log --store chronicle-demo.db
+    """
+    with errors():
+        run(store)
+
+
+def _load(name: str) -> list[Development]:
     from chronicle.service.interchange import read_jsonl
 
     with files("chronicle.service").joinpath("stories", name).open("rb") as stream:
@@ -18,6 +42,7 @@ def _load(name: str) -> list[object]:
 
 
 def run(store: str | None) -> None:
+    from chronicle.cli import render
     from chronicle.projections import queries
 
     console = render.safe_console()  # never wraps a line (a pipe gets whole lines), never obeys recorded text
@@ -55,3 +80,7 @@ def run(store: str | None) -> None:
         "(or show, actors, negotiations, replay --play)",
         markup=False,
     )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

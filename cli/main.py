@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
 
 import typer
 
-from chronicle.cli import append as append_cmd
-from chronicle.cli import common, read
-from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, print_json, say
+from chronicle.cli import (
+    append,
+    audit,
+    common,
+    demo,
+    export,
+    import_,
+    init,
+    key,
+    migrate,
+    project,
+    read,
+    redact,
+    replay,
+    schema,
+    validate,
+    verify,
+)
+from chronicle.cli.common import KeyFileOpt
 
 app = typer.Typer(
     name="chronicle",
@@ -31,98 +46,28 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-app.add_typer(append_cmd.app, name="append")
-app.command("log")(read.log)
-app.command("show")(read.show)
-app.command("actors")(read.actors)
-app.command("negotiations")(read.negotiations)
-
-# Command groups that live in their own modules; each adds its commands to `app`.
-for _module in ("replay", "audit", "integrity", "transfer", "exchange", "redact"):
-    __import__(f"chronicle.cli.{_module}", fromlist=["register"]).register(app)
+# Every command module adds its commands to `app`, in the order `--help` lists them.
+append.register(app)
+read.register(app)
+replay.register(app)
+project.register(app)
+audit.register(app)
+verify.register(app)
+migrate.register(app)
+import_.register(app)
+validate.register(app)
+export.register(app)
+redact.register(app)
+init.register(app)
+key.register(app)
+schema.register(app)
+demo.register(app)
 
 
 @app.callback()
 def _options(key_file: KeyFileOpt = None) -> None:
     """Chronicle: an event-sourced timeline of a developing story."""
     common.KEY_FILE[0] = key_file
-
-
-@app.command()
-def init(
-    store: StoreOpt = None,
-    encrypt: Annotated[
-        bool, typer.Option("--encrypt", help="Encrypt events and views at rest (AES-GCM); needs a key.")
-    ] = False,
-    key_file: KeyFileOpt = None,
-) -> None:
-    """Create a store (idempotent: an existing store is left as it is).
-
-    Examples:
-
-    \b
-      chronicle init                              # the default SQLite file
-      chronicle init --store sqlite:///iraq.db
-      chronicle key new > key && chmod 600 key && chronicle init --encrypt --key-file key
-      chronicle init --store postgresql://chronicle@localhost/newsroom?schema=iraq
-    """
-    if key_file:
-        common.KEY_FILE[0] = key_file
-    with errors(), open_store(store, create=True, encrypt=encrypt) as opened:
-        state = "encrypted " if opened.app.mapper.cipher is not None else ""
-        say(f"{state}store ready at {opened.settings.describe()}")
-
-
-key_app = typer.Typer(name="key", help="Keys for encrypted stores.", no_args_is_help=True)
-app.add_typer(key_app, name="key")
-
-
-@key_app.command("new")
-def key_new() -> None:
-    """Print a fresh 256-bit key on stdout, for your secret manager (it is never printed again).
-
-    Example:
-
-      chronicle key new > chronicle.key && chmod 600 chronicle.key
-    """
-    from chronicle.service.settings import new_key
-
-    print(new_key())
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of the interchange format (one development per JSON Lines line).
-
-    Example:
-
-      chronicle schema > chronicle.schema.json
-    """
-    from chronicle.domain.developments import interchange_schema
-
-    print_json(interchange_schema())
-
-
-@app.command()
-def demo(
-    store: Annotated[
-        str | None,
-        typer.Option("--store", "-s", help="Where to build the demo store.", show_default=True, metavar="URL"),
-    ] = "chronicle-demo.db",
-) -> None:
-    """Build a demo store from the seed report (Reuters, 5 Jan 2024) and print what it shows.
-
-    Records the report's developments, then a later correction and a retraction, and prints the
-    timeline, the actors, the negotiation, and what was believed before the correction.
-
-    Example:
-
-      chronicle demo && chronicle log --store chronicle-demo.db
-    """
-    from chronicle.cli import demo as demo_module
-
-    with errors():
-        demo_module.run(store)
 
 
 def _named(typer_app: typer.Typer, args: list[str]) -> typer.Typer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -60,35 +61,27 @@ def log(
     """
     with errors():
         from chronicle.cli import render
-        from chronicle.domain.developments import TYPES
-        from chronicle.domain.errors import InvalidInput
-        from chronicle.projections import queries
+        from chronicle.service import reading
 
-        for t in type_ or []:
-            if t not in TYPES:
-                raise InvalidInput(f"unknown type {t!r}: one of {', '.join(TYPES)}")
+        reading.check_types(type_ or [])
         with open_store(store) as opened:
-
-            def chosen(views, c):  # type: ignore[no-untyped-def]
-                return queries.LogFilter(
-                    actor=actor and queries.resolve(views, c, "actor", actor),
-                    negotiation=negotiation and queries.resolve(views, c, "negotiation", negotiation),
-                    types=tuple(type_ or ()),
-                    since=parse_date(since, "--since"),
-                    until=parse_date(until, "--until"),
-                    as_of=parse_date(as_of, "--as-of"),
-                    known_at=parse_instant(known_at, "--known-at"),
-                    include_retracted=include_retracted,
-                    text=search,
-                )
-
-            flt = opened.query(chosen, say=say)  # caught up (healed if damaged), names resolved
-            with opened.reading() as c:  # then streamed: a page of the store in memory, not the store
-                entries = queries.iter_log(opened.views, c, flt)
-                if json:
-                    print_jsonl(e.as_json() for e in entries)
-                else:
-                    render.timeline(entries)
+            entries = reading.log(
+                opened,
+                actor=actor,
+                negotiation=negotiation,
+                types=tuple(type_ or ()),
+                since=parse_date(since, "--since"),
+                until=parse_date(until, "--until"),
+                as_of=parse_date(as_of, "--as-of"),
+                known_at=parse_instant(known_at, "--known-at"),
+                include_retracted=include_retracted,
+                text=search,
+                say=say,
+            )
+            if json:
+                print_jsonl(e.as_json() for e in entries)
+            else:
+                render.timeline(entries)
 
 
 def show(
@@ -110,22 +103,17 @@ def show(
     """
     with errors():
         from chronicle.cli import render
-        from chronicle.projections import queries
+        from chronicle.service import reading
 
         with open_store(store) as opened:
-
-            def run(views, c):  # type: ignore[no-untyped-def]
-                ident = queries.resolve(views, c, kind.value, name)
-                return queries.view_at(
-                    views,
-                    c,
-                    kind.value,
-                    ident,
-                    as_of=parse_date(as_of, "--as-of"),
-                    known_at=parse_instant(known_at, "--known-at"),
-                )
-
-            view = opened.query(run, say=say)
+            view = reading.show(
+                opened,
+                kind.value,
+                name,
+                as_of=parse_date(as_of, "--as-of"),
+                known_at=parse_instant(known_at, "--known-at"),
+                say=say,
+            )
         if json:
             print_json(view.model_dump(mode="json"))
         elif kind is Kind.actor:
@@ -134,7 +122,7 @@ def show(
             render.negotiation(view)
 
 
-def _lister(kind: str):  # type: ignore[no-untyped-def]
+def _lister(kind: str) -> Callable[..., None]:
     def lister(
         as_of: AsOfOpt = None,
         known_at: KnownAtOpt = None,
@@ -143,21 +131,14 @@ def _lister(kind: str):  # type: ignore[no-untyped-def]
     ) -> None:
         with errors():
             from chronicle.cli import render
-            from chronicle.projections import queries
+            from chronicle.service import reading
 
             with open_store(store) as opened:
-                views = opened.query(
-                    lambda v, c: (
-                        queries.views_at(
-                            v,
-                            c,
-                            kind,
-                            as_of=parse_date(as_of, "--as-of"),
-                            known_at=parse_instant(known_at, "--known-at"),
-                        )
-                        if as_of or known_at
-                        else queries.list_views(v, c, kind)
-                    ),
+                views = reading.list_entities(
+                    opened,
+                    kind,
+                    as_of=parse_date(as_of, "--as-of"),
+                    known_at=parse_instant(known_at, "--known-at"),
                     say=say,
                 )
             if json:
@@ -174,3 +155,10 @@ def _lister(kind: str):  # type: ignore[no-untyped-def]
 
 actors = _lister("actor")
 negotiations = _lister("negotiation")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.command("show")(show)
+    app.command("actors")(actors)
+    app.command("negotiations")(negotiations)

@@ -30,7 +30,9 @@ def redact_source(
       chronicle redact source informant-7 --reason "source asked to be protected"
     """
     with errors(), open_store(store) as opened:
-        redaction = opened.redact_source(source, reason, date.today().isoformat())
+        from chronicle.service.redacting import redact_source as redact
+
+        redaction = redact(opened, source, reason, date.today().isoformat())
         say(f"source {source!r} redacted; its key is destroyed")
         print(redaction)
 

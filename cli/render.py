@@ -85,9 +85,8 @@ def plain_timeline(console: Any, entries: Iterable[Any]) -> None:
 
 
 def write_plain(console: Any, lines: Iterable[str]) -> None:
-    """Lines as `console` (not a terminal) would print them, a thousand at a time: rich takes a tenth of a
-    millisecond a line (`log` of a busy actor, 9k developments: 1.6 -> 0.6 s; `sources` of a 100k
-    store 3.7 -> 1 s). A line with a tab is still printed by rich: its tab stops count cells (漢 is two)."""
+    """Lines as `console` (not a terminal) would print them, a thousand at a time, since rich is slow per
+    line. A line with a tab is still printed by rich: its tab stops count cells (漢 is two)."""
     pending: list[str] = []
 
     def flush() -> None:

@@ -1,12 +1,16 @@
-"""`chronicle replay` (rebuild the views, or play the story back) and `chronicle project` (the worker)."""
+"""`chronicle replay`: rebuild the views, or play the story back."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chronicle.cli.common import JsonOpt, StoreOpt, errors, open_store, parse_date, print_json, progress_bar, say
+
+if TYPE_CHECKING:
+    from chronicle.service.store import Store
 
 
 def replay(
@@ -38,12 +42,13 @@ def replay(
     """
     with errors(), open_store(store) as opened:
         from chronicle.domain.errors import InvalidInput
+        from chronicle.service import replaying
 
         if not play:
             if actor or negotiation or since or until:
                 raise InvalidInput("--actor, --negotiation, --since and --until go with --play")
             with progress_bar("rebuilding views") as progress:
-                summary = opened.rebuild(progress=progress)
+                summary = replaying.rebuild(opened, progress=progress)
             if json:
                 print_json(
                     {
@@ -61,33 +66,28 @@ def replay(
         _play(opened, actor, negotiation, parse_date(since, "--since"), parse_date(until, "--until"), json)
 
 
-def _play(opened, actor, negotiation, since, until, json):  # type: ignore[no-untyped-def]
+def _play(
+    opened: Store, actor: str | None, negotiation: str | None, since: date | None, until: date | None, json: bool
+) -> None:
     from chronicle.cli.render import CONTROL
     from chronicle.domain.errors import InvalidInput
     from chronicle.projections import queries
-    from chronicle.projections.playback import play
+    from chronicle.service import replaying
 
     if actor and negotiation:
         raise InvalidInput("use --actor or --negotiation, not both")
     queries.require_order(since, until, "--since", "--until")
-    opened.refresh(say=say)
-    with opened.reading() as c:
-        focus = None
-        if actor:
-            focus = f"actor:{queries.resolve(opened.views, c, 'actor', actor)}"
-        elif negotiation:
-            focus = f"negotiation:{queries.resolve(opened.views, c, 'negotiation', negotiation)}"
-        for step in play(opened.views, c, focus=focus, since=since, until=until):
-            if json:
-                import orjson
+    for step in replaying.play(opened, actor=actor, negotiation=negotiation, since=since, until=until, say=say):
+        if json:
+            import orjson
 
-                print(orjson.dumps(step.as_json()).decode())
-                continue
-            d = step.development
-            lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
-            for key, changes in step.changes.items():
-                lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
-            print("\n".join(lines).translate(CONTROL))
+            print(orjson.dumps(step.as_json()).decode())
+            continue
+        d = step.development
+        lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
+        for key, changes in step.changes.items():
+            lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
+        print("\n".join(lines).translate(CONTROL))
 
 
 def _show(value: object) -> str:
@@ -103,42 +103,5 @@ def _show(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
-def project(
-    follow: Annotated[
-        bool, typer.Option("--follow", "-f", help="Keep running, projecting new events as they arrive.")
-    ] = False,
-    interval: Annotated[
-        float,
-        typer.Option(
-            help="With --follow on SQLite: seconds between polls (PostgreSQL wakes on each new event).",
-            min=0.05,
-            metavar="SECONDS",
-        ),
-    ] = 0.5,
-    store: StoreOpt = None,
-) -> None:
-    """Catch the views up with the log (every read command also does this first).
-
-    With --follow it runs as the store's projection worker, for deployments where many writers append;
-    it resumes where it stopped, and exactly once: the position is tracked with the rows.
-
-    Examples:
-
-    \b
-      chronicle project
-      chronicle project --follow --interval 0.2
-    """
-    with errors(), open_store(store) as opened:
-        if not follow:
-            print(f"projected {opened.refresh(say=say)} new events")
-            return
-        say("following the log; Ctrl-C stops")
-        try:
-            opened.follow(say=say, interval=interval)
-        except KeyboardInterrupt:
-            say("stopped")
-
-
 def register(app: typer.Typer) -> None:
     app.command("replay")(replay)
-    app.command("project")(project)

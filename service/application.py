@@ -27,6 +27,7 @@ class Chronicle(Application[str]):
     # Seals confidential sources in planned events, writing new source keys through the given cursor;
     # set by the store.
     sealer: Sealer | None = None
+    mapper: PydanticMapper
 
     def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
         """Record `batch` all or nothing."""

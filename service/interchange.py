@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import orjson
@@ -88,7 +88,7 @@ def _json_problem(raw: bytes, error: orjson.JSONDecodeError) -> str:
     return f"malformed JSON: {str(error).splitlines()[0]}"
 
 
-def at_line(error: BatchError, lines: list[int]) -> InvalidInput:
+def at_line(error: BatchError, lines: Sequence[int]) -> InvalidInput:
     """Re-raise a batch error with the file's line number."""
     line = lines[error.index] if error.index < len(lines) else error.index + 1
     return type(error.cause)(f"line {line}: {error.cause}")

@@ -13,7 +13,9 @@ from typing import Any
 from chronicle.domain.errors import InvalidInput
 from chronicle.integrity.chain import head
 from chronicle.projections.sql.views import CHAIN
-from chronicle.service.store import Store, _translate
+from chronicle.service.failures import translate
+from chronicle.service.store import Store
+from chronicle.service.verifying import verify
 
 PAGE = 2000
 
@@ -63,7 +65,7 @@ def migrate(source: Store, target: Store, progress: Callable[[int, int], None] |
         chain = source.views.rows(c, f"SELECT position, hash FROM {{s}}{CHAIN} ORDER BY position")
         source_head = head(source.views, c)
     copied = 0
-    with _translate(target.settings), target.views.write() as cursor:
+    with translate(target.settings), target.views.write() as cursor:
         start = 0
         while True:
             page = source.app.recorder.select_notifications(start, PAGE, inclusive_of_start=False)
@@ -83,7 +85,7 @@ def migrate(source: Store, target: Store, progress: Callable[[int, int], None] |
                 cursor, f"INSERT INTO {{s}}{CHAIN} (position, hash) VALUES (?, ?)", (row["position"], row["hash"])
             )
         _after_copy(target, cursor)
-    report = target.verify()
+    report = verify(target)
     if not report.ok:
         from chronicle.domain.errors import IntegrityFailure
 

@@ -45,6 +45,7 @@ class Session:
         rows: list[Any] = []
         for i in range(0, len(streams), CHUNK):
             chunk = list(streams[i : i + CHUNK])
+            params: tuple[Any, ...]
             if self.postgres:
                 match, params = "originator_id = ANY(%s)", (chunk,)
             else:
@@ -64,7 +65,7 @@ class Session:
         rows = self._select("originator_id, originator_version, topic, state", list(streams), order=order)
         for row in rows:
             stored = StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
-            events.setdefault(stored.originator_id, []).append(self.mapper.to_domain_event(stored))
+            events.setdefault(row["originator_id"], []).append(self.mapper.to_domain_event(stored))
         found: dict[str, DevelopmentState] = {}
         for stream, stream_events in events.items():
             state = fold_development(stream_events)

@@ -264,6 +264,7 @@ def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
     from chronicle.service.interchange import parse_development
     from chronicle.service.settings import parse_store_url
     from chronicle.service.store import Store
+    from chronicle.service.verifying import verify
 
     ref = store.sibling()
     with Store.open(parse_store_url(ref.url), create=True) as opened:
@@ -281,7 +282,7 @@ def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
             opened.rebuild()
         assert _views(opened) == incremental
         assert {k: orjson.loads(v) for k, v in incremental["entities"].items()} == _pure_fold(opened)
-        assert opened.verify().ok
+        assert verify(opened).ok
         assert _reference_fold(opened) == _pure_fold(opened, every=True)
 
 

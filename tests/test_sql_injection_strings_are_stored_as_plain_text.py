@@ -259,7 +259,7 @@ IDENTIFIERS: dict[str, set[str]] = {
     # `self.table`: eventsourcing's events table, with that validated schema; the rest are fixed column
     # lists and fragments written in service/writing.py, with `?`/`%s` placeholders for every value.
     "service/writing.py": {"self.table", "columns", "match", "where", "order"},
-    "service/store.py": {"settings.schema", "table"},  # `table`: the validated schema and META
+    "service/opening.py": {"settings.schema", "table"},  # `table`: the validated schema and META
     "service/sources.py": _VIEW_NAMES,
 }
 

@@ -35,22 +35,20 @@ def verify(
       chronicle verify --root                      # e.g. 212:9f2c…
       chronicle verify --against 212:9f2c…
     """
+    from chronicle.service import verifying
+
     with errors(), open_store(store) as opened:
         if root:
-            position, digest = opened.root(say=say)
+            position, digest = verifying.root(opened, say=say)
             if json:
                 print_json({"position": position, "hash": digest})
             else:
                 print(f"{position}:{digest}")
             return
         if against is not None:
-            from chronicle.integrity import heads
+            from chronicle.integrity.heads import parse_head
 
-            published = heads.parse_head(against, label="--against")
-            head_position, _ = opened.root(say=say)
-            heads.require_within(published, head_position)
-            actual, count = opened.history_hash(published.position)
-            check = heads.compare_head(published, actual, count)
+            check = verifying.verify_against(opened, parse_head(against, label="--against"), say=say)
             if json:
                 print_json(check.as_json())
             if not check.ok:
@@ -59,7 +57,7 @@ def verify(
                 print(check.message)
             return
         with progress_bar("verifying the log and views") as progress:
-            report = opened.verify(say=say, progress=progress)
+            report = verifying.verify(opened, say=say, progress=progress)
         if json:
             print_json(
                 {

@@ -1,0 +1,152 @@
+"""`chronicle export`: the story as JSON Lines, tables, TimelineJS, an HTML timeline or a chart.
+
+Heavy modules (csv, matplotlib, the exporters) are imported inside the command so that `chronicle`
+starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+import typer
+
+from chronicle.cli.common import (
+    ActorOpt,
+    AsOfOpt,
+    KnownAtOpt,
+    NegotiationOpt,
+    StoreOpt,
+    errors,
+    open_store,
+    parse_date,
+    parse_instant,
+    say,
+)
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+    timelinejs = "timelinejs"
+    html = "html"
+    png = "png"
+    svg = "svg"
+
+
+_SUFFIXES = {
+    ".jsonl": Format.jsonl,
+    ".ndjson": Format.jsonl,
+    ".csv": Format.csv,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".json": Format.timelinejs,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".png": Format.png,
+    ".svg": Format.svg,
+}
+_BINARY = (Format.png,)
+
+
+def export(
+    format_: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (interchange format, re-importable), csv, markdown, timelinejs (TimelineJS3 JSON), "
+            "html (self-contained interactive timeline), png or svg (static chart). "
+            "Default: from the output file's extension.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="Where to write ('-', the default, is stdout).")
+    ] = "-",
+    actor: ActorOpt = None,
+    negotiation: NegotiationOpt = None,
+    as_of: AsOfOpt = None,
+    known_at: KnownAtOpt = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).", metavar="TEXT"),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export the story: re-importable JSON Lines, tables, TimelineJS, an HTML timeline, a chart.
+
+    jsonl holds every development as first recorded, corrections and retractions included, in record
+    order: `chronicle append --file` into an empty store rebuilds the same story. The other formats
+    show the story as believed (corrections applied, retractions marked), in story order.
+
+    Examples:
+
+    \b
+      chronicle export -o story.html                     # open it in a browser: no network needed
+      chronicle export --format csv --actor us > us.csv
+      chronicle export --format jsonl --known-at 2024-01-05T18:00 -o then.jsonl
+      chronicle export --format svg --negotiation coalition-exit -o talks.svg
+    """
+    with errors():
+        from chronicle.domain.errors import InvalidInput
+
+        fmt = format_
+        if fmt is None and output != "-":
+            fmt = _SUFFIXES.get(Path(output).suffix.lower())
+        if fmt is None:
+            raise InvalidInput(
+                "pass --format (jsonl, csv, markdown, timelinejs, html, png or svg), "
+                "or an --output file with a known extension"
+            )
+        if output == "-" and fmt in _BINARY and sys.stdout.isatty():
+            raise InvalidInput(f"refusing to write {fmt.value} to a terminal: pass -o FILE or redirect")
+        from chronicle.service.exporting import Selection, export
+
+        selection = Selection(
+            actor=actor,
+            negotiation=negotiation,
+            as_of=parse_date(as_of, "--as-of"),
+            known_at=parse_instant(known_at, "--known-at"),
+            title=title,
+        )
+        with open_store(store) as opened:
+            size = _write(output, lambda out: export(fmt.value, opened, selection, out, say=say))
+        if output != "-":
+            say(f"wrote {fmt.value} to {output} ({_size(size)})")
+
+
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 10_000 else f"{n // 1000} kB"
+
+
+def _write(output: str, produce: Callable[[BinaryIO], None]) -> int:
+    """Write all or nothing: a failed export leaves no partial file behind. Returns the bytes written."""
+    from chronicle.domain.errors import StoreError
+
+    if output == "-":
+        sys.stdout.flush()
+        produce(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    path = Path(output)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as out:
+            produce(out)
+            size = out.tell()
+        os.replace(temporary, path)
+    except OSError as error:
+        raise StoreError(f"cannot write {output}: {error.strerror or error}") from None
+    finally:
+        temporary.unlink(missing_ok=True)  # gone already once it replaced the file
+    return size
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)

@@ -1,0 +1,38 @@
+"""`chronicle init`: create a store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from chronicle.cli import common
+from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, say
+
+
+def init(
+    store: StoreOpt = None,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Encrypt events and views at rest (AES-GCM); needs a key.")
+    ] = False,
+    key_file: KeyFileOpt = None,
+) -> None:
+    """Create a store (idempotent: an existing store is left as it is).
+
+    Examples:
+
+    \b
+      chronicle init                              # the default SQLite file
+      chronicle init --store sqlite:///iraq.db
+      chronicle key new > key && chmod 600 key && chronicle init --encrypt --key-file key
+      chronicle init --store postgresql://chronicle@localhost/newsroom?schema=iraq
+    """
+    if key_file:
+        common.KEY_FILE[0] = key_file
+    with errors(), open_store(store, create=True, encrypt=encrypt) as opened:
+        state = "encrypted " if opened.app.mapper.cipher is not None else ""
+        say(f"{state}store ready at {opened.settings.describe()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
