@@ -8,6 +8,10 @@ names every answer that differs. Reads catch views up, so each version starts fr
     python -m bench.same_answers answer --python OLD/.venv/bin/python --store /tmp/s.db --out /tmp/old
     python -m bench.same_answers answer --python NEW/.venv/bin/python --store /tmp/s.db --out /tmp/new
     python -m bench.same_answers compare /tmp/old /tmp/new
+    python -m bench.same_answers startup --python OLD/.venv/bin/python --python NEW/.venv/bin/python --store /tmp/s.db
+
+`startup` times one `chronicle append` in a fresh process for each version, alternating, each on its own copy
+of the store, and prints each version's median and the ratio of the medians (the first version is the base).
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,6 +141,29 @@ def compare(a: Path, b: Path) -> int:
     return 1 if differ else 0
 
 
+def startup(pythons: list[str], store: Path, pairs: int) -> None:
+    """Median wall time of a single `append` per version, measured in alternation so noise hits both alike."""
+    times: dict[str, list[float]] = {python: [] for python in pythons}
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = {python: Path(tmp) / f"store-{i}.db" for i, python in enumerate(pythons)}
+        for python, copy in copies.items():
+            shutil.copy(store, copy)
+            _run(python, copy, "project")  # views caught up, so each append measures the append alone
+        for i in range(pairs):
+            for python in pythons if i % 2 == 0 else reversed(pythons):
+                args = ("append", "statement", "--id", f"startup-{i}", "--occurred", "2024-02-01")
+                args += ("--by", "us", "--about", "iraq-government", "--summary", f"A statement {i}", "--text", "Said.")
+                began = time.perf_counter()
+                result = _run(python, copies[python], *args)
+                times[python].append(time.perf_counter() - began)
+                if result.returncode:
+                    raise SystemExit(f"append failed with {python}: {result.stderr.decode().strip()}")
+    base = statistics.median(times[pythons[0]])
+    for python in pythons:
+        median = statistics.median(times[python])
+        print(f"{python}: median {median * 1000:.0f} ms over {pairs} appends, {median / base:.2f} of the first")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,7 +178,14 @@ def main() -> int:
     c = sub.add_parser("compare")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
+    t = sub.add_parser("startup")
+    t.add_argument("--python", action="append", required=True, help="give it twice: the base, then the other")
+    t.add_argument("--store", type=Path, required=True)
+    t.add_argument("--pairs", type=int, default=15)
     args = parser.parse_args()
+    if args.command == "startup":
+        startup(args.python, args.store, args.pairs)
+        return 0
     if args.command == "build":
         build(args.python, args.store, args.n)
         return 0
