@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import PROCESSES
 
-SCRIPT = str(Path(__file__).with_name("processes.py"))
+SCRIPT = str(PROCESSES)
 
 
 def _spawn(*args: str) -> subprocess.Popen[bytes]:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEED, Cli, StoreRef
+from helpers import SEED, Cli, StoreRef
 
 GOOD = {"type": "strike", "id": "s1", "occurred": "2024-01-04", "summary": "A strike", "by": "us"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import LATER
+from helpers import LATER
 
 
 def _row(store, dev_stream: str) -> tuple[int, bytes]:

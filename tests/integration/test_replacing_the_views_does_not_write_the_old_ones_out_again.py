@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import Cli, StoreRef
+from helpers import Cli, StoreRef
 
 from bench import synth
 from chronicle.service.settings import parse_store_url

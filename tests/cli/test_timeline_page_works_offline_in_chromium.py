@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LATER, SEED, Cli, StoreRef
+from helpers import LATER, SEED, Cli, StoreRef
 
 CHROMIUM = os.environ.get("CHRONICLE_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [

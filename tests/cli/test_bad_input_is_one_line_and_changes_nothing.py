@@ -126,7 +126,7 @@ def test_store_not_initialised(cli):
 
 
 def test_unreadable_store_file(tmp_path):
-    from conftest import Cli, StoreRef
+    from helpers import Cli, StoreRef
 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database" * 100)

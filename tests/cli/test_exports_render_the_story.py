@@ -11,12 +11,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import GOLDEN, Cli
 
 from chronicle.projections import exports
 from chronicle.service.interchange import parse_development
 
-GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("CHRONICLE_UPDATE_GOLDEN"))
 
 

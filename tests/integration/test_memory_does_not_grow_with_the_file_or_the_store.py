@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run_chronicle
+from helpers import run_chronicle
 from storygen import registrations, strikes, write_jsonl
 
 # The process's own high-water mark (Linux's VmHWM, reset by exec). `ru_maxrss` is not: Linux carries the

@@ -7,12 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import Cli
+from helpers import DATA, Cli
 
 from chronicle.domain.errors import InvalidInput
 from chronicle.service import acled
 
-SAMPLE = Path(__file__).parent / "data" / "acled_sample.csv"
+SAMPLE = DATA / "acled_sample.csv"
 
 
 def _rows() -> tuple[list[str], list[dict[str, str]]]:
@@ -267,7 +267,7 @@ def test_a_long_export_is_imported_in_pages_with_registrations_dated_by_the_earl
 
 
 def test_importing_ten_times_the_rows_takes_no_more_memory(store, tmp_path: Path) -> None:
-    from conftest import run_chronicle
+    from helpers import run_chronicle
     from test_memory_does_not_grow_with_the_file_or_the_store import _peak_mib
 
     small, large = store, store.sibling()

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import SEED, run_chronicle
+from helpers import SEED, run_chronicle
 
 
 def _commands() -> list[list[str]]:

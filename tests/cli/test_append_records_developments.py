@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SEED
+from helpers import SEED
 
 
 def _line(**fields: object) -> str:

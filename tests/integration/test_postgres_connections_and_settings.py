@@ -7,7 +7,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PG_URL, SEED, Cli, StoreRef
+from helpers import PG_URL, SEED, Cli, StoreRef
 
 pytestmark = pytest.mark.postgres
 

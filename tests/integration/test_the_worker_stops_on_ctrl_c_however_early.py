@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SEED, run_chronicle
+from helpers import SEED, run_chronicle
 
 EARLY_CTRL_C = """
 import os, runpy, signal, sys

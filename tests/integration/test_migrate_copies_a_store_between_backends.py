@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LATER, SEED, Cli, StoreRef
+from helpers import LATER, SEED, Cli, StoreRef
 
 
 @pytest.mark.postgres

@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_chronicle
-
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT, SEED, run_chronicle
 
 
 def _bench(module: str, *args: str) -> str:

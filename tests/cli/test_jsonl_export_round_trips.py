@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, Cli, StoreRef
+from helpers import DATA, PG_URL, SEED, Cli, StoreRef
 
 from chronicle.service.interchange import parse_development
 
-SAMPLE = Path(__file__).parent / "data" / "acled_sample.csv"
+SAMPLE = DATA / "acled_sample.csv"
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_an_export_as_known_at_a_time_leaves_out_what_was_recorded_later(revised
     before = datetime.fromisoformat(str(recorded["unverified-retaliation-claim"])) - timedelta(microseconds=1)
     exported = tmp_path / "then.jsonl"
     revised_story.ok("export", "--format", "jsonl", "--known-at", before.isoformat(), "-o", str(exported))
-    seed = (Path(__file__).resolve().parents[1] / "service" / "stories" / "seed.jsonl").read_text()
+    seed = SEED.read_text()
     assert [parse_development(json.loads(line)) for line in exported.read_text().splitlines()] == [
         parse_development(json.loads(line)) for line in seed.splitlines() if line.strip()
     ]
@@ -126,7 +126,7 @@ def test_an_encrypted_store_exports_its_story_in_clear_and_it_round_trips(
 
     monkeypatch.setenv("CHRONICLE_KEY", new_key())
     assert "encrypted store ready" in cli.ok("init", "--encrypt").stderr
-    cli.ok("append", "--file", str(Path(__file__).resolve().parents[1] / "service" / "stories" / "seed.jsonl"))
+    cli.ok("append", "--file", str(SEED))
     cli.ok("import", "acled", str(SAMPLE))
     exported = _round_trip(cli, empty, tmp_path)
     assert b"Iraq moves to end U.S.-led coalition mission" in exported

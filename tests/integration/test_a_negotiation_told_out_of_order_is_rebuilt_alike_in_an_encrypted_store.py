@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import LATER, SEED
+from helpers import LATER, SEED
 
 
 def _talks(ident: str, occurred: str, round_: int, outcome: str) -> dict[str, object]:

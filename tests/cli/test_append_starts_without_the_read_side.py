@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import SEED, run_chronicle
+from helpers import SEED, run_chronicle
 
 APPEND_AND_LIST_MODULES = """
 import sys

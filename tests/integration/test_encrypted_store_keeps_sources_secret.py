@@ -7,7 +7,7 @@ import os
 import stat
 
 import pytest
-from conftest import PG_URL, SEED
+from helpers import PG_URL, SEED
 
 SECRETS = [
     b"Iraq moves to end U.S.-led coalition mission",

@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from conftest import SEED, run_chronicle
+from helpers import SEED, run_chronicle
 
 STATEMENT = ["append", "statement", "--occurred", "2024-01-06", "--by", "us", "--source", "Reuters"]
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import Cli
+from helpers import Cli
 
 REUTERS = {"publisher": "Reuters"}
 AP = {"publisher": "AP"}

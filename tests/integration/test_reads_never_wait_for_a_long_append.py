@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from conftest import PG_URL, SEED, run_chronicle
+from helpers import PG_URL, SEED, run_chronicle
 
 
 @contextmanager

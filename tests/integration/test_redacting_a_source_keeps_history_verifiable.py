@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import PG_URL
+from helpers import PG_URL
 
 INSIDER = {"publisher": "Ministry insider Qx", "authors": ["Jane Doevsky"], "id": "informant-7", "confidential": True}
 LEAKS = [

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from helpers import ROOT
+
 INJECTIONS = [
     "'; DROP TABLE stored_events; --",
     '" OR 1=1 --',
@@ -223,7 +225,6 @@ def _tables(store: Any) -> list[str]:
 
 # -- the audit ------------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|WHERE|VALUES|JOIN|COPY)\b")
 # Everything the project may format into SQL text, file by file, and why it is never a value.
 # fixed table names and prefixes (projections/sql/views.py)
