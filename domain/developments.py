@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 import orjson
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -29,11 +30,13 @@ from chronicle.domain.fields import (
     Confidence,
     Count,
     DateText,
+    Flag,
     LongText,
     ShortText,
     Slug,
     Slugs,
     Stance,
+    a_number,
     refs,
 )
 
@@ -59,7 +62,7 @@ class Source(Record):
     authors: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
     published: DateText | None = None
     id: Slug | None = Field(default=None, description="the same id in many developments is the same source")
-    confidential: bool = Field(
+    confidential: Flag = Field(
         default=False,
         description="publisher, url, title, authors and published are stored encrypted with a key of this source's own",
     )
@@ -174,7 +177,7 @@ class AttackReported(Development):
     injured: Count | None = None
     stated_reason: LongText | None = None
     actor_fields: ClassVar[tuple[str, ...]] = ("by", "targets", "killed")
-    count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    count: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] = 1
 
 
 class StatementMade(Development):
@@ -194,7 +197,10 @@ class FigureReported(Development):
     type: Literal["figure_reported"]
     actor: Slug
     metric: Slug
-    value: Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | Annotated[float, Field(allow_inf_nan=False)]
+    value: Annotated[
+        Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | Annotated[float, Field(allow_inf_nan=False)],
+        BeforeValidator(a_number),
+    ]
     scope: Slug | None = None
     as_of: DateText | None = Field(default=None, description="defaults to `occurred`")
     actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
@@ -238,7 +244,7 @@ class TalksHeld(NegotiationDevelopment):
 
     type: Literal["talks_held"]
     parties: Slugs = []
-    round: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
+    round: Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)] | None = None
     outcome: LongText | None = None
     actor_fields: ClassVar[tuple[str, ...]] = ("parties",)
 

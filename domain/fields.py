@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from chronicle.domain.dates import FuzzyDate
 
@@ -35,7 +36,16 @@ def _no_nul(text: str) -> str:
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SHORT), AfterValidator(_no_nul)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_no_nul)]
-Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+# Numbers and flags are strict: `true`, `"3"` or `2.0` for a count is a mistake in the file, not a 3.
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+Flag = Annotated[bool, Field(strict=True)]
+
+
+def a_number(value: Any) -> Any:
+    """A JSON number as it is: a flag or a quoted number is refused, not read as one."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("number_type", "Input should be a valid number")
+    return value
 
 
 def _check_date(text: str) -> str:

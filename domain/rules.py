@@ -34,23 +34,17 @@ from chronicle.domain.events import (
     negotiation_stream,
 )
 from chronicle.domain.fields import ActorKind
+from chronicle.domain.problems import problem
 
 
 def describe_validation_error(error: ValidationError) -> str:
     """Pydantic's first complaint as one line: `field: message` (the union's type tag left out)."""
     first = error.errors(include_url=False)[0]
-    # Drop the tags pydantic gives the members of a plain union (e.g. `value.constrained-int`).
-    loc = [str(part) for part in first["loc"] if isinstance(part, int) or str(part).isidentifier()]
-    if loc and loc[0] in TYPES:
-        loc = loc[1:]
-    message = first["msg"]
     if first["type"] == "union_tag_invalid":
         tag = first.get("input", {}).get("type") if isinstance(first.get("input"), dict) else None
         return f"unknown type {tag!r}: one of {', '.join(TYPES)}"
-    if first["type"] == "extra_forbidden":
-        message = "unknown field"
-    where = ".".join(loc)
-    return f"{where}: {message}" if where else message
+    loc = first["loc"]
+    return problem(first, loc[0] if loc and loc[0] in TYPES else None)
 
 
 @dataclass(frozen=True)
@@ -163,15 +157,18 @@ class _Planner:
     def prefetch(self, batch: Sequence[Development]) -> None:
         # Claims are read before developments: a registration commits both at once, so a writer racing
         # us can only make the developments look newer than the claims, never the other way round.
-        actor_ids = {a for d in batch for a in (*d.actor_refs(), *d.either_refs())}
+        named = {d.id: _named_in_changes(d) for d in batch if isinstance(d, CorrectionIssued)}
+        changed = {i for ids in named.values() for i in ids}
+        actor_ids = {a for d in batch for a in (*d.actor_refs(), *d.either_refs())} | changed
         actor_ids |= {d.actor for d in batch if isinstance(d, ActorRegistered)}
         self.actors = set(self.lookup.existing_actors(sorted(actor_ids)))
-        neg_ids = {n for d in batch for n in (*d.negotiation_refs(), *d.either_refs())}
+        neg_ids = {n for d in batch for n in (*d.negotiation_refs(), *d.either_refs())} | changed
         neg_ids |= {d.negotiation for d in batch if isinstance(d, NegotiationOpened)}
         self.negotiations = set(self.lookup.existing_negotiations(sorted(neg_ids)))
         dev_ids = {d.id for d in batch if d.id}
         dev_ids |= {d.target for d in batch if isinstance(d, CorrectionIssued | RetractionIssued)}
         dev_ids |= {f"auto-register-{a}" for d in batch for a in d.actor_refs()}
+        dev_ids |= {f"auto-register-{a}" for a in changed}
         self.states = dict(self.lookup.developments(sorted(dev_ids)))
 
     def add(self, development: Development) -> None:
@@ -219,21 +216,28 @@ class _Planner:
             raise ConflictingDevelopment(f"actor {development.actor!r} is already registered")
         if isinstance(development, NegotiationOpened) and development.negotiation in self.negotiations:
             raise ConflictingDevelopment(f"negotiation {development.negotiation!r} is already opened")
-        missing_negotiations = [n for n in development.negotiation_refs() if n not in self.negotiations]
+        own = development.actor if isinstance(development, ActorRegistered) else None
+        self.require(development, development, set() if own is None else {own})
+
+    def require(self, development: Development, cause: Development, known: set[str]) -> None:
+        """The one reference rule, for appends and corrections alike: every actor and negotiation
+        `development` names exists (or is in `known`), or is registered automatically when asked."""
+        missing_negotiations = [
+            n for n in development.negotiation_refs() if n not in self.negotiations and n not in known
+        ]
         if missing_negotiations:
             raise UnknownReference(
                 f"unknown negotiation {missing_negotiations[0]!r} (open it first with negotiation_opened)"
             )
         missing = [a for a in development.actor_refs() if a not in self.actors]
         missing += [x for x in development.either_refs() if x not in self.actors and x not in self.negotiations]
-        own = development.actor if isinstance(development, ActorRegistered) else None
-        missing = [a for a in dict.fromkeys(missing) if a != own]
+        missing = [a for a in dict.fromkeys(missing) if a not in known]
         if not missing:
             return
         if not self.auto_register:
             raise UnknownReference(f"unknown actor {missing[0]!r} (register it first, or pass --auto-register)")
         for actor_id in missing:
-            auto = _auto_actor(actor_id, development)
+            auto = _auto_actor(actor_id, cause)
             if auto.id in self.states:  # registered automatically by a writer that raced us
                 self.actors.add(actor_id)
                 continue
@@ -263,7 +267,12 @@ class _Planner:
                 correction=development.id,
                 changes=development.changes,
             )
-            self.states[development.target] = target.corrected(corrected)
+            revised = target.corrected(corrected)
+            # What the correction names anew obeys the rule of an append; what it keeps was checked then.
+            kept = {*revised.current.actor_refs(), *revised.current.either_refs(), *revised.current.negotiation_refs()}
+            before = {*target.current.actor_refs(), *target.current.either_refs(), *target.current.negotiation_refs()}
+            self.require(revised.current, development, before & kept)
+            self.states[development.target] = revised
             self.plan.events.append(corrected)
         else:
             retracted = DevelopmentRetracted(
@@ -274,6 +283,15 @@ class _Planner:
             )
             self.states[development.target] = target.retracted(retracted)
             self.plan.events.append(retracted)
+
+
+def _named_in_changes(correction: CorrectionIssued) -> set[str]:
+    """Every id a correction's changes could name, whatever the type of its target (read in bulk first)."""
+    found: set[str] = set()
+    for value in correction.changes.values():
+        items = value if isinstance(value, list) else [value]
+        found |= {item for item in items if isinstance(item, str)}
+    return found
 
 
 def plan_append(

@@ -575,7 +575,7 @@ def test_every_field_limit_is_enforced_at_its_edge_with_a_clear_error(story):
         (
             {"sources": [{"publisher": "p", "authors": ["a"] * MAX_SOURCES}]},
             {"sources": [{"publisher": "p", "authors": ["a"] * (MAX_SOURCES + 1)}]},
-            f"sources.0.authors: List should have at most {MAX_SOURCES} items",
+            f"sources[0].authors: List should have at most {MAX_SOURCES} items",
         ),
         ({"about": ["us"]}, {"about": ["us"] * (MAX_ITEMS + 1)}, f"about: List should have at most {MAX_ITEMS} items"),
         (
