@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import sys
 import types
 import typing
 from array import array
@@ -16,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from chronicle.cli.common import StoreOpt, errors, fail, open_store, progress_bar, say
+from chronicle.cli.streams import stdin_bytes
 from chronicle.projections.gcpause import paused_gc
 
 EXAMPLES = """
@@ -131,7 +131,7 @@ def _record_file(file: str, store: str | None, auto_register: bool) -> Any:
         from chronicle.service.interchange import jsonl_pages
 
         try:
-            stream = sys.stdin.buffer if file == "-" else stack.enter_context(Path(file).open("rb"))
+            stream = stdin_bytes() if file == "-" else stack.enter_context(Path(file).open("rb"))
         except OSError as error:
             raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
         lines = array("q")  # line numbers, for errors: 8 bytes a development

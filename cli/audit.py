@@ -80,10 +80,10 @@ def history(
             if d.id != shown:
                 shown = d.id
                 mark = revision_mark(change.corrected_by, change.retracted_by, retracted_note=": not in effect")
+                head = f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}"
+                console.print(head, markup=True)
                 console.print(
-                    f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}\n"
-                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · "
-                    f"{escape(_sources(d.sources))}[/dim]",
+                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · {escape(_sources(d.sources))}[/dim]",
                     markup=True,
                 )
             line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"

@@ -114,9 +114,13 @@ def main() -> None:
     from typer.exceptions import Abort
     from typer.main import get_command
 
+    from chronicle.cli.streams import OutputFailed, guard_stdout, settle_stdout
+
+    guard_stdout()
     command = get_command(_named(app, _arguments_after_root_options(sys.argv[1:])))
     try:
         code = command.main(prog_name="chronicle", standalone_mode=False)
+        settle_stdout()
     except NoArgsIsHelpError as error:
         print(error.ctx.get_help() if error.ctx else error.format_message())
         code = 2
@@ -134,6 +138,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         code = 1
+    except OutputFailed as error:
+        settle_stdout(error)
+        code = 1
     except Exception as error:  # the last line of defence: one line, never a traceback
         if os.environ.get("CHRONICLE_DEBUG"):
             raise
@@ -144,6 +151,8 @@ def main() -> None:
             file=sys.stderr,
         )
         code = 1
+    if not settle_stdout():
+        code = code or 1
     sys.exit(code if isinstance(code, int) else 0)
 
 

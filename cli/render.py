@@ -7,12 +7,14 @@ from typing import Any
 
 from rich.markup import escape as _markup_escape
 
+from chronicle.domain.printable import printable
+
 CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
 
 
 def escape(text: str) -> str:
     """Recorded text is shown, never obeyed: control characters (terminal escapes) and rich markup."""
-    return _markup_escape(text.translate(CONTROL))
+    return _markup_escape(printable(text))
 
 
 def _console() -> Any:
@@ -20,12 +22,13 @@ def _console() -> Any:
 
 
 def safe_console() -> Any:
-    """A rich console that shows control characters in recorded text instead of sending them."""
+    """A rich console that shows control characters in recorded text instead of sending them: each
+    string it prints is one line, so a line end inside recorded text is shown, never obeyed."""
     from rich.console import Console
 
     class SafeConsole(Console):
         def print(self, *objects: Any, **kwargs: Any) -> None:
-            cleaned = [o.translate(CONTROL) if isinstance(o, str) else o for o in objects]
+            cleaned = [printable(o) if isinstance(o, str) else o for o in objects]
             super().print(*cleaned, **kwargs)
 
         def lines(self, lines: Iterable[str]) -> None:
@@ -76,7 +79,8 @@ def _timeline_lines(entries: Iterable[Any]) -> Iterator[tuple[str, str]]:
 
 def styled_timeline(console: Any, entries: Iterable[Any]) -> None:
     for head, tail in _timeline_lines(entries):
-        console.print(f"{escape(head)}\n[dim]{escape(tail)}[/dim]", markup=True)
+        console.print(escape(head), markup=True)
+        console.print(f"[dim]{escape(tail)}[/dim]", markup=True)
 
 
 def plain_timeline(console: Any, entries: Iterable[Any]) -> None:
@@ -90,7 +94,7 @@ def write_plain(console: Any, lines: Iterable[str]) -> None:
     pending: list[str] = []
 
     def flush() -> None:
-        console.file.write("".join(pending).translate(CONTROL))  # CONTROL leaves line ends alone
+        console.file.write("".join(pending))
         pending.clear()
 
     for line in lines:
@@ -98,7 +102,7 @@ def write_plain(console: Any, lines: Iterable[str]) -> None:
             flush()
             console.print(line, markup=False)
         else:
-            pending.append(f"{line}\n")
+            pending.append(f"{printable(line)}\n")
             if len(pending) >= 1000:
                 flush()
     flush()
@@ -109,7 +113,7 @@ def _line(console: Any, label: str, value: Any) -> None:
         return
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    console.print(f"  {label + ' ':<22}{value}".translate(CONTROL), markup=False)
+    console.print(f"  {label + ' ':<22}{value}", markup=False)
 
 
 def actor(view: Any) -> None:
@@ -173,13 +177,13 @@ def entity_list(kind: str, views: list[Any]) -> None:
             table.add_column(col, overflow="fold")
         table.add_column("developments", justify="right")
         for v in views:
-            table.add_row(v.id, v.name or "", v.kind or "", v.status, str(v.developments))
+            table.add_row(v.id, printable(v.name or ""), v.kind or "", v.status, str(v.developments))
     else:
         for col in ("title", "status", "parties"):
             table.add_column(col, overflow="fold")
         table.add_column("developments", justify="right")
         for v in views:
-            table.add_row(v.id, v.title or "", v.status, ", ".join(v.parties), str(v.developments))
+            table.add_row(v.id, printable(v.title or ""), v.status, ", ".join(v.parties), str(v.developments))
     console = _console()
     if not console.is_terminal:  # a pipe or a file: rows whole, one per line, however wide
         console.width = max(console.width, console.measure(table, options=console.options.update_width(10_000)).maximum)

@@ -69,8 +69,8 @@ def replay(
 def _play(
     opened: Store, actor: str | None, negotiation: str | None, since: date | None, until: date | None, json: bool
 ) -> None:
-    from chronicle.cli.render import CONTROL
     from chronicle.domain.errors import InvalidInput
+    from chronicle.domain.printable import printable
     from chronicle.projections import queries
     from chronicle.service import replaying
 
@@ -87,7 +87,7 @@ def _play(
         lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
         for key, changes in step.changes.items():
             lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
-        print("\n".join(lines).translate(CONTROL))
+        print("\n".join(printable(line) for line in lines))
 
 
 def _show(value: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.persistence import PersistenceError
@@ -46,6 +47,7 @@ class Store:
         self.settings, self.app, self.views = settings, app, views
         self.refreshed = False
         self.source_keys: SourceKeys | None = None
+        self.made_directory: Path | None = None  # the default store's folder, if opening made it
 
     @classmethod
     def open(cls, settings: StoreSettings, *, create: bool = False, encrypt: bool = False) -> Store:
