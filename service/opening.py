@@ -87,6 +87,7 @@ def _make_room(path: Path) -> Path | None:
 
 
 def _initialise(store: Store, *, encrypt: bool) -> None:
+    from chronicle.integrity.extending import WRITER_CHAINS
     from chronicle.projections.sql.catchup import VIEWS_VERSION
 
     views = store.views
@@ -95,6 +96,7 @@ def _initialise(store: Store, *, encrypt: bool) -> None:
         if views.get_meta(c, "format") is None:
             views.set_meta(c, "format", STORE_FORMAT)
             views.set_meta(c, "views_version", VIEWS_VERSION)
+            views.set_meta(c, *WRITER_CHAINS)  # a new store: only the writer ever chains
             cipher = store.app.mapper.cipher
             if encrypt and cipher is not None:
                 check = cipher.encrypt(KEY_CHECK)

@@ -88,28 +88,30 @@ class Store:
         return self.app.mapper.to_domain_event(notification)
 
     def refresh(self, *, say: Say = quiet, progress: catchup.Progress | None = None) -> int:
-        """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
+        """Bring the views up to date; rebuild them first if lost, damaged or built by other rules."""
         # Imported here, not at the top: an append never projects, and it starts a process each time.
-        from chronicle.integrity import chain
         from chronicle.projections.sql import catchup
+        from chronicle.service import healing
 
         with translate(self.settings):
+            if healing.heal_missing(self, say=say, progress=progress):
+                return 0
             try:
                 version = catchup.views_version(self.views)
             except (PersistenceError, sqlite3.Error):
                 version = None
+            healing.chain_check(self)
             if version != catchup.VIEWS_VERSION:
                 say(
                     "views were built by other rules (version "
                     f"{version or 'none'}, now {catchup.VIEWS_VERSION}): rebuilding them"
                 )
-                self.rebuild(progress=progress)
-                chain.chain_up(self.views, self.app.recorder)  # else a head published now misses events
+                current = catchup.VIEWS_VERSION
+                healing.rebuild(self, progress=progress, unless=lambda: catchup.views_version(self.views) == current)
                 return 0
             if self._caught_up():
                 self.refreshed = True
                 return 0
-            chain.chain_up(self.views, self.app.recorder)
             try:
                 count = catchup.catch_up(
                     self.views,
@@ -118,6 +120,7 @@ class Store:
                     progress=progress,
                     fields=self.app.mapper.fields,
                     open_log=self.open_log,
+                    rebuild_in_turn=lambda unless: healing.rebuild(self, progress=progress, unless=unless),
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({first_line(damage)}): rebuilding them")
@@ -143,19 +146,12 @@ class Store:
         return not recorder.select_notifications(tracked, 1, topics=[catchup.RECORDED_TOPIC], inclusive_of_start=False)
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
-        from chronicle.projections.sql import catchup
+        """Rebuild every view aside and swap it in (after any other process's rebuild: `healing.rebuild`)."""
+        from chronicle.service import healing
 
-        with translate(self.settings):
-            with self.views.write() as c:
-                self.views.create_meta(c)
-            return catchup.rebuild(
-                self.views,
-                self.app.recorder,
-                self.decode,
-                progress=progress,
-                fields=self.app.mapper.fields,
-                open_log=self.open_log,
-            )
+        summary = healing.rebuild(self, progress=progress)
+        assert summary is not None  # only a rebuild asked to skip itself (`unless`) is skipped
+        return summary
 
     def open_log(self) -> LogApart:
         """The log through a connection of its own: what a rebuild's second process reads (a database

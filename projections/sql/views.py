@@ -291,6 +291,26 @@ class ViewStore:
     def tracking_table(self) -> str:
         raise NotImplementedError
 
+    def table_names(self, c: Cursor) -> set[str]:
+        """The tables the store holds now (a read heals those of them that are derived)."""
+        if self.dialect == "postgres":
+            schema = self.datastore.schema or "public"  # type: ignore[attr-defined]
+            found = self.rows(
+                c, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?", (schema,)
+            )
+        else:
+            found = self.rows(c, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {str(r["name"]) for r in found}
+
+    def create_missing(self) -> None:
+        """Create every table that is not there (the recorder's own statements all say IF NOT EXISTS)."""
+        self.create_table()  # type: ignore[attr-defined]
+
+    def derived_tables(self) -> list[str]:
+        """The tables rebuilt from the log: the views and their tracking record."""
+        tracking = str(getattr(self, "tracking_table_name", "tracking"))
+        return [*(f"{LIVE}{t}" for t in TABLES), tracking]
+
     # Both backends' eventsourcing tracking recorders take the caller's cursor in these private
     # methods: that is what lets the view rows and the tracking record share one transaction.
     def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
