@@ -254,6 +254,9 @@ IDENTIFIERS: dict[str, set[str]] = {
     "projections/sql/reads.py": {"statement", "' AND '.join(where or ['TRUE'])"},
     "integrity/chain.py": _VIEW_NAMES,
     "integrity/checks.py": _VIEW_NAMES | {"marks"},  # placeholders only
+    # CHAIN and META with the validated schema, eventsourcing's events table and its fixed id column
+    # (`rowid` or `notification_id`), and a fixed page size
+    "integrity/extending.py": {"self.chain", "self.meta", "self.events", "self.id", "PAGE"},
     "service/exporting.py": _VIEW_NAMES | _CURRENT | {"marks"},
     "service/migrate.py": _VIEW_NAMES | {"table", "recorder.events_table_name"},  # eventsourcing's table
     # Schema names match ^[a-z_][a-z0-9_]{0,40}$ (service/settings.py) before they get here.
