@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from chronicle.domain.dates import FuzzyDate
@@ -48,17 +48,60 @@ def a_number(value: Any) -> Any:
     return value
 
 
-def _check_date(text: str) -> str:
-    if not text.isascii():  # `\d` would also take other scripts' digits (fullwidth, Arabic-Indic) into ids
-        raise ValueError(f"invalid date {text!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
-    FuzzyDate.parse(text)
-    return text.strip()
+# Ways people write a date, tried only to suggest the format's spelling of a date that is refused.
+_WRITTEN_DATES = (
+    ("%d %B %Y", "%Y-%m-%d"),
+    ("%d %b %Y", "%Y-%m-%d"),
+    ("%B %d %Y", "%Y-%m-%d"),
+    ("%B %d, %Y", "%Y-%m-%d"),
+    ("%b %d, %Y", "%Y-%m-%d"),
+    ("%Y/%m/%d", "%Y-%m-%d"),
+    ("%Y.%m.%d", "%Y-%m-%d"),
+    ("%Y%m%d", "%Y-%m-%d"),
+    ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"),
+    ("%Y-%m-%dT%H:%M", "%Y-%m-%d"),
+    ("%B %Y", "%Y-%m"),
+    ("%b %Y", "%Y-%m"),
+    ("%Y/%m", "%Y-%m"),
+)
+
+
+def _spelled_as_date(text: str) -> str | None:
+    """The format's spelling of a date written another way (`5 January 2024`: `2024-01-05`), if it is one."""
+    from datetime import datetime
+
+    for written, spelled in _WRITTEN_DATES:
+        try:
+            return datetime.strptime(text.strip(), written).strftime(spelled)
+        except ValueError:
+            continue
+    return None
+
+
+def _check_date(value: Any) -> Any:
+    """A date as the format spells it, else one error naming what was given and how to write it."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "not a date", {"hint": "2024-01-05"})
+    reason = "use YYYY-MM-DD, YYYY-MM or YYYY"
+    # `\d` would also take other scripts' digits (fullwidth, Arabic-Indic) into ids
+    if value.isascii() and len(value) <= 10:
+        try:
+            FuzzyDate.parse(value)
+            return value
+        except ValueError as error:
+            reason = str(error).rpartition(": ")[2]
+    if reason.startswith("expected"):
+        reason = "use YYYY-MM-DD, YYYY-MM or YYYY"
+    if (spelled := _spelled_as_date(value)) is not None:
+        reason = f"use {spelled}"
+    raise PydanticCustomError("date_invalid", "not a date", {"reason": reason})
 
 
 DateText = Annotated[
     str,
     StringConstraints(max_length=10),
-    AfterValidator(_check_date),
+    AfterValidator(str.strip),
+    BeforeValidator(_check_date),  # last, so it runs first: a refused date is named as a date
     Field(description="YYYY-MM-DD, YYYY-MM or YYYY; the precision is kept", examples=["2024-01-04"]),
 ]
 Slugs = Annotated[list[Slug], Field(max_length=MAX_ITEMS)]

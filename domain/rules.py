@@ -38,11 +38,8 @@ from chronicle.domain.problems import problem
 
 
 def describe_validation_error(error: ValidationError) -> str:
-    """Pydantic's first complaint as one line: `field: message` (the union's type tag left out)."""
+    """Pydantic's first complaint as one line in the user's words: `field: message` (`domain.problems`)."""
     first = error.errors(include_url=False)[0]
-    if first["type"] == "union_tag_invalid":
-        tag = first.get("input", {}).get("type") if isinstance(first.get("input"), dict) else None
-        return f"unknown type {tag!r}: one of {', '.join(TYPES)}"
     loc = first["loc"]
     return problem(first, loc[0] if loc and loc[0] in TYPES else None)
 

@@ -8,9 +8,9 @@ from typing import IO, Any
 import orjson
 from pydantic import ValidationError
 
-from chronicle.domain.developments import DEVELOPMENT_ADAPTER, Development
+from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES, Development
 from chronicle.domain.errors import InvalidInput
-from chronicle.domain.problems import reserved
+from chronicle.domain.problems import no_type, reserved, unknown_type
 from chronicle.domain.rules import BatchError, describe_validation_error
 
 MAX_LINE_BYTES = 1_000_000  # one line, not counting its line end
@@ -24,9 +24,12 @@ def parse_development(value: Any, where: str = "") -> Development:
     prefix = f"{where}: " if where else ""
     if not isinstance(value, dict):
         raise InvalidInput(f"{prefix}expected a JSON object, got {type(value).__name__}")
-    if "type" not in value:
-        raise InvalidInput(f"{prefix}missing field 'type'")
-    if refused := reserved(value["type"]):
+    kind = value.get("type")
+    if kind is None:
+        raise InvalidInput(f"{prefix}{no_type()}")
+    if not isinstance(kind, str) or kind not in TYPES:
+        raise InvalidInput(f"{prefix}{unknown_type(kind)}")
+    if refused := reserved(kind):
         raise InvalidInput(f"{prefix}{refused}")
     try:
         return DEVELOPMENT_ADAPTER.validate_python(value)

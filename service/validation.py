@@ -10,7 +10,7 @@ import orjson
 from pydantic import ValidationError
 
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
-from chronicle.domain.problems import problem, reserved
+from chronicle.domain.problems import no_type, problems_of, reserved, unknown_type
 from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES, bounded_lines
 
 MAX_PROBLEMS_PER_LINE = 20
@@ -35,15 +35,15 @@ def line_problems(value: Any) -> list[str]:
         return [f"expected a JSON object, got {type(value).__name__}"]
     kind = value.get("type")
     if kind is None:
-        return ["type: missing field (one of " + ", ".join(TYPES) + ")"]
+        return [no_type()]
     if not isinstance(kind, str) or kind not in TYPES:
-        return [f"type: unknown type {kind!r} (one of {', '.join(TYPES)})"]
+        return [unknown_type(kind)]
     if refused := reserved(kind):
         return [refused]
     try:
         DEVELOPMENT_ADAPTER.validate_python(value)
     except ValidationError as error:
-        return [problem(item, kind) for item in error.errors(include_url=False)]
+        return problems_of(error.errors(include_url=False), kind)
     return []
 
 

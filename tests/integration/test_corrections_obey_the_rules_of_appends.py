@@ -198,26 +198,34 @@ def test_a_hand_written_redaction_marker_is_refused(story):
 
 
 STRICT = {
-    "deaths: true": ("strike", {"by": "a", "deaths": True}, "deaths: Input should be a valid integer"),
-    "deaths: '3'": ("strike", {"by": "a", "deaths": "3"}, "deaths: Input should be a valid integer"),
-    "deaths: 2.0": ("strike", {"by": "a", "deaths": 2.0}, "deaths: Input should be a valid integer"),
+    "deaths: true": ("strike", {"by": "a", "deaths": True}, "deaths: true is not a whole number"),
+    "deaths: '3'": ("strike", {"by": "a", "deaths": "3"}, "deaths: '3' is not a whole number: write 3, without quotes"),
+    "deaths: 2.0": ("strike", {"by": "a", "deaths": 2.0}, "deaths: 2.0 is not a whole number: write 2"),
     "value: '2500'": (
         "figure_reported",
         {"actor": "a", "metric": "troops", "value": "2500"},
-        "value: Input should be a valid number",
+        "value: '2500' is not a number: write 2500, without quotes",
     ),
     "value: true": (
         "figure_reported",
         {"actor": "a", "metric": "troops", "value": True},
-        "value: Input should be a valid number",
+        "value: true is not a number",
     ),
     "confidential: 'yes'": (
         "statement",
         {"by": "a", "text": "t", "sources": [{"publisher": "X", "id": "x", "confidential": "yes"}]},
-        "sources[0].confidential: Input should be a valid boolean",
+        "sources[0].confidential: 'yes' is not true or false: write true or false, without quotes",
     ),
-    "round: '2'": ("talks_held", {"negotiation": "n", "round": "2"}, "round: Input should be a valid integer"),
-    "summary: 5": ("statement", {"by": "a", "text": "t", "summary": 5}, "summary: Input should be a valid string"),
+    "round: '2'": (
+        "talks_held",
+        {"negotiation": "n", "round": "2"},
+        "round: '2' is not a whole number: write 2, without quotes",
+    ),
+    "summary: 5": (
+        "statement",
+        {"by": "a", "text": "t", "summary": 5},
+        'summary: 5 is not text: write it in quotes, "5"',
+    ),
 }
 
 
@@ -246,7 +254,7 @@ def test_a_correction_with_a_lax_type_is_refused(every_type):
     }
     result = every_type("append", "--file", "-", input=_jsonl(line))
     assert result.exit_code == 2
-    assert "deaths: Input should be a valid integer" in result.stderr
+    assert "deaths: '3' is not a whole number: write 3, without quotes" in result.stderr
 
 
 def test_a_float_figure_and_a_date_string_still_pass(every_type):
