@@ -93,6 +93,8 @@ ENTITY_ROWS = live(
     "WHERE i.entity=?"
 )
 RECORDED_BY = " AND t.recorded <= ?"  # appended to a statement over `t`: only rows recorded by then
+# One development and the revisions aimed at it, in record order.
+DEVELOPMENT_ROWS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE (t.dev_id=? OR t.target=?)")
 REVISIONS_OF = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.target IN ")  # + a list of marks
 # As believed now, only the developments that had ended by `as_of` (figures count from their own `as_of`).
 ENDED_BY = live(
