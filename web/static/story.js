@@ -1,0 +1,113 @@
+"use strict";
+// The story page: the timeline (full width) and the map, linked both ways, the filters, and permalinks.
+(() => {
+  const C = Chronicle;
+  let timeline = null, items = null, shown = [], selected = null, filtersReady = false, mapReady = null;
+
+  const when = (text) => {
+    const [from, to] = text.includes("/") ? text.split("/") : [text, text];
+    const start = from.length === 4 ? from + "-01-01" : from.length === 7 ? from + "-01" : from;
+    let end;
+    if (to.length === 4) end = String(Number(to) + 1) + "-01-01";
+    else if (to.length === 7) { const [y, m] = to.split("-").map(Number); end = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10); }
+    else end = null;
+    return { start, end, span: from.length < 10 || to !== from };
+  };
+
+  function filters() {
+    const p = C.params();
+    return { actor: p.get("actor") || "", type: p.get("type") || "", source: p.get("source") || "",
+      confidence: p.get("confidence") || "", q: p.get("q") || "" };
+  }
+
+  async function fillFilters() {
+    if (filtersReady) return;
+    filtersReady = true;
+    const f = filters();
+    const [actors, forms, sources] = await Promise.all([C.api("/actors", {}, false), C.api("/forms"), C.api("/sources")]);
+    const fill = (id, values, current) => {
+      const select = document.getElementById(id);
+      for (const [value, label] of values) select.append(C.el("option", { value, text: label }));
+      select.value = current;
+      select.addEventListener("change", () => { C.setParams({ [id.slice(2)]: select.value }); load(); });
+    };
+    fill("f-actor", actors.map((a) => [a.id, a.name || a.id]), f.actor);
+    fill("f-type", Object.keys(forms).map((t) => [t, t.replace(/_/g, " ")]), f.type);
+    fill("f-source", sources.publishers.map((p) => [p.publisher, p.publisher + " (" + p.developments + ")"]), f.source);
+    fill("f-confidence", ["confirmed", "reported", "claimed", "disputed"].map((c) => [c, c]), f.confidence);
+    const search = document.getElementById("f-search");
+    search.value = f.q;
+    search.addEventListener("change", () => { C.setParams({ q: search.value.trim() }); load(); });
+  }
+
+  function itemFor(d) {
+    const w = when(d.occurred);
+    const content = C.el("span", { class: "item-text" }, C.el("b", { text: d.occurred }), " ", d.summary);
+    const item = { id: d.id, content, start: w.start, className: "t-" + d.type + (d.retracted_by ? " retracted" : "") };
+    if (w.span && w.end) { item.end = w.end; item.type = "range"; } else item.type = "box";
+    return item;
+  }
+
+  function select(id, from) {
+    selected = id;
+    C.setParams({ dev: id });
+    if (from !== "timeline" && timeline) timeline.setSelection(id ? [id] : [], { focus: !!id, animation: false });
+    StoryMap.highlight(id);
+    const d = shown.find((x) => x.id === id);
+    const detail = C.clear(document.getElementById("detail"));
+    document.body.dataset.selected = id || "";
+    if (!d) { detail.append(C.el("p", { class: "hint", text: "Select a development on the timeline or the map." })); return; }
+    detail.append(
+      C.el("h2", {}, C.el("a", { href: "/developments/" + encodeURIComponent(d.id) + C.query({}), text: d.summary })),
+      C.el("p", { class: "meta" }, d.occurred + " · " + d.type.replace(/_/g, " ") + " · " + d.confidence +
+        (d.location ? " · " + d.location : "") + (d.corrected_by.length ? " · corrected by " + d.corrected_by.join(", ") : "")),
+      C.el("p", { class: "meta" }, "sources: " + (d.sources.map((s) => s.publisher).join(", ") || "none") +
+        " · recorded " + d.recorded),
+      C.el("p", {}, C.el("a", { href: "/?dev=" + encodeURIComponent(d.id), class: "permalink", text: "permalink" })),
+    );
+  }
+
+  async function entities() {
+    for (const kind of ["actors", "negotiations"]) {
+      const list = C.clear(document.getElementById(kind));
+      for (const v of await C.api("/" + kind)) {
+        const status = kind === "actors" ? (v.status === "killed" ? "killed " + (v.killed_on || "") : v.kind || "") : v.status;
+        list.append(C.el("li", { "data-id": v.id, "data-status": v.status },
+          C.el("a", { href: "/" + kind + "/" + encodeURIComponent(v.id) + C.query({}), text: v.name || v.title || v.id }),
+          " ", C.el("span", { class: "status s-" + v.status, text: status })));
+      }
+    }
+  }
+
+  async function load() {
+    const f = filters();
+    const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q });
+    shown = all.filter((d) => (!f.source || d.sources.some((s) => s.publisher === f.source)) &&
+      (!f.confidence || d.confidence === f.confidence));
+    document.getElementById("count").textContent = shown.length + " developments";
+    const data = shown.map(itemFor);
+    if (!timeline) {
+      items = new vis.DataSet(data);
+      timeline = new vis.Timeline(document.getElementById("timeline"), items, {
+        stack: true, zoomKey: "ctrlKey", margin: { item: { horizontal: 4, vertical: 6 } }, orientation: "top",
+        cluster: { maxItems: 4, showStipes: true, fitOnDoubleClick: true, titleTemplate: "{count} developments: zoom in" },
+        selectable: true, multiselect: false, xss: { disabled: false }, tooltip: { followMouse: false },
+        zoomMin: 86400000 * 2,
+      });
+      timeline.on("select", (props) => select(props.items[0] || null, "timeline"));
+    } else {
+      items.clear(); items.add(data);
+    }
+    document.getElementById("timeline").dataset.items = shown.map((d) => d.id).join(" ");
+    if (data.length) timeline.fit({ animation: false });
+    await mapReady;
+    StoryMap.setPoints(shown, select);
+    const wanted = selected || C.params().get("dev");
+    select(shown.some((d) => d.id === wanted) ? wanted : null, "load");
+  }
+
+  mapReady = StoryMap.init(document.getElementById("map")).catch((e) => C.flash("map: " + e.message));
+  C.page(fillFilters);
+  C.page(load);
+  C.page(entities);
+})();
