@@ -79,6 +79,21 @@
     }
   }
 
+  // The window opens on the days that hold dated items (month and year ranges would stretch it to
+  // their whole span and squeeze every day item into a few pixels); the ranges stay visible across it.
+  function windowOf(data) {
+    const days = data.filter((i) => i.type === "box").map((i) => Date.parse(i.start)).sort((a, b) => a - b);
+    if (!days.length) return null;
+    const day = 86400000, first = days[0], last = days[days.length - 1];
+    const pad = Math.max(day, (last - first) * 0.15);
+    return { start: first - pad, end: last + pad + day };
+  }
+
+  function focus(data) {
+    const w = windowOf(data);
+    if (w) timeline.setWindow(w.start, w.end, { animation: false }); else timeline.fit({ animation: false });
+  }
+
   async function load() {
     const f = filters();
     const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q });
@@ -90,16 +105,16 @@
       items = new vis.DataSet(data);
       timeline = new vis.Timeline(document.getElementById("timeline"), items, {
         stack: true, zoomKey: "ctrlKey", margin: { item: { horizontal: 4, vertical: 6 } }, orientation: "top",
-        cluster: { maxItems: 4, showStipes: true, fitOnDoubleClick: true, titleTemplate: "{count} developments: zoom in" },
+        cluster: { maxItems: 12, showStipes: true, fitOnDoubleClick: true, titleTemplate: "{count} developments: double-click to zoom in" },
         selectable: true, multiselect: false, xss: { disabled: false }, tooltip: { followMouse: false },
-        zoomMin: 86400000 * 2,
+        zoomMin: 86400000 * 2, ...(windowOf(data) || {}),
       });
       timeline.on("select", (props) => select(props.items[0] || null, "timeline"));
     } else {
       items.clear(); items.add(data);
+      if (data.length) focus(data);
     }
     document.getElementById("timeline").dataset.items = shown.map((d) => d.id).join(" ");
-    if (data.length) timeline.fit({ animation: false });
     await mapReady;
     StoryMap.setPoints(shown, select);
     const wanted = selected || C.params().get("dev");
