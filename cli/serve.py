@@ -66,7 +66,7 @@ def serve(
             shown = f"[{host}]" if ":" in host else host
             link = f"http://{shown}:{port}/" + ("?token=…(the token in the file)" if token else "")
             say(f"serving {opened.settings.describe()} at {link}{' (read-only)' if read_only else ''}; Ctrl-C stops")
-            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
         finally:
             opened.close()
 
