@@ -26,6 +26,21 @@ def read_token(path: str) -> str:
     return token
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail in one line now if the address cannot be listened on, rather than in uvicorn's log later."""
+    import socket
+
+    from chronicle.domain.errors import ChronicleError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise ChronicleError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on; any but loopback needs --token-file.", metavar="ADDRESS")
@@ -54,6 +69,7 @@ def serve(
         loopback = host in LOOPBACK
         if not loopback and token is None:
             raise InvalidInput(f"--host {host} is not loopback: give --token-file so only its holders can read")
+        check_port(host, port)
         opened = open_store(store)
         try:
             opened.refresh(say=say)  # an unreachable store, or damaged views, show now and not on a first page

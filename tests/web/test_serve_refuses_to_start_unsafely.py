@@ -38,3 +38,13 @@ def test_an_encrypted_store_without_its_key_is_refused(cli: Any, monkeypatch: py
     cli.ok("init", "--encrypt")
     monkeypatch.delenv("CHRONICLE_KEY")
     assert "is encrypted" in _one_line(cli("serve"), 1)
+
+
+def test_a_port_in_use_is_refused_in_one_line(story: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert "cannot listen on 127.0.0.1" in _one_line(story("serve", "--port", str(port)), 1)
