@@ -24,7 +24,9 @@
     if (filtersReady) return;
     filtersReady = true;
     const f = filters();
-    const [actors, forms, sources] = await Promise.all([C.api("/actors", {}, false), C.api("/forms"), C.api("/sources")]);
+    const [actors, forms, all] = await Promise.all([C.api("/actors", {}, false), C.api("/forms"), C.api("/log", {}, false)]);
+    const counts = new Map();  // publishers from the story itself: the sources report reads the whole store
+    for (const d of all) for (const s of new Set(d.sources.map((x) => x.publisher))) counts.set(s, (counts.get(s) || 0) + 1);
     const fill = (id, values, current) => {
       const select = document.getElementById(id);
       for (const [value, label] of values) select.append(C.el("option", { value, text: label }));
@@ -33,7 +35,7 @@
     };
     fill("f-actor", actors.map((a) => [a.id, a.name || a.id]), f.actor);
     fill("f-type", Object.keys(forms).map((t) => [t, t.replace(/_/g, " ")]), f.type);
-    fill("f-source", sources.publishers.map((p) => [p.publisher, p.publisher + " (" + p.developments + ")"]), f.source);
+    fill("f-source", [...counts].sort((a, b) => b[1] - a[1]).map(([p, n]) => [p, p + " (" + n + ")"]), f.source);
     fill("f-confidence", ["confirmed", "reported", "claimed", "disputed"].map((c) => [c, c]), f.confidence);
     const search = document.getElementById("f-search");
     search.value = f.q;
