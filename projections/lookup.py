@@ -49,3 +49,12 @@ def development(store: ViewStore, c: Cursor, dev_id: str, known_at: datetime | N
     entry = LogEntry(own.position, own.recorded, e.current, e.corrected_by, e.retracted_by)
     revisions = [LogEntry(r.position, r.recorded, r.original, [], None) for r in rows if r.id != dev_id]
     return DevelopmentRecord(entry, own.original, revisions)
+
+
+def bounds(store: ViewStore, c: Cursor) -> dict[str, Any]:
+    """The story's span in valid time (and of its day-dated developments) and in record time."""
+    row = reads.story_bounds(store, c)
+    names = ("first", "last", "first_day", "last_day", "first_recorded", "last_recorded")
+    found: dict[str, Any] = {name: None if row is None or row[name] is None else str(row[name]) for name in names}
+    found["developments"] = 0 if row is None else int(row["developments"])
+    return found

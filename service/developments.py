@@ -22,6 +22,13 @@ def development(store: Store, dev_id: str, *, known_at: datetime | None = None, 
     return store.query(run, say=say)
 
 
+def bounds(store: Store, *, say: Say = quiet) -> dict[str, Any]:
+    """Where the story starts and ends, in valid and in record time: what a timeline opens on."""
+    from chronicle.projections import lookup
+
+    return store.query(lookup.bounds, say=say)
+
+
 def log_position(store: Store) -> int:
     """The position of the last event in the log (0 when empty): cheap, read straight from the log."""
     with translate(store.settings):

@@ -120,6 +120,10 @@ def router(served: Served) -> APIRouter:
         k = record_time(known_at, recorded_at)
         return served.use(lambda s: developments.development(s, dev_id, known_at=k)).as_json()
 
+    @api.get("/bounds", summary="The story's span: first and last day, of day-dated developments, record times")
+    def bounds() -> dict[str, Any]:
+        return served.use(developments.bounds)
+
     @api.get("/sources", summary="As `chronicle sources --json`")
     def sources() -> dict[str, Any]:
         report = served.use(auditing.sources)

@@ -74,6 +74,10 @@ def entity_records(store: ViewStore, c: Cursor, key: str, known_at: str | None) 
     return sorted(rows, key=lambda r: int(r["position"]))
 
 
+def story_bounds(store: ViewStore, c: Cursor) -> Any:
+    return store.one(c, q.STORY_BOUNDS)
+
+
 def development_rows(store: ViewStore, c: Cursor, dev_id: str, known_at: str | None) -> list[Any]:
     """A development's row and the corrections and retractions aimed at it (those recorded by
     `known_at`, if given), in record order."""

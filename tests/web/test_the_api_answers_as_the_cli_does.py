@@ -173,3 +173,14 @@ def test_the_server_sees_what_the_cli_appends_after_it_started(story: Any) -> No
         story.ok("append", "--file", "-", input=line)
         shown = c.get("/api/actors/us").json()
         assert any(f.get("scope") == "kuwait" for f in shown["figures"])
+
+
+def test_bounds_give_the_storys_span_in_both_times(revised: Any) -> None:
+    entries = revised.jsonl("log")
+    with client(revised.store.url) as c:
+        b = c.get("/api/bounds").json()
+    days = [e["occurred"] for e in entries if len(e["occurred"]) == 10]
+    assert (b["first_day"], b["last_day"]) == (min(days), max(days))
+    assert b["first"] == "2024-01-01" and b["last"] == "2024-01-31"  # the month-dated attacks
+    assert b["developments"] == len(entries)
+    assert b["last_recorded"] == max(e["recorded"] for e in revised.jsonl("log", "--include-retracted"))

@@ -115,6 +115,8 @@ def test_the_story_filters_links_the_map_and_rewinds_known_at(cli: Any, browser:
     everything = [e["id"] for e in cli.jsonl("log")]
     with server(cli.store.url) as base:
         tab = Tab(browser, base)
+        asked: list[str] = []
+        tab.page.on("request", lambda r: asked.append(r.url) if "/api/log" in r.url else None)
         response = tab.open("/")
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert sorted(tab.items()) == sorted(everything)
@@ -152,6 +154,8 @@ def test_the_story_filters_links_the_map_and_rewinds_known_at(cli: Any, browser:
         assert "us-strike-baghdad" not in tab.items()
         assert tab.page.get_attribute("#actors li[data-id='militia-leader']", "data-status") == "active"
         assert "known_at=" in tab.page.url
+        # the timeline asks for its window (and as much again each side), never the whole story
+        assert asked and all("since=" in url and "until=" in url for url in asked), asked
         tab.clean()
         tab.context.close()
 

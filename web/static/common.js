@@ -3,7 +3,7 @@
 // Text always goes in through textContent, never innerHTML: a summary holding markup stays text.
 const Chronicle = (() => {
   const refreshers = [];
-  let bounds = { days: [], moments: [] };
+  let bounds = {};
   let lastPosition = null;
 
   function params() { return new URLSearchParams(location.search); }
@@ -110,16 +110,13 @@ const Chronicle = (() => {
 
   function dayOf(text) { return text.slice(0, 10); }
 
+  // The sliders span the story from /api/bounds (one read, however long the story):
+  // as of by day, known at in STEPS even steps of record time; the right end of each is "now".
+  const STEPS = 1000;
+  const DAY = 86400000;
+
   async function loadBounds() {
-    const entries = await api("/log", { include_retracted: true }, false);
-    const days = new Set(), moments = new Set();
-    for (const e of entries) {
-      const start = e.occurred.split("/")[0];
-      if (/^\d{4}-\d{2}-\d{2}$/.test(start)) days.add(start);
-      else if (/^\d{4}-\d{2}$/.test(start)) days.add(start + "-01");
-      moments.add(e.recorded);
-    }
-    bounds = { days: [...days].sort(), moments: [...moments].sort() };
+    bounds = await api("/bounds", {}, false);
     placeSliders();
   }
 
@@ -127,26 +124,32 @@ const Chronicle = (() => {
     const s = scrub();
     const asOf = document.getElementById("as-of-range");
     const knownAt = document.getElementById("known-at-range");
-    const first = bounds.days[0], last = bounds.days[bounds.days.length - 1];
-    const span = first ? Math.round((Date.parse(last) - Date.parse(first)) / 86400000) + 2 : 0;
+    const first = bounds.first ? Date.parse(bounds.first) : null;
+    const span = first === null ? 0 : Math.round((Date.parse(bounds.last) - first) / DAY) + 1;
     asOf.max = String(span);
-    asOf.value = s.as_of && first ? String(Math.max(0, Math.round((Date.parse(s.as_of) - Date.parse(first)) / 86400000))) : String(span);
-    knownAt.max = String(bounds.moments.length);
-    const at = s.known_at ? bounds.moments.filter((m) => m <= s.known_at).length - 1 : bounds.moments.length;
-    knownAt.value = String(Math.max(0, at));
+    asOf.value = String(s.as_of && first !== null ? Math.min(span, Math.max(0, Math.round((Date.parse(s.as_of) - first) / DAY))) : span);
+    knownAt.max = String(STEPS);
+    const low = bounds.first_recorded ? Date.parse(bounds.first_recorded) : null;
+    const high = bounds.last_recorded ? Date.parse(bounds.last_recorded) : null;
+    let step = STEPS;
+    if (s.known_at && low !== null && high > low) step = Math.round(((Date.parse(s.known_at) - low) / (high - low)) * (STEPS - 1));
+    knownAt.value = String(Math.min(STEPS, Math.max(0, step)));
     document.getElementById("as-of").value = s.as_of;
     document.getElementById("known-at").value = s.known_at;
   }
 
   function asOfFromSlider(v) {
-    const first = bounds.days[0];
-    if (!first || Number(v) >= Number(document.getElementById("as-of-range").max)) return "";
-    return new Date(Date.parse(first) + Number(v) * 86400000).toISOString().slice(0, 10);
+    if (!bounds.first || Number(v) >= Number(document.getElementById("as-of-range").max)) return "";
+    return new Date(Date.parse(bounds.first) + Number(v) * DAY).toISOString().slice(0, 10);
   }
 
   function knownAtFromSlider(v) {
-    return Number(v) >= bounds.moments.length ? "" : bounds.moments[Number(v)];
+    if (Number(v) >= STEPS || !bounds.first_recorded) return "";
+    const low = Date.parse(bounds.first_recorded), high = Date.parse(bounds.last_recorded);
+    return new Date(low + ((high - low) * Number(v)) / (STEPS - 1)).toISOString();
   }
+
+  function storyBounds() { return bounds; }
 
   function applyScrub(asOf, knownAt) {
     setParams({ as_of: asOf, known_at: knownAt });
@@ -195,5 +198,5 @@ const Chronicle = (() => {
     listen();
   });
 
-  return { api, post, el, clear, flash, show, page, refresh, params, setParams, scrub, query, entityLink, devLink, dayOf };
+  return { storyBounds, api, post, el, clear, flash, show, page, refresh, params, setParams, scrub, query, entityLink, devLink, dayOf };
 })();

@@ -3,6 +3,8 @@
 (() => {
   const C = Chronicle;
   let timeline = null, items = null, shown = [], selected = null, filtersReady = false, mapReady = null;
+  let fill = null, publishersShown = false, fetched = null;
+  const DAY = 86400000, LIMIT = 2000;  // developments asked for at a time: the window on screen and one each side
 
   const when = (text) => {
     const [from, to] = text.includes("/") ? text.split("/") : [text, text];
@@ -24,10 +26,8 @@
     if (filtersReady) return;
     filtersReady = true;
     const f = filters();
-    const [actors, forms, all] = await Promise.all([C.api("/actors", {}, false), C.api("/forms"), C.api("/log", {}, false)]);
-    const counts = new Map();  // publishers from the story itself: the sources report reads the whole store
-    for (const d of all) for (const s of new Set(d.sources.map((x) => x.publisher))) counts.set(s, (counts.get(s) || 0) + 1);
-    const fill = (id, values, current) => {
+    const [actors, forms] = await Promise.all([C.api("/actors", {}, false), C.api("/forms")]);
+    fill = (id, values, current) => {
       const select = document.getElementById(id);
       for (const [value, label] of values) select.append(C.el("option", { value, text: label }));
       select.value = current;
@@ -35,7 +35,6 @@
     };
     fill("f-actor", actors.map((a) => [a.id, a.name || a.id]), f.actor);
     fill("f-type", Object.keys(forms).map((t) => [t, t.replace(/_/g, " ")]), f.type);
-    fill("f-source", [...counts].sort((a, b) => b[1] - a[1]).map(([p, n]) => [p, p + " (" + n + ")"]), f.source);
     fill("f-confidence", ["confirmed", "reported", "claimed", "disputed"].map((c) => [c, c]), f.confidence);
     const search = document.getElementById("f-search");
     search.value = f.q;
@@ -81,27 +80,53 @@
     }
   }
 
-  // The window opens on the days that hold dated items (month and year ranges would stretch it to
-  // their whole span and squeeze every day item into a few pixels); the ranges stay visible across it.
-  function windowOf(data) {
-    const days = data.filter((i) => i.type === "box").map((i) => Date.parse(i.start)).sort((a, b) => a - b);
-    if (!days.length) return null;
-    const day = 86400000, first = days[0], last = days[days.length - 1];
-    const pad = Math.max(day, (last - first) * 0.15);
-    return { start: first - pad, end: last + pad + day };
+  // The window opens on the story's day-dated developments (month and year ranges would stretch it over
+  // their whole span and squeeze every day into a few pixels); only the window, and as much again on each
+  // side, is asked of the server, and again whenever the view leaves what was fetched.
+  function initialWindow() {
+    const b = C.storyBounds();
+    const first = b.first_day || b.first, last = b.last_day || b.last;
+    if (!first) return null;
+    const start = Date.parse(first), end = Date.parse(last);
+    const pad = Math.max(DAY, (end - start) * 0.15);
+    return { start: start - pad, end: end + pad + DAY };
   }
 
-  function focus(data) {
-    const w = windowOf(data);
-    if (w) timeline.setWindow(w.start, w.end, { animation: false }); else timeline.fit({ animation: false });
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+  // A permalink to a development opens the window on it, wherever it is in the story.
+  async function permalinked() {
+    const id = C.params().get("dev");
+    if (!id) return null;
+    try {
+      const d = await C.api("/developments/" + encodeURIComponent(id), {}, false);
+      const w = when(d.occurred), start = Date.parse(w.start), end = w.end ? Date.parse(w.end) : start + DAY;
+      const home = initialWindow();
+      if (home && start >= home.start && end <= home.end) return home;
+      return { start: start - 3 * DAY, end: end + 3 * DAY };
+    } catch (e) { return null; }
+  }
+
+  function publishers(entries) {
+    if (publishersShown || !fill) return;
+    publishersShown = true;
+    const counts = new Map();
+    for (const d of entries) for (const p of new Set(d.sources.map((x) => x.publisher))) counts.set(p, (counts.get(p) || 0) + 1);
+    fill("f-source", [...counts].sort((a, b) => b[1] - a[1]).map(([p, n]) => [p, p + " (" + n + ")"]), filters().source);
   }
 
   async function load() {
     const f = filters();
-    const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q });
+    const view = timeline ? timeline.getWindow() : (await permalinked()) || initialWindow();
+    const range = view ? { start: +view.start - (view.end - view.start), end: +view.end + (view.end - view.start) } : null;
+    const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q, limit: LIMIT,
+      since: range ? day(range.start) : "", until: range ? day(range.end) : "" });
+    fetched = range;
+    publishers(all);
     shown = all.filter((d) => (!f.source || d.sources.some((s) => s.publisher === f.source)) &&
       (!f.confidence || d.confidence === f.confidence));
-    document.getElementById("count").textContent = shown.length + " developments";
+    document.getElementById("count").textContent = shown.length + " developments in view" +
+      (all.length >= LIMIT ? " (the first " + LIMIT + ": zoom in for the rest)" : "");
     const data = shown.map(itemFor);
     if (!timeline) {
       items = new vis.DataSet(data);
@@ -109,12 +134,14 @@
         stack: true, zoomKey: "ctrlKey", margin: { item: { horizontal: 4, vertical: 6 } }, orientation: "top",
         cluster: { maxItems: 12, showStipes: true, fitOnDoubleClick: true, titleTemplate: "{count} developments: double-click to zoom in" },
         selectable: true, multiselect: false, xss: { disabled: false }, tooltip: { followMouse: false },
-        zoomMin: 86400000 * 2, ...(windowOf(data) || {}),
+        zoomMin: DAY * 2, ...(view ? { start: view.start, end: view.end } : {}),
+      });
+      timeline.on("rangechanged", (p) => {
+        if (p.byUser && fetched && (+p.start < fetched.start || +p.end > fetched.end)) load();
       });
       timeline.on("select", (props) => select(props.items[0] || null, "timeline"));
     } else {
       items.clear(); items.add(data);
-      if (data.length) focus(data);
     }
     document.getElementById("timeline").dataset.items = shown.map((d) => d.id).join(" ");
     await mapReady;
