@@ -22,6 +22,7 @@ from chronicle.cli import (
     redact,
     replay,
     schema,
+    serve,
     validate,
     verify,
 )
@@ -62,6 +63,7 @@ init.register(app)
 key.register(app)
 schema.register(app)
 demo.register(app)
+serve.register(app)
 
 
 @app.callback()

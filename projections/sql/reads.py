@@ -74,6 +74,19 @@ def entity_records(store: ViewStore, c: Cursor, key: str, known_at: str | None) 
     return sorted(rows, key=lambda r: int(r["position"]))
 
 
+def story_bounds(store: ViewStore, c: Cursor) -> Any:
+    return store.one(c, q.STORY_BOUNDS)
+
+
+def development_rows(store: ViewStore, c: Cursor, dev_id: str, known_at: str | None) -> list[Any]:
+    """A development's row and the corrections and retractions aimed at it (those recorded by
+    `known_at`, if given), in record order."""
+    recorded = "" if known_at is None else q.RECORDED_BY
+    extra: tuple[str, ...] = () if known_at is None else (known_at,)
+    rows = store.rows(c, q.DEVELOPMENT_ROWS + recorded, (dev_id, dev_id, *extra))
+    return sorted(rows, key=lambda r: int(r["position"]))
+
+
 def ended_by(store: ViewStore, c: Cursor, key: str, as_of: str) -> list[Any]:
     return store.rows(c, q.ENDED_BY, (key, as_of))
 

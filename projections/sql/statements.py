@@ -93,6 +93,16 @@ ENTITY_ROWS = live(
     "WHERE i.entity=?"
 )
 RECORDED_BY = " AND t.recorded <= ?"  # appended to a statement over `t`: only rows recorded by then
+# The story's span: every interval, the day-dated ones alone (what a timeline first opens on), record times.
+STORY_BOUNDS = live(
+    "SELECT MIN(t.occ_start) AS first, MAX(t.occ_end) AS last, "
+    "MIN(CASE WHEN t.occ_start = t.occ_end THEN t.occ_start END) AS first_day, "
+    "MAX(CASE WHEN t.occ_start = t.occ_end THEN t.occ_end END) AS last_day, "
+    "MIN(t.recorded) AS first_recorded, MAX(t.recorded) AS last_recorded, COUNT(*) AS developments "
+    "FROM {s}{p}timeline t WHERE t.retracted_by IS NULL"
+)
+# One development and the revisions aimed at it, in record order.
+DEVELOPMENT_ROWS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE (t.dev_id=? OR t.target=?)")
 REVISIONS_OF = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.target IN ")  # + a list of marks
 # As believed now, only the developments that had ended by `as_of` (figures count from their own `as_of`).
 ENDED_BY = live(
