@@ -1,0 +1,40 @@
+"""Conventions every command keeps: --version, -h, and a closed pipe ending quietly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from helpers import Cli, StoreRef
+
+
+def test_version_prints_the_installed_version(cli: Cli) -> None:
+    from importlib.metadata import version
+
+    result = cli("--version", store=False)
+    assert (result.exit_code, result.stdout) == (0, f"chronicle {version('chronicle')}\n")
+
+
+@pytest.mark.parametrize("args", [["-h"], ["log", "-h"], ["append", "strike", "-h"]])
+def test_dash_h_is_help(cli: Cli, args: list[str]) -> None:
+    assert cli(*args, store=False).stdout == cli(*args[:-1], "--help", store=False).stdout
+
+
+@pytest.mark.parametrize("args", [["log"], ["log", "--json"], ["actors", "--json"]])
+def test_a_closed_pipe_ends_quietly_with_exit_0(story: Cli, store: StoreRef, args: list[str]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write, as after `| head -0`
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "chronicle.cli.main", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ, CHRONICLE_STORE=store.url, NO_COLOR="1"),
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, b"")
