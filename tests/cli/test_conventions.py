@@ -38,3 +38,20 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(story: Cli, store: StoreRef, arg
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_a_type_name_may_be_spelt_with_dashes(story: Cli) -> None:
+    args = ["--occurred", "2024-01-05", "--summary", "Dashes", "--actor", "us", "--metric", "troops", "--value", "1"]
+    dashed = story.ok("append", "figure-reported", *args, "--id", "dashed")
+    assert dashed.stdout.strip() == "dashed"
+    assert story.ok("log", "--type", "figure_reported").stdout.count("Dashes") == 1
+
+
+def test_an_unknown_type_is_refused_with_the_nearest_one(story: Cli) -> None:
+    before = story.store.digest()
+    result = story("append", "strke", "--by", "us")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "chronicle: error: no development type 'strke'; did you mean strike?\n",
+    )
+    assert story.store.digest() == before
