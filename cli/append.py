@@ -109,7 +109,8 @@ def report(plan: Any) -> None:
         print(dev_id)
     for dev_id in plan.unchanged:
         print(dev_id)
-        say(f"{dev_id} was already recorded with the same content: nothing to do")
+    done = len(plan.recorded)
+    say(f"recorded {done} development{'' if done == 1 else 's'}, {len(plan.unchanged)} already present")
 
 
 @app.callback()

@@ -55,3 +55,15 @@ def test_an_unknown_type_is_refused_with_the_nearest_one(story: Cli) -> None:
         "chronicle: error: no development type 'strke'; did you mean strike?\n",
     )
     assert story.store.digest() == before
+
+
+def test_append_says_in_one_line_what_it_recorded(cli: Cli) -> None:
+    from helpers import SEED
+
+    cli.ok("init")
+    first = cli.ok("append", "--file", str(SEED))
+    again = cli.ok("append", "--file", str(SEED))
+    count = len(first.stdout.split())
+    assert first.stderr == f"chronicle: recorded {count} developments, 0 already present\n"
+    assert again.stderr == f"chronicle: recorded 0 developments, {count} already present\n"
+    assert again.stdout == first.stdout
