@@ -45,6 +45,20 @@ def _one_line_usage_errors() -> Iterator[None]:
 
 
 class _AppendGroup(TyperGroup):
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        # A type is spelt with underscores in files; a dash is as easy to type and reads as the same.
+        return super().get_command(ctx, cmd_name.replace("-", "_"))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            import difflib
+
+            known = self.list_commands(ctx)
+            close = difflib.get_close_matches(args[0].replace("-", "_"), known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; one of: {', '.join(known)}"
+            fail(f"no development type {args[0]!r}{hint}", 2)
+        return super().resolve_command(ctx, args)
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         with _one_line_usage_errors():
             return super().parse_args(ctx, args)
@@ -95,7 +109,8 @@ def report(plan: Any) -> None:
         print(dev_id)
     for dev_id in plan.unchanged:
         print(dev_id)
-        say(f"{dev_id} was already recorded with the same content: nothing to do")
+    done = len(plan.recorded)
+    say(f"recorded {done} development{'' if done == 1 else 's'}, {len(plan.unchanged)} already present")
 
 
 @app.callback()

@@ -72,6 +72,14 @@ def errors() -> Iterator[None]:
         fail(str(error), error.exit_code)
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except BrokenPipeError:
+        quiet_closed_pipe()
+        raise typer.Exit(0) from None
+
+
+def quiet_closed_pipe() -> None:
+    """The reader stopped (`| head`) with what it wanted: later writes and the exit flush go nowhere."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 KeyFileOpt = Annotated[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import typing
 
 import typer
 
@@ -46,6 +47,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 # Every command module adds its commands to `app`, in the order `--help` lists them.
 append.register(app)
@@ -66,8 +68,22 @@ demo.register(app)
 serve.register(app)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"chronicle {version('chronicle')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _options(key_file: KeyFileOpt = None) -> None:
+def _options(
+    key_file: KeyFileOpt = None,
+    _version: typing.Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
     """Chronicle: an event-sourced timeline of a developing story."""
     common.KEY_FILE[0] = key_file
 
@@ -122,7 +138,7 @@ def main() -> None:
     command = get_command(_named(app, _arguments_after_root_options(sys.argv[1:])))
     try:
         code = command.main(prog_name="chronicle", standalone_mode=False)
-        settle_stdout()
+        settle_stdout()  # a closed pipe shows here, not at exit, where it could not be caught
     except NoArgsIsHelpError as error:
         print(error.ctx.get_help() if error.ctx else error.format_message())
         code = 2
@@ -138,8 +154,8 @@ def main() -> None:
         print("chronicle: interrupted", file=sys.stderr)
         code = 130
     except BrokenPipeError:
-        sys.stderr.close()
-        code = 1
+        common.quiet_closed_pipe()
+        code = 0
     except OutputFailed as error:
         settle_stdout(error)
         code = 1

@@ -78,10 +78,13 @@ def log(
                 text=search,
                 say=say,
             )
-            if json:
-                print_jsonl(e.as_json() for e in entries)
-            else:
-                render.timeline(entries)
+            try:
+                if json:
+                    print_jsonl(e.as_json() for e in entries)
+                else:
+                    render.timeline(entries)
+            finally:  # while the store is open, so a reader that stopped early leaves nothing behind
+                getattr(entries, "close", lambda: None)()
 
 
 def show(

@@ -674,7 +674,7 @@ def test_a_mistyped_option_is_one_line_not_a_usage_screen(story):
         assert message in result.stderr, result.stderr
     result = story("append", "invasion", "--by", "us")
     _expect_refused(story, result, before)
-    assert "No such command 'invasion'" in result.stderr
+    assert "no development type 'invasion'" in result.stderr
 
 
 def test_an_error_naming_hostile_text_stays_one_printable_line(story):
