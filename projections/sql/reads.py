@@ -185,3 +185,22 @@ def figures(store: ViewStore, c: Cursor) -> list[Any]:
 def believed_sources(store: ViewStore, c: Cursor) -> list[Any]:
     """Every development not retracted, in story order: its publishers, and its body if corrected."""
     return store.rows(c, q.BELIEVED_SOURCES)
+
+
+# -- what an export copies -------------------------------------------------------------------------
+
+
+def originals_of(store: ViewStore, c: Cursor, ids: Sequence[str]) -> Iterable[Any]:
+    """The bodies the developments `ids` had when first recorded (`dev_id`, `original`)."""
+    for chunk in _chunks(ids):
+        yield from store.rows(c, q.ORIGINALS_OF + q.marks(len(chunk)), chunk)
+
+
+def originals_in_record_order(store: ViewStore, c: Cursor, known_at: str | None) -> Iterator[Any]:
+    """Every development's body as first recorded (those recorded by `known_at`, if given), in record
+    order, streamed with confidential sources unsealed."""
+    statement, params = q.ORIGINALS, []
+    if known_at is not None:
+        statement += q.RECORDED_UNTIL
+        params.append(known_at)
+    return store.stream(c, statement + q.RECORD_ORDER, params, sources=True)

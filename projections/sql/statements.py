@@ -150,6 +150,14 @@ BELIEVED_SOURCES = live(
 )
 
 
+# -- what an export copies -------------------------------------------------------------------------
+
+ORIGINALS_OF = live("SELECT t.dev_id, " + ORIGINAL_T + " FROM {s}{p}timeline t WHERE t.dev_id IN ")  # + a list of marks
+ORIGINALS = live("SELECT " + ORIGINAL_T + " FROM {s}{p}timeline t")  # + RECORDED_UNTIL, + RECORD_ORDER
+RECORDED_UNTIL = " WHERE t.recorded <= ?"
+RECORD_ORDER = " ORDER BY t.position"
+
+
 def marks(count: int) -> str:
     """A parenthesised list of `count` placeholders."""
     return "(" + ",".join("?" * count) + ")"
