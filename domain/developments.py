@@ -32,11 +32,13 @@ from chronicle.domain.fields import (
     DateText,
     Flag,
     LongText,
+    MomentText,
     ShortText,
     Slug,
     Slugs,
     Stance,
     a_number,
+    absent,
     refs,
 )
 
@@ -60,7 +62,7 @@ class Source(Record):
     url: ShortText | None = None
     title: ShortText | None = None
     authors: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
-    published: DateText | None = None
+    published: MomentText | None = None
     id: Slug | None = Field(default=None, description="the same id in many developments is the same source")
     confidential: Flag = Field(
         default=False,
@@ -98,6 +100,12 @@ class Development(Record):
     summary: ShortText
     sources: Annotated[list[Source], Field(max_length=MAX_SOURCES)] = []
     confidence: Confidence = Confidence.reported
+    # Left out of the JSON when absent, so a development without it keeps its bytes, digest and id.
+    reported: MomentText | None = Field(
+        default=None,
+        exclude_if=absent,
+        description="when it became public; default: the earliest `published` of its sources, else when recorded",
+    )
 
     # Fields naming the entity a development is about; a correction may not change them.
     identity_fields: ClassVar[tuple[str, ...]] = ()

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from chronicle.domain.dates import FuzzyDate
+from chronicle.domain.reported import check_moment
 
 MAX_TEXT = 20_000
 MAX_SHORT = 1_000
@@ -105,6 +106,21 @@ DateText = Annotated[
     Field(description="YYYY-MM-DD, YYYY-MM or YYYY; the precision is kept", examples=["2024-01-04"]),
 ]
 Slugs = Annotated[list[Slug], Field(max_length=MAX_ITEMS)]
+MomentText = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(check_moment),
+    Field(
+        description="YYYY-MM-DD (counted from the end of that day; YYYY-MM and YYYY likewise) or an ISO 8601 "
+        "date-time with offset",
+        examples=["2024-01-05", "2024-01-05T14:30Z"],
+    ),
+]
+
+
+def absent(value: object) -> bool:
+    """Whether an optional field is unset (pydantic `exclude_if`): such a field is left out of the JSON."""
+    return value is None
 
 
 def refs(fields: tuple[str, ...], data: Mapping[str, Any]) -> list[str]:

@@ -35,6 +35,7 @@ from chronicle.domain.events import (
 )
 from chronicle.domain.fields import ActorKind
 from chronicle.domain.problems import problem
+from chronicle.domain.reported import future_fields, stated_report
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -88,7 +89,8 @@ def apply_changes(development: Development, changes: dict[str, Any]) -> Developm
 def apply_changes_data(kind: type[Development], data: dict[str, Any], changes: dict[str, Any]) -> Development:
     """`apply_changes` of a development of type `kind` given as its JSON object (`model_dump(mode="json")`,
     as the log stores it): a rebuild applies a log's corrections without parsing each target first."""
-    frozen = {"type", "id", *kind.identity_fields}
+    # `reported` is when the record itself became public; a correction is known from its own.
+    frozen = {"type", "id", "reported", *kind.identity_fields}
     touched = sorted(frozen & changes.keys())
     if touched:
         raise InvalidInput(f"a correction cannot change {', '.join(touched)}")
@@ -138,13 +140,17 @@ def _auto_actor(actor_id: str, cause: Development) -> ActorRegistered:
         actor=actor_id,
         name=actor_id,
         kind=ActorKind.organization,
+        reported=stated_report(cause.model_dump(mode="json")),  # known as soon as its first mention
     )
 
 
 class _Planner:
-    def __init__(self, lookup: Lookup, auto_register: bool, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, lookup: Lookup, auto_register: bool, now: Callable[[], datetime], allow_future: bool = False
+    ) -> None:
         self.lookup = lookup
         self.auto_register = auto_register
+        self.allow_future = allow_future
         self.now = now
         self.plan = AppendPlan()
         self.states: dict[str, DevelopmentState] = {}
@@ -177,6 +183,15 @@ class _Planner:
                 self.plan.unchanged.append(development.id)
                 return
             raise ConflictingDevelopment(f"development {development.id!r} was recorded before with other content")
+        if not self.allow_future:
+            dates = {
+                "occurred": development.occurred,
+                "reported": development.reported,
+                "sources": [source.__dict__ for source in development.sources],
+            }
+            ahead = future_fields(dates, self.now())
+            if ahead:
+                raise InvalidInput(f"{ahead[0]} is in the future (pass --allow-future if that is meant)")
         self.check_references(development)
         if isinstance(development, CorrectionIssued | RetractionIssued):
             self.apply_to_target(development)
@@ -296,10 +311,12 @@ def plan_append(
     lookup: Lookup,
     *,
     auto_register: bool = False,
+    allow_future: bool = False,
     now: Callable[[], datetime],
 ) -> AppendPlan:
-    """Decide the events that record `batch`, all or nothing; raise `BatchError` on the first bad item."""
-    planner = _Planner(lookup, auto_register, now)
+    """Decide the events that record `batch`, all or nothing; raise `BatchError` on the first bad item.
+    A development dated or reported after `now` is refused unless `allow_future`."""
+    planner = _Planner(lookup, auto_register, now, allow_future)
     with_ids = [d.with_id() for d in batch]
     planner.prefetch(with_ids)
     for index, development in enumerate(with_ids):
