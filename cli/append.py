@@ -81,20 +81,31 @@ AutoOpt = Annotated[
     bool,
     typer.Option("--auto-register", help="Register unknown actor ids as organizations (and say so)."),
 ]
+FutureOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-future",
+        help="Record a development that occurred, was reported or published after now (refused otherwise).",
+    ),
+]
 
 
-def record(developments: list[Any], lines: list[int] | None, store: str | None, auto: bool) -> None:
-    report(record_pages([developments], lines, store, auto))
+def record(
+    developments: list[Any], lines: list[int] | None, store: str | None, auto: bool, future: bool = False
+) -> None:
+    report(record_pages([developments], lines, store, auto, future))
 
 
-def record_pages(pages: Iterable[list[Any]], lines: Sequence[int] | None, store: str | None, auto: bool) -> Any:
+def record_pages(
+    pages: Iterable[list[Any]], lines: Sequence[int] | None, store: str | None, auto: bool, future: bool = False
+) -> Any:
     """Record every page in one transaction; `lines` (filled as the pages are read) numbers the errors."""
     from chronicle.domain.rules import BatchError
     from chronicle.service.interchange import at_line
 
     with open_store(store) as opened:
         try:
-            return opened.append_pages(pages, auto_register=auto)
+            return opened.append_pages(pages, auto_register=auto, allow_future=future)
         except BatchError as error:
             if lines is not None:
                 raise at_line(error, lines) from None
@@ -121,6 +132,7 @@ def append(
         typer.Option("--file", "-f", help="JSON Lines file of developments ('-' reads stdin).", metavar="FILE"),
     ] = None,
     auto_register: AutoOpt = False,
+    allow_future: FutureOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Record developments: one with a typed subcommand, or many with --file."""
@@ -130,16 +142,16 @@ def append(
                 from chronicle.domain.errors import InvalidInput
 
                 raise InvalidInput("use either --file or a typed subcommand, not both")
-        ctx.obj = {"auto_register": auto_register, "store": store}
+        ctx.obj = {"auto_register": auto_register, "allow_future": allow_future, "store": store}
         return
     if file is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(2)
     with errors(), paused_gc():
-        report(_record_file(file, store, auto_register))
+        report(_record_file(file, store, auto_register, allow_future))
 
 
-def _record_file(file: str, store: str | None, auto_register: bool) -> Any:
+def _record_file(file: str, store: str | None, auto_register: bool, allow_future: bool = False) -> Any:
     """Read, check and write the file a page at a time (a bar on a TTY, gone before the ids print)."""
     with ExitStack() as stack:
         from chronicle.domain.errors import InvalidInput, StoreError
@@ -166,7 +178,7 @@ def _record_file(file: str, store: str | None, auto_register: bool) -> Any:
             if not lines:
                 raise InvalidInput(f"{file}: no developments in the file")
 
-        return record_pages(pages(), lines, store, auto_register)
+        return record_pages(pages(), lines, store, auto_register, allow_future)
 
 
 # -- one subcommand per type, generated from the interchange models ---------------------------
@@ -283,7 +295,7 @@ def _make_command(kind: str, model: Any) -> None:
 
     def command(ctx: typer.Context, **values: Any) -> None:
         with errors():
-            record([_build(kind, values)], None, ctx.obj["store"], ctx.obj["auto_register"])
+            record([_build(kind, values)], None, ctx.obj["store"], ctx.obj["auto_register"], ctx.obj["allow_future"])
 
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *params]

@@ -41,7 +41,17 @@ KnownAtOpt = Annotated[
     str | None,
     typer.Option(
         "--known-at",
-        help="Only what had been recorded by then (ISO 8601; UTC if no offset; a date = end of day).",
+        help="As reported by then: developments, corrections and retractions count from their `reported`, "
+        "else their sources' earliest `published`, else when recorded (ISO 8601; UTC if no offset; a date, "
+        "here and in `reported`/`published`, means the end of that day).",
+        metavar="TIMESTAMP",
+    ),
+]
+RecordedAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--recorded-at",
+        help="Only what this store held at that moment (ISO 8601; UTC if no offset; a date = end of day).",
         metavar="TIMESTAMP",
     ),
 ]

@@ -20,6 +20,7 @@ from chronicle.cli.common import (
     AsOfOpt,
     KnownAtOpt,
     NegotiationOpt,
+    RecordedAtOpt,
     StoreOpt,
     errors,
     open_store,
@@ -73,6 +74,7 @@ def export(
     negotiation: NegotiationOpt = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     title: Annotated[
         str | None,
         typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).", metavar="TEXT"),
@@ -117,6 +119,7 @@ def export(
             as_of=parse_date(as_of, "--as-of"),
             known_at=parse_instant(known_at, "--known-at"),
             title=title,
+            recorded_at=parse_instant(recorded_at, "--recorded-at"),
         )
         with open_store(store) as opened:
             size = _write(output, lambda out: export(fmt.value, opened, selection, out, say=say))

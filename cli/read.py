@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from chronicle.cli.common import (
     JsonOpt,
     KnownAtOpt,
     NegotiationOpt,
+    RecordedAtOpt,
     StoreOpt,
     errors,
     open_store,
@@ -28,6 +30,12 @@ from chronicle.cli.common import (
 class Kind(StrEnum):
     actor = "actor"
     negotiation = "negotiation"
+
+
+class Shown(StrEnum):
+    actor = "actor"
+    negotiation = "negotiation"
+    development = "development"
 
 
 def log(
@@ -48,6 +56,7 @@ def log(
     ] = False,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -76,6 +85,7 @@ def log(
                 known_at=parse_instant(known_at, "--known-at"),
                 include_retracted=include_retracted,
                 text=search,
+                recorded_at=parse_instant(recorded_at, "--recorded-at"),
                 say=say,
             )
             try:
@@ -88,14 +98,16 @@ def log(
 
 
 def show(
-    kind: Annotated[Kind, typer.Argument(help="actor or negotiation")],
-    name: Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")],
+    kind: Annotated[Shown, typer.Argument(help="actor, negotiation or development")],
+    name: Annotated[str, typer.Argument(help="Its id, an alias or its name (any case); a development's id.")],
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Show the projected state of an actor or a negotiation.
+    """Show the projected state of an actor or a negotiation, or one development (as believed and as
+    recorded, its three times, sources, corrections and retractions, and what it changed).
 
     Examples:
 
@@ -103,32 +115,51 @@ def show(
       chronicle show actor us
       chronicle show actor "al-sudani" --as-of 2024-01-10 --json
       chronicle show negotiation coalition-exit --known-at 2024-01-05T18:00
+      chronicle show development us-strike-baghdad
     """
     with errors():
         from chronicle.cli import render
         from chronicle.service import reading
 
+        day = parse_date(as_of, "--as-of")
+        moment = parse_instant(known_at, "--known-at")
+        held = parse_instant(recorded_at, "--recorded-at")
+        if kind is Shown.development:
+            _show_development(name, day, moment, held, json, store)
+            return
         with open_store(store) as opened:
-            view = reading.show(
-                opened,
-                kind.value,
-                name,
-                as_of=parse_date(as_of, "--as-of"),
-                known_at=parse_instant(known_at, "--known-at"),
-                say=say,
-            )
+            view = reading.show(opened, kind.value, name, as_of=day, known_at=moment, recorded_at=held, say=say)
         if json:
-            print_json(view.model_dump(mode="json"))
-        elif kind is Kind.actor:
+            shown = view.model_dump(mode="json")
+            times = reading.times_json(day, moment, held)
+            if times:
+                shown["times"] = times
+            print_json(shown)
+        elif kind is Shown.actor:
             render.actor(view)
         else:
             render.negotiation(view)
+
+
+def _show_development(
+    name: str, day: date | None, moment: datetime | None, held: datetime | None, json: bool, store: str | None
+) -> None:
+    from chronicle.cli import render
+    from chronicle.service import reading
+
+    with open_store(store) as opened:
+        shown = reading.show_development(opened, name, as_of=day, known_at=moment, recorded_at=held, say=say)
+    if json:
+        print_json(shown.as_json())
+    else:
+        render.development(shown)
 
 
 def _lister(kind: str) -> Callable[..., None]:
     def lister(
         as_of: AsOfOpt = None,
         known_at: KnownAtOpt = None,
+        recorded_at: RecordedAtOpt = None,
         json: JsonOpt = False,
         store: StoreOpt = None,
     ) -> None:
@@ -136,16 +167,21 @@ def _lister(kind: str) -> Callable[..., None]:
             from chronicle.cli import render
             from chronicle.service import reading
 
+            day = parse_date(as_of, "--as-of")
+            moment = parse_instant(known_at, "--known-at")
+            held = parse_instant(recorded_at, "--recorded-at")
             with open_store(store) as opened:
                 views = reading.list_entities(
                     opened,
                     kind,
-                    as_of=parse_date(as_of, "--as-of"),
-                    known_at=parse_instant(known_at, "--known-at"),
+                    as_of=day,
+                    known_at=moment,
+                    recorded_at=held,
                     say=say,
                 )
             if json:
-                print_json([v.model_dump(mode="json") for v in views])
+                times = reading.times_json(day, moment, held)
+                print_json([v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views])
             else:
                 render.entity_list(kind, views)
 

@@ -71,8 +71,9 @@ def _timeline_lines(entries: Iterable[Any]) -> Iterator[tuple[str, str]]:
     for entry in entries:
         d = entry.development
         mark = revision_mark(entry.corrected_by, entry.retracted_by)
+        note = getattr(entry, "note", "")  # what corrections changed, when they kept the summary
         yield (
-            f"{d.occurred:<10}  {d.type:<21} {d.summary}{mark}",
+            f"{d.occurred:<10}  {d.type:<21} {d.summary}{note}{mark}",
             f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}",
         )
 
@@ -188,3 +189,45 @@ def entity_list(kind: str, views: list[Any]) -> None:
     if not console.is_terminal:  # a pipe or a file: rows whole, one per line, however wide
         console.width = max(console.width, console.measure(table, options=console.options.update_width(10_000)).maximum)
     console.print(table)
+
+
+def _plain(value: Any) -> str:
+    """A value for a person: text as written, nothing as -, anything else as JSON."""
+    import orjson
+
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+def development(shown: Any) -> None:
+    """`show development`: what it says now, its times, sources, revisions and what it changed."""
+    from chronicle.domain.corrections import correction_note
+
+    console = _console()
+    d = shown.current
+    note = correction_note(shown.recorded.model_dump(mode="json"), d.model_dump(mode="json"))
+    head = f"{d.id} · {shown.type} · {d.confidence.value}" + ("  [RETRACTED]" if shown.believed is None else "")
+    lines = [head, f"  {d.summary}{note}"]
+    t = shown.times
+    said = {"reported": "its reported field", "published": "its earliest source's published date"}
+    reported = f"{t.reported} ({said[t.reported_from]})" if t.reported_from in said else f"{t.reported} (when recorded)"
+    lines += [f"  occurred   {t.occurred}", f"  reported   {reported}", f"  recorded   {t.recorded}"]
+    if t.reported_after_recorded:
+        lines.append("  note       reported after this store recorded it")
+    for s in d.sources:
+        published = f" (published {s.published})" if s.published else ""
+        lines.append(f"  source     {s.publisher}{published}")
+    if not d.sources:
+        lines.append("  source     none")
+    for r in shown.revisions:
+        rd = r.development
+        what = f"{rd.type} {rd.id}" + ("" if r.known else " (not yet known then)")
+        lines.append(f"  {what}: {getattr(rd, 'reason', '')}")
+        if getattr(rd, "changes", None):
+            lines.append(f"    changes  {', '.join(f'{k} -> {v}' for k, v in rd.changes.items())}")
+        lines.append(f"    reported {r.times.reported} · recorded {r.times.recorded} · {_sources(rd)}")
+    for key, changes in shown.changed.items():
+        for c in changes:
+            lines.append(f"  changed    {key}  {c.field}: {_plain(c.before)} -> {_plain(c.after)}")
+    console.lines(lines)

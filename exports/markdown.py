@@ -37,7 +37,7 @@ def to_markdown(story: Story) -> str:
     ]
     for item in story.items:
         d = item.development
-        summary = md(d.summary)
+        summary = md(item.headline)
         if item.retracted_by:
             summary = f"~~{summary}~~ **retracted** by {md(item.retracted_by)}"
         elif item.corrected_by:

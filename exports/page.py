@@ -171,7 +171,7 @@ def to_html(story: Story, vis_js: str, vis_css: str) -> str:
             "<tr>"
             f"<td>{html.escape(display_date(d.when))}</td>"
             f"<td>{html.escape(item.kind.replace('_', ' '))}</td>"
-            f"<td>{html.escape(d.summary)}{' <em>(' + html.escape(status) + ')</em>' if status else ''}</td>"
+            f"<td>{html.escape(item.headline)}{' <em>(' + html.escape(status) + ')</em>' if status else ''}</td>"
             f"<td>{html.escape(', '.join(story.actor_name(a) for a in story.actor_ids(d)))}</td>"
             f"<td>{html.escape('; '.join(source_text(s) for s in d.sources) or 'no source')}</td>"
             "</tr>"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from chronicle.domain.corrections import with_note
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     ActorRegistered,
@@ -71,6 +72,14 @@ class Item:
     @property
     def is_revision(self) -> bool:
         return isinstance(self.development, CorrectionIssued | RetractionIssued)
+
+    @property
+    def headline(self) -> str:
+        """The summary, with what corrections changed beside it when they left it as it was."""
+        d = self.development
+        if self.original is None or not self.corrected_by:
+            return d.summary
+        return with_note(d.summary, self.original.model_dump(mode="json"), d.model_dump(mode="json"))
 
     @property
     def counts(self) -> bool:
@@ -186,6 +195,7 @@ def build_story(
     title: str | None = None,
     as_of: date | None = None,
     known_at: str | None = None,
+    recorded_at: str | None = None,
 ) -> Story:
     """A story from the exported items (story order) and every item believed (names, phases, revisions)."""
     steps: dict[str, list[Step]] = {}
@@ -238,15 +248,19 @@ def build_story(
                     development=deadline.development,
                 )
             )
-    developments = sum(1 for i in items if not i.is_revision)
-    parts = [f"{developments} development{'s' if developments != 1 else ''}"]
-    revised = len(items) - developments
+    # Every item is a development the user recorded; corrections and retractions are counted among them.
+    total, revised = len(items), sum(1 for i in items if i.is_revision)
+    parts = [f"{total} development{'s' if total != 1 else ''}"]
     if revised:
-        parts.append(f"{revised} correction{'s' if revised != 1 else ''} or retraction{'s' if revised != 1 else ''}")
+        parts[0] += (
+            f" ({revised} of them correction{'s' if revised != 1 else ''} or retraction{'s' if revised != 1 else ''})"
+        )
     if as_of is not None:
         parts.append(f"as of {as_of.isoformat()}")
     if known_at is not None:
         parts.append(f"as known at {known_at}")
+    if recorded_at is not None:
+        parts.append(f"as recorded at {recorded_at}")
     return Story(
         items=tuple(items),
         actors=actors,

@@ -47,7 +47,7 @@ def to_timelinejs(story: Story) -> dict[str, Any]:
     events = []
     for item in story.items:
         d = item.development
-        headline = html.escape(d.summary)
+        headline = html.escape(item.headline)
         if item.retracted_by:
             headline = f"[Retracted] {headline}"
         event: dict[str, Any] = {

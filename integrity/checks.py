@@ -23,7 +23,8 @@ from chronicle.projections.sql.views import CHAIN, LIVE, ViewStore
 class Report:
     """What `verify` found: `problems` is empty when the log and every view check out."""
 
-    events: int = 0
+    events: int = 0  # stored events: developments, their revisions' marks and the id claims
+    developments: int = 0  # what users recorded (corrections and retractions included)
     head_position: int = 0
     head_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
@@ -77,6 +78,7 @@ def verify_log(
                 )
                 previous = expected  # resynchronise, so each altered position is reported once
             if notification.topic == RECORDED_TOPIC:
+                report.developments += 1
                 recorded(notification)
         if chained and missing is None:
             missing = min(chained)

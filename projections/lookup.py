@@ -1,4 +1,4 @@
-"""One development by id: as believed (now or at a record time), as recorded, and its revisions."""
+"""One development by id: as believed (now or as reported by a time), as recorded, and its revisions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import NotFound
+from chronicle.domain.reported import Horizon
 from chronicle.projections.fold import touched
 from chronicle.projections.queries import LogEntry
 from chronicle.projections.rows import entries_for, row_of
@@ -35,16 +36,19 @@ class DevelopmentRecord:
         return body
 
 
-def development(store: ViewStore, c: Cursor, dev_id: str, known_at: datetime | None = None) -> DevelopmentRecord:
-    """The development `dev_id`, or NotFound (also when it was recorded after `known_at`)."""
-    rows = [
-        row_of(r) for r in reads.development_rows(store, c, dev_id, None if known_at is None else iso_utc(known_at))
-    ]
+def development(
+    store: ViewStore, c: Cursor, dev_id: str, known_at: datetime | None = None, recorded_at: datetime | None = None
+) -> DevelopmentRecord:
+    """The development `dev_id`, or NotFound (also when it was reported after `known_at`, or recorded
+    after `recorded_at`)."""
+    horizon = (None if t is None else iso_utc(t) for t in (known_at, recorded_at))
+    rows = [row_of(r) for r in reads.development_rows(store, c, dev_id, *horizon)]
     own = next((r for r in rows if r.id == dev_id), None)
     if own is None:
-        when = f" known at {iso_utc(known_at)}" if known_at else ""
+        when = Horizon(known_at, recorded_at).describe()
+        when = f" {when}" if when else ""
         raise NotFound(f"no development {dev_id!r}{when} (see `chronicle log`)")
-    believed = entries_for(rows, known_at)
+    believed = entries_for(rows, known_at, recorded_at)
     e = believed[dev_id]
     entry = LogEntry(own.position, own.recorded, e.current, e.corrected_by, e.retracted_by)
     revisions = [LogEntry(r.position, r.recorded, r.original, [], None) for r in rows if r.id != dev_id]

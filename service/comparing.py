@@ -32,7 +32,8 @@ def points(
         raise InvalidInput("as_of pins valid time: use it with known_from/known_to, not from/to")
     if known_from is not None and known_at is not None:
         raise InvalidInput("known_at pins record time: use it with from/to, not known_from/known_to")
-    a = audit.Point(from_ or as_of, known_from or known_at)
-    b = audit.Point(to or as_of, known_to or known_at)
+    # The workspace's known_* bounds are record times: what the store held then.
+    a = audit.Point(from_ or as_of, None, known_from or known_at)
+    b = audit.Point(to or as_of, None, known_to or known_at)
     audit.check_points(a, b)
     return a, b

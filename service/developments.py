@@ -12,12 +12,20 @@ if TYPE_CHECKING:
     from chronicle.projections.lookup import DevelopmentRecord
 
 
-def development(store: Store, dev_id: str, *, known_at: datetime | None = None, say: Say = quiet) -> DevelopmentRecord:
-    """A development as believed (now or at `known_at`), as recorded, and the revisions aimed at it."""
+def development(
+    store: Store,
+    dev_id: str,
+    *,
+    known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+    say: Say = quiet,
+) -> DevelopmentRecord:
+    """A development as believed (now, as reported by `known_at`, among what the store held at
+    `recorded_at`), as recorded, and the revisions aimed at it."""
     from chronicle.projections import lookup
 
     def run(views: Any, c: Any) -> DevelopmentRecord:
-        return lookup.development(views, c, dev_id, known_at)
+        return lookup.development(views, c, dev_id, known_at, recorded_at)
 
     return store.query(run, say=say)
 

@@ -29,6 +29,7 @@ class Selection:
     as_of: date | None = None
     known_at: datetime | None = None
     title: str | None = None
+    recorded_at: datetime | None = None
 
     @property
     def narrowed(self) -> bool:
@@ -43,6 +44,7 @@ def _filter(views: ViewStore, c: Cursor, selection: Selection, *, whole: bool) -
         else queries.resolve(views, c, "negotiation", selection.negotiation),
         as_of=selection.as_of,
         known_at=selection.known_at,
+        recorded_at=selection.recorded_at,
         include_retracted=True,
     )
 
@@ -89,6 +91,7 @@ def gather_story(store: Store, selection: Selection, *, say: Any = None) -> Stor
             title=selection.title or title,
             as_of=selection.as_of,
             known_at=iso_utc(selection.known_at) if selection.known_at else None,
+            recorded_at=iso_utc(selection.recorded_at) if selection.recorded_at else None,
         )
 
     return store.query(run, say=say or _quiet)
@@ -113,8 +116,9 @@ def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say:
 def _in_record_order(views: ViewStore, c: Cursor, selection: Selection) -> Iterator[Development]:
     """Developments as originally recorded (as known at the selection's time), in record order,
     corrections and retractions included: appending them to an empty store rebuilds the same story."""
-    known_at = iso_utc(selection.known_at) if selection.known_at is not None else None
-    for row in reads.originals_in_record_order(views, c, known_at):
+    reported = iso_utc(selection.known_at) if selection.known_at else None
+    recorded = iso_utc(selection.recorded_at) if selection.recorded_at else None
+    for row in reads.originals_in_record_order(views, c, reported, recorded):
         yield parse_development(row["original"])
 
 

@@ -67,14 +67,18 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def append(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
-        return self.append_pages([batch], auto_register=auto_register)
+    def append(
+        self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
+        return self.append_pages([batch], auto_register=auto_register, allow_future=allow_future)
 
-    def append_pages(self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False) -> AppendPlan:
+    def append_pages(
+        self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
         """Record every page in one transaction, all or nothing, reading the next page only when the last
         is written (a file of any length costs one page of memory)."""
         with translate(self.settings):
-            return self.app.record_pages(pages, auto_register=auto_register)
+            return self.app.record_pages(pages, auto_register=auto_register, allow_future=allow_future)
 
     @contextmanager
     def writing(self, *, rollback: bool = False) -> Iterator[Any]:

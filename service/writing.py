@@ -80,10 +80,12 @@ class Session:
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
         return {s.partition(":")[2] for s in self.existing_streams([negotiation_stream(i) for i in ids])}
 
-    def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
+    def record(
+        self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
         """Check `batch` by the rules against the store as this transaction sees it, then write it; on a
         `BatchError` nothing of the batch is written (the caller may drop the bad item and retry)."""
-        plan = plan_append(batch, self, auto_register=auto_register, now=utc_now)
+        plan = plan_append(batch, self, auto_register=auto_register, allow_future=allow_future, now=utc_now)
         if plan.events:
             self.insert(plan.events)
         return plan

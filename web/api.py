@@ -40,7 +40,8 @@ def instant(text: str | None, name: str) -> datetime | None:
 
 
 def record_time(known_at: str | None, recorded_at: str | None) -> datetime | None:
-    """`known_at`, or `recorded_at` (the same axis while the log holds one record time per development)."""
+    """`known_at`, or `recorded_at`: the workspace rewinds by record time, which the use cases take as
+    `recorded_at` (the CLI's `--known-at` asks by reported time)."""
     if known_at and recorded_at and known_at != recorded_at:
         raise InvalidInput("known_at and recorded_at name one axis: give one")
     return instant(known_at or recorded_at, "known_at" if known_at else "recorded_at")
@@ -102,7 +103,7 @@ def router(served: Served) -> APIRouter:
                 since=s_,
                 until=u_,
                 as_of=a_,
-                known_at=k_,
+                recorded_at=k_,
                 include_retracted=include_retracted,
                 text=search or None,
             )
@@ -118,7 +119,7 @@ def router(served: Served) -> APIRouter:
     @api.get("/developments/{dev_id}", summary="One development: as believed, as recorded, its revisions")
     def development(dev_id: str, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
         k = record_time(known_at, recorded_at)
-        return served.use(lambda s: developments.development(s, dev_id, known_at=k)).as_json()
+        return served.use(lambda s: developments.development(s, dev_id, recorded_at=k)).as_json()
 
     @api.get("/bounds", summary="The story's span: first and last day, of day-dated developments, record times")
     def bounds() -> dict[str, Any]:
@@ -156,14 +157,18 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
     @api.get(f"/{kinds}", summary=f"Every {kind}, as `chronicle {kinds} --json`", operation_id=f"list_{kinds}")
     def listing(as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> list[dict[str, Any]]:
         a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        views = served.use(lambda s: reading.list_entities(s, kind, as_of=a, known_at=k))
-        return [v.model_dump(mode="json") for v in views]
+        views = served.use(lambda s: reading.list_entities(s, kind, as_of=a, recorded_at=k))
+        times = reading.times_json(a, None, k)  # named as the CLI's --json names them
+        return [v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views]
 
     @api.get(f"/{kinds}/{{name}}", summary=f"As `chronicle show {kind} NAME --json`", operation_id=f"show_{kind}")
     def one(name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
         a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        view = served.use(lambda s: reading.show(s, kind, name, as_of=a, known_at=k))
+        view = served.use(lambda s: reading.show(s, kind, name, as_of=a, recorded_at=k))
         dumped: dict[str, Any] = view.model_dump(mode="json")
+        times = reading.times_json(a, None, k)
+        if times:
+            dumped["times"] = times
         return dumped
 
     @api.get(
@@ -175,7 +180,7 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None
     ) -> list[dict[str, Any]]:
         a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        changes = served.use(lambda s: auditing.history(s, kind, name, as_of=a, known_at=k))
+        changes = served.use(lambda s: auditing.history(s, kind, name, as_of=a, recorded_at=k))
         return [c.as_json() for c in changes]
 
     @api.get(
@@ -189,7 +194,7 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         recorded_at: InstantQ = None,
     ) -> list[dict[str, Any]]:
         a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        lines = served.use(lambda s: auditing.blame(s, kind, name, field or None, as_of=a, known_at=k))
+        lines = served.use(lambda s: auditing.blame(s, kind, name, field or None, as_of=a, recorded_at=k))
         return [line.as_json() for line in lines]
 
     @api.get(f"/{kinds}/{{name}}/diff", summary=f"As `chronicle diff {kind} NAME --json`", operation_id=f"diff_{kind}")

@@ -67,12 +67,12 @@ def test_known_at_rewinds_every_read(revised: Any) -> None:
         for path, args in [
             ("/api/log", ("log",)),
         ]:
-            assert c.get(path, params={"known_at": before}).json() == cli.jsonl(*args, "--known-at", before)
+            assert c.get(path, params={"known_at": before}).json() == cli.jsonl(*args, "--recorded-at", before)
         assert c.get("/api/actors/us", params={"known_at": before}).json() == cli.json(
-            "show", "actor", "us", "--known-at", before
+            "show", "actor", "us", "--recorded-at", before
         )
         assert c.get("/api/actors/us", params={"recorded_at": before}).json() == cli.json(
-            "show", "actor", "us", "--known-at", before
+            "show", "actor", "us", "--recorded-at", before
         )
         strike_now = c.get("/api/developments/us-strike-baghdad").json()
         strike_then = c.get("/api/developments/us-strike-baghdad", params={"known_at": before}).json()
