@@ -34,3 +34,13 @@ def test_the_example_runs_as_written(cli: Cli) -> None:
     for args, shown in steps:
         result = cli(*args[1:])
         assert result.stdout + result.stderr == shown, " ".join(args)
+
+
+def test_the_demo_negotiation_is_known_the_day_after_its_report(cli: Cli) -> None:
+    cli.ok("init")
+    cli.ok("append", "--file", str(SEED))
+    then = cli.json("show", "negotiation", "coalition-exit", "--as-of", "2024-01-10", "--known-at", "2024-01-06T12:00")
+    assert then["status"] == "committee_formed"  # type: ignore[index]
+    assert then["times"]["known_by"] == "reported"  # type: ignore[index]
+    before = cli("show", "negotiation", "coalition-exit", "--known-at", "2024-01-05T12:00Z")
+    assert before.exit_code == 1 and "was not yet in the story" in before.stderr
