@@ -211,8 +211,6 @@ class Commands:
             for name, argv in order if i % 2 == 0 else reversed(order):
                 if argv is None:
                     continue
-                if name == "baseline" and argv[:3] == [proc.PYTHON, "-m", "bench.commands"]:
-                    argv = [*argv, str(target)]
                 run = self.must(proc.run(argv, env=env, timeout=3600, keep_stdout=False), row.name)
                 result[name] = {"seconds": round(run.wall, 4), "peak_mb": round(run.maxrss_mb, 1)}
             result["loaded"] = _loaded(before, _host_sample())
@@ -285,14 +283,14 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def scan(store: Path) -> None:
+def scan() -> None:
     """The baseline of `verify`: every stored event read once, its seal checked and the chain recomputed."""
     from chronicle.integrity import chain
     from chronicle.service.settings import parse_store_url
     from chronicle.service.store import Store
     from chronicle.service.verifying import sealed
 
-    opened = Store.open(parse_store_url(f"sqlite:///{store}"))
+    opened = Store.open(parse_store_url(os.environ["CHRONICLE_STORE"]))  # the store the pair measures
     previous, bad = chain.GENESIS, 0
     for page in chain.page_lists(opened.app.recorder):
         for notification in page:
@@ -307,10 +305,10 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/chronicle-bench-commands"))
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--scan", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--scan", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scan:
-        scan(args.scan)
+        scan()
         return 0
     report = Commands(args).run()
     text = json.dumps(report, indent=1)
