@@ -1,4 +1,4 @@
-"""Read an ACLED export (CSV, columns per the ACLED codebook) into developments.
+"""Read an ACLED export (CSV, columns per the ACLED codebook) and map its rows to developments.
 
 Mapping (documented in `chronicle import acled --help`):
 
@@ -28,17 +28,15 @@ import csv
 import hashlib
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
-from chronicle.domain.developments import ActorRegistered, Development, Source
+from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput
-from chronicle.domain.fields import MAX_SHORT, ActorKind, Confidence
-from chronicle.domain.rules import BatchError, DevelopmentState
-from chronicle.service.interchange import at_line, parse_development
+from chronicle.domain.fields import MAX_SHORT, ActorKind
+from chronicle.service.interchange import parse_development
 
 REQUIRED = (
     "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "inter1",
@@ -83,12 +81,6 @@ _EVENT_TYPES = {
 _PRECISION = {"1": "day", "2": "month", "3": "year"}
 
 
-class Lookup(Protocol):
-    def developments(self, ids: Sequence[str]) -> dict[str, DevelopmentState]: ...
-
-    def existing_actors(self, ids: Sequence[str]) -> set[str]: ...
-
-
 @dataclass(frozen=True)
 class ActorRef:
     id: str
@@ -105,28 +97,6 @@ class Row:
     development: Development
     actors: tuple[ActorRef, ...]
     updated: str | None
-
-
-@dataclass
-class ImportPlan:
-    """What an import would append, with the CSV line of each development (for error messages)."""
-
-    batch: list[Development] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    def add(self, development: Development, line: int, action: str) -> None:
-        self.batch.append(development)
-        self.lines.append(line)
-        self.actions.append(action)
-
-    def drop_line(self, line: int) -> None:
-        keep = [i for i, n in enumerate(self.lines) if n != line]
-        self.batch = [self.batch[i] for i in keep]
-        self.lines = [self.lines[i] for i in keep]
-        self.actions = [self.actions[i] for i in keep]
 
 
 def slugify(name: str, limit: int = 100) -> str:
@@ -223,7 +193,8 @@ def _publishers(text: str) -> list[str]:
     return list(dict.fromkeys(p[:MAX_SHORT] for p in found))
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
+    """`text` on one line, cut to fit a short field, since ACLED notes run long."""
     text = " ".join(text.split())
     return text if len(text) <= MAX_SHORT else text[: MAX_SHORT - 1].rstrip() + "\u2026"
 
@@ -284,7 +255,7 @@ def _map(line: int, row: dict[str, str]) -> Row:
     body: dict[str, Any] = {
         "id": dev_id,
         "occurred": occurred,
-        "summary": _short(notes or headline),
+        "summary": short(notes or headline),
         "sources": sources,
         "confidence": "reported",
     }
@@ -297,7 +268,7 @@ def _map(line: int, row: dict[str, str]) -> Row:
         kind = "strike" if family == "violence" and inter1 == "1" else "attack"
         body |= {"type": kind, "by": by, "targets": targets, "deaths": deaths}
         if place:
-            body["location"] = _short(place)
+            body["location"] = short(place)
     updated = None
     stamp = get("timestamp").removesuffix(".0")
     if stamp:
@@ -310,137 +281,6 @@ def _map(line: int, row: dict[str, str]) -> Row:
     development = parse_development(body)
     seen = {a.id: a for a in (*actors, *others)}
     return Row(line, event, development, tuple(seen.values()), updated)
-
-
-# -- planning an import ------------------------------------------------------------------------------
-
-
-def _changes(stored: Development, new: Development) -> dict[str, Any]:
-    before = stored.model_dump(mode="json")
-    after = new.model_dump(mode="json")
-    return {k: v for k, v in after.items() if k not in ("id", "type") and before.get(k) != v}
-
-
-def _describe(changes: dict[str, Any], stored: Development) -> str:
-    before = stored.model_dump(mode="json")
-    parts = []
-    for key in sorted(changes):
-        old, new = before.get(key), changes[key]
-        if isinstance(old, int | float | None) and isinstance(new, int | float | None):
-            parts.append(f"{key} {old} -> {new}")
-        else:
-            parts.append(f"{key} changed")
-    return ", ".join(parts)
-
-
-def _correction(row: Row, target: str, state: DevelopmentState, changes: dict[str, Any]) -> Development:
-    what = _describe(changes, state.current)
-    return parse_development(
-        {
-            "type": "correction",
-            "id": f"{target}-acled-rev{state.version}",
-            "occurred": row.updated or row.development.occurred,
-            "summary": _short(f"ACLED updated event {row.event}: {what}"),
-            "target": target,
-            "changes": changes,
-            "reason": f"A later ACLED export changed event {row.event}: {what}",
-            "sources": [{"publisher": "ACLED", "title": f"ACLED event {row.event}"}],
-            "confidence": "reported",
-        }
-    )
-
-
-def _retraction(row: Row, target: str, old_type: str, new_type: str) -> Development:
-    return parse_development(
-        {
-            "type": "retraction",
-            "id": f"{target}-acled-reclassified",
-            "occurred": row.updated or row.development.occurred,
-            "summary": _short(f"ACLED reclassified event {row.event}: no longer a {old_type}"),
-            "target": target,
-            "reason": f"A later ACLED export records event {row.event} as a {new_type}, not a {old_type}",
-            "sources": [{"publisher": "ACLED", "title": f"ACLED event {row.event}"}],
-            "confidence": "reported",
-        }
-    )
-
-
-def _register(actor: ActorRef, row: Row) -> Development:
-    """The registration of an actor, dated by the earliest event that names it."""
-    return ActorRegistered(
-        type="actor_registered",
-        id=f"acled-actor-{actor.id}",
-        occurred=row.development.occurred,
-        summary=_short(f"{actor.name} (ACLED actor, first named in event {row.event})"),
-        actor=actor.id,
-        name=actor.name,
-        kind=actor.kind,
-        sources=[Source(publisher="ACLED", title=f"ACLED event {row.event}")],
-        confidence=Confidence.reported,
-    )
-
-
-def _kind(development: Development) -> str:
-    return str(getattr(development, "type", ""))
-
-
-def plan_import(rows: Sequence[Row], lookup: Lookup, first: dict[str, Row], *, skip_bad: bool = False) -> ImportPlan:
-    """The developments that bring the store in line with `rows` (a page of the export): new ones,
-    corrections, nothing for unchanged rows. A row that cannot be applied raises (or, with `skip_bad`,
-    is listed and skipped). `first`: the earliest row naming each actor in the whole export (`Scan`)."""
-    plan = ImportPlan()
-    base_ids = [r.development.id or "" for r in rows]
-    alt_ids = [f"{i}-{_kind(r.development).replace('_', '-')}" for i, r in zip(base_ids, rows, strict=True)]
-    states = lookup.developments(sorted({*base_ids, *alt_ids}))
-    actor_ids = sorted({a.id for r in rows for a in r.actors})
-    known_actors = set(lookup.existing_actors(actor_ids))
-    for row, base, alt in zip(rows, base_ids, alt_ids, strict=True):
-        try:
-            pending = _plan_row(row, base, alt, states)
-        except InvalidInput as error:
-            if not skip_bad:
-                raise
-            plan.skipped.append(str(error))
-            continue
-        if pending is None:
-            plan.unchanged.append(base)
-            continue
-        for actor in row.actors:
-            if actor.id not in known_actors:
-                known_actors.add(actor.id)
-                plan.add(_register(actor, first[actor.id]), row.line, "register")
-        for development, action in pending:
-            plan.add(development, row.line, action)
-    return plan
-
-
-def _plan_row(
-    row: Row, base: str, alt: str, states: dict[str, DevelopmentState]
-) -> list[tuple[Development, str]] | None:
-    new = row.development
-    kind = _kind(new)
-    stored = states.get(base)
-    if stored is None:
-        return [(new, "record")]
-    planned: list[tuple[Development, str]] = []
-    target, state = base, stored
-    if _kind(stored.original) != kind:
-        if stored.retracted_by is None:
-            planned.append((_retraction(row, base, _kind(stored.original), kind), "retract"))
-        target, state = alt, states.get(alt)  # type: ignore[assignment]
-        if state is None:
-            planned.append((new.model_copy(update={"id": alt}), "record"))
-            return planned
-    changes = _changes(state.current, new.model_copy(update={"id": target}))
-    if not changes:
-        return planned or None
-    if state.retracted_by is not None:
-        raise InvalidInput(
-            f"line {row.line}: event {row.event} changed, but development {target!r} was retracted "
-            f"by {state.retracted_by!r}: it cannot be corrected"
-        )
-    planned.append((_correction(row, target, state, changes), "correct"))
-    return planned
 
 
 def _note_first(first: dict[str, Row], row: Row) -> None:
@@ -503,43 +343,3 @@ def good_rows(numbered: Iterable[tuple[int, dict[str, str]]], bad: set[int]) -> 
     for line, raw in numbered:
         if line not in bad:
             yield map_row(line, raw)
-
-
-@dataclass
-class Imported:
-    """What an import recorded (or, dry, would record): counts by action, ids, and the rows skipped."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    recorded: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)
-    planned: list[tuple[Development, str]] = field(default_factory=list)  # kept for a dry run's listing
-
-
-def import_pages(
-    session: Any, pages: Iterable[Sequence[Row]], first: dict[str, Row], *, skip_bad: bool, keep: bool
-) -> Imported:
-    """Plan and record each page in the caller's transaction (`Chronicle.writing`): later pages see what
-    earlier ones wrote. A row the rules refuse raises with its line, or with `skip_bad` is dropped (with
-    what it alone needed) and its page retried. `keep`: also return every planned development."""
-    done = Imported()
-    for page in pages:
-        plan = plan_import(page, session, first, skip_bad=skip_bad)
-        done.skipped += plan.skipped
-        done.unchanged += len(plan.unchanged)
-        while plan.batch:
-            try:
-                result = session.record(plan.batch)
-            except BatchError as error:
-                if not skip_bad:
-                    raise at_line(error, plan.lines) from None
-                line = plan.lines[error.index]
-                done.skipped.append(f"line {line}: {error.cause}")
-                plan.drop_line(line)
-                continue
-            done.recorded += result.recorded
-            break
-        done.counts.update(plan.actions)
-        if keep:
-            done.planned += zip(plan.batch, plan.actions, strict=True)
-    return done

@@ -32,7 +32,7 @@ def import_acled(
     The first pass checks every row and finds the earliest naming each actor (the store is opened only
     if a row is good); the second plans and records page by page in one transaction. `checking` makes
     the first pass's progress bar, if any."""
-    from chronicle.service import acled
+    from chronicle.service import acled, acled_plan
 
     with _acled_source(file, stdin) as source:
         with source() as (stream, where), checking() if checking else _no_progress() as progress:
@@ -40,12 +40,12 @@ def import_acled(
             found = acled.scan(acled.read_csv(stream), skip_bad=skip_bad, progress=tick)
         if not found.rows and not found.skipped:
             raise InvalidInput(f"{file}: no rows after the header")
-        done = acled.Imported()
+        done = acled_plan.Imported()
         if found.rows:
             with open_store() as opened, opened.writing(rollback=dry_run) as session, source() as (stream, _):
                 rows = acled.good_rows(acled.read_csv(stream), found.bad)
                 pages = iter(lambda: list(islice(rows, 1000)), [])
-                done = acled.import_pages(session, pages, found.first, skip_bad=skip_bad, keep=dry_run)
+                done = acled_plan.import_pages(session, pages, found.first, skip_bad=skip_bad, keep=dry_run)
     skipped = [*found.skipped, *done.skipped]
     for problem in sorted(skipped, key=_line_of):
         say(f"skipped {problem}")
