@@ -84,6 +84,7 @@ def _play(
     json: bool,
     as_reported: bool = False,
 ) -> None:
+    from chronicle.cli.render import when
     from chronicle.domain.errors import InvalidInput
     from chronicle.domain.printable import printable
     from chronicle.projections import queries
@@ -106,20 +107,10 @@ def _play(
         if as_reported:
             target = getattr(d, "target", None)
             about = f"  {d.type} of {target}{step.note}" if target else ""
-            lines = [f"reported {_when(step.reported)}  {d.occurred}  {d.type}  {d.summary}  ({d.id})" + about]
+            lines = [f"reported {when(step.reported)}  {d.occurred}  {d.type}  {d.summary}  ({d.id})" + about]
         for key, changes in step.changes.items():
             lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
         print("\n".join(printable(line) for line in lines))
-
-
-def _when(reported: str) -> str:
-    """A reported time as a person writes it: a date-only report (counted from its day's end) as the date."""
-    day, _, clock = reported.partition("T")
-    if clock.startswith("23:59:59.999999") and clock.endswith("+00:00"):
-        return day
-    from datetime import datetime
-
-    return datetime.fromisoformat(reported).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _show(value: object) -> str:
