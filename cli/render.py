@@ -200,14 +200,13 @@ def _plain(value: Any) -> str:
     return value if isinstance(value, str) else orjson.dumps(value).decode()
 
 
-def when(reported: str) -> str:
-    """A reported time as a person writes it: a date-only report (counted from its day's end) as the date."""
-    day, _, clock = reported.partition("T")
-    if clock.startswith("23:59:59.999999") and clock.endswith("+00:00"):
-        return day
+def when(moment: str) -> str:
+    """A stored time as a person writes it (a date-only report as its date); the rule is the domain's."""
     from datetime import datetime
 
-    return datetime.fromisoformat(reported).isoformat(timespec="seconds").replace("+00:00", "Z")
+    from chronicle.domain.reported import spoken
+
+    return spoken(datetime.fromisoformat(moment))
 
 
 def development(shown: Any) -> None:
