@@ -14,7 +14,7 @@
   }
 
   async function load() {
-    const d = await C.api("/developments/" + encodeURIComponent(id), { known_at: C.scrub().known_at }, false);
+    const d = await C.api("/developments/" + encodeURIComponent(id), { known_at: C.scrub().known_at, recorded_at: C.scrub().recorded_at }, false);
     const believed = { ...d };
     for (const k of ["as_recorded", "revisions", "touches"]) delete believed[k];
     fields(document.getElementById("believed"), believed);

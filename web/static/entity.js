@@ -58,7 +58,7 @@
     try {
       const s = C.scrub();
       const body = await C.api(base + "/diff", { from: document.getElementById("diff-from").value,
-        to: document.getElementById("diff-to").value, known_at: s.known_at }, false);
+        to: document.getElementById("diff-to").value, known_at: s.known_at, recorded_at: s.recorded_at }, false);
       if (!body.changes.length) out.append(C.el("p", { text: "no change" }));
       const table = C.el("table", { class: "facts" });
       for (const c of body.changes) table.append(C.el("tr", {}, C.el("th", { text: c.field }),
