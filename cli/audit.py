@@ -27,7 +27,8 @@ AllOpt = Annotated[
     bool,
     typer.Option(
         "--all",
-        help="Show bookkeeping too: corroboration.*, developments, first/last_development, registered_in.",
+        help="Show bookkeeping too: corroboration.*, developments, first/last_development, registered_in, "
+        "and each figure's development and sources count.",
     ),
 ]
 NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")]
@@ -193,6 +194,7 @@ def diff(
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     recorded_at: RecordedAtOpt = None,
+    all_: AllOpt = False,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -227,7 +229,7 @@ def diff(
             spell=comparing.as_flag,
         )
         with open_store(store) as opened:
-            found = auditing.diff(opened, kind.value if kind else None, name, a, b, say=say)
+            found = auditing.diff(opened, kind.value if kind else None, name, a, b, bookkeeping=all_, say=say)
         if json:
             body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
             if kind is None:

@@ -71,9 +71,14 @@ class DevelopmentInfo:
 BOOKKEEPING = ("developments", "first_development", "last_development", "registered_in", "corroboration")
 
 
+# A figure's own pointer to the development that reported it, and its count of sources.
+FIGURE_BOOKKEEPING = ("development", "sources")
+
+
 def is_bookkeeping(path: str) -> bool:
     """A field that counts or points at developments rather than telling the story (shown with --all)."""
-    return path.split(".", 1)[0].split("[", 1)[0] in BOOKKEEPING
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    return head in BOOKKEEPING or (head == "figures" and path.rsplit(".", 1)[-1] in FIGURE_BOOKKEEPING)
 
 
 @dataclass(frozen=True)

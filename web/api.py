@@ -55,7 +55,8 @@ def router(served: Served) -> APIRouter:
             recorded_to=instant(p.get("recorded_to"), "recorded_to"),
             recorded_at=instant(p.get("recorded_at"), "recorded_at"),
         )
-        found = served.use(lambda s: auditing.diff(s, kind, name, a, b))
+        every = p.get("all", "").lower() in ("1", "true", "yes")
+        found = served.use(lambda s: auditing.diff(s, kind, name, a, b, bookkeeping=every))
         body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
         if kind is None:
             body["entities"] = [d.as_json() for d in found]
@@ -116,7 +117,20 @@ def router(served: Served) -> APIRouter:
     @api.get("/developments/{dev_id}", summary="One development: as believed, as recorded, its revisions")
     def development(dev_id: str, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
         k, r = instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
-        return served.use(lambda s: developments.development(s, dev_id, known_at=k, recorded_at=r)).as_json()
+
+        def run(store: Any) -> dict[str, Any]:
+            body = developments.development(store, dev_id, known_at=k, recorded_at=r).as_json()
+            from chronicle.domain.corrections import correction_note
+
+            shown = reading.show_development(store, dev_id, known_at=k, recorded_at=r)
+            body["times"] = shown.as_json()["times"]  # the three times, as `show development --json` gives them
+            # What the page prints after the summary when a correction changed a figure but not the words.
+            body["summary_note"] = correction_note(
+                shown.recorded.model_dump(mode="json"), shown.current.model_dump(mode="json")
+            ).strip()
+            return body
+
+        return served.use(run)
 
     @api.get(
         "/bounds", summary="The story's span: first and last day, of day-dated developments, reported and record times"
@@ -176,10 +190,12 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         operation_id=f"history_{kind}",
     )
     def history(
-        name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None
+        name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None, all: bool = False
     ) -> list[dict[str, Any]]:
         a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
-        changes = served.use(lambda s: auditing.history(s, kind, name, as_of=a, known_at=k, recorded_at=r))
+        changes = served.use(
+            lambda s: auditing.history(s, kind, name, as_of=a, known_at=k, recorded_at=r, bookkeeping=all)
+        )
         return [c.as_json() for c in changes]
 
     @api.get(
@@ -191,10 +207,14 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         as_of: DateQ = None,
         known_at: InstantQ = None,
         recorded_at: InstantQ = None,
+        all: bool = False,
     ) -> list[dict[str, Any]]:
         a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
+        every = all or bool(field)  # a field asked for by name is shown, bookkeeping or not, as in the CLI
         lines = served.use(
-            lambda s: auditing.blame(s, kind, name, field or None, as_of=a, known_at=k, recorded_at=r)
+            lambda s: auditing.blame(
+                s, kind, name, field or None, as_of=a, known_at=k, recorded_at=r, bookkeeping=every
+            )
         )
         return [line.as_json() for line in lines]
 

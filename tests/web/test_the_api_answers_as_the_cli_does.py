@@ -188,3 +188,13 @@ def test_bounds_give_the_storys_span_in_both_times(revised: Any) -> None:
     assert b["last_recorded"] == max(e["recorded"] for e in revised.jsonl("log", "--include-retracted"))
     reported = [revised.json("show", "development", e["id"])["times"]["reported"] for e in entries]  # type: ignore[index]
     assert (b["first_reported"], b["last_reported"]) == (min(reported), max(reported))
+
+
+def test_a_development_carries_its_three_times_and_the_mark_its_correction_left(revised: Any) -> None:
+    with client(revised.store.url) as c:
+        strike = c.get("/api/developments/us-strike-baghdad").json()
+        pentagon = c.get("/api/developments/pentagon-answered-attacks").json()
+    shown = revised.json("show", "development", "us-strike-baghdad")
+    assert strike["times"] == shown["times"]  # type: ignore[index]
+    assert strike["summary_note"].startswith("[corrected: deaths")
+    assert pentagon["summary_note"] == ""

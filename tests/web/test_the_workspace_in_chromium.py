@@ -141,7 +141,8 @@ def test_the_story_filters_links_the_map_and_rewinds_known_at(cli: Any, browser:
         tab.page.dispatch_event("#f-search", "change")
         tab.wait(f"document.getElementById('timeline').dataset.items.split(' ').length === {len(everything)}")
 
-        # a map point selects its development on the timeline
+        # a map point selects its development on the timeline (once the map is drawn for what is shown)
+        tab.wait("document.getElementById('map').dataset.for === document.getElementById('timeline').dataset.items")
         tab.page.locator("path.point.t-strike").first.click(force=True)
         tab.page.wait_for_selector("body[data-selected='us-strike-baghdad']")
         tab.page.wait_for_selector(".vis-item.vis-selected .vis-item-content")

@@ -111,6 +111,14 @@ const Chronicle = (() => {
 
   function dayOf(text) { return text.slice(0, 10); }
 
+  // A stored time as a person writes it, as the CLI does: a date-only instant as its day, else UTC to the second.
+  function when(text) {
+    if (!text) return "";
+    if (/T23:59:59\.999999\+00:00$/.test(text)) return text.slice(0, 10);
+    const t = new Date(text);
+    return isNaN(t) ? text : t.toISOString().slice(0, 19) + "Z";
+  }
+
   // The sliders span the story from /api/bounds (one read, however long the story):
   // as of by day, known at in STEPS even steps of reported time (what had been reported by then, as the
   // CLI's --known-at); the right end of each is "now". A recorded_at in the address is kept as it is.
@@ -200,5 +208,5 @@ const Chronicle = (() => {
     listen();
   });
 
-  return { storyBounds, api, post, el, clear, flash, show, page, refresh, params, setParams, scrub, query, entityLink, devLink, dayOf };
+  return { storyBounds, api, post, el, clear, flash, show, page, refresh, params, setParams, scrub, query, entityLink, devLink, dayOf, when };
 })();
