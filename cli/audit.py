@@ -28,7 +28,7 @@ AllOpt = Annotated[
     typer.Option(
         "--all",
         help="Show bookkeeping too: corroboration.*, developments, first/last_development, registered_in, "
-        "and each figure's development and sources count.",
+        "opened_in, and the development and sources count of each figure, position and committee.",
     ),
 ]
 NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")]
