@@ -122,7 +122,7 @@ def router(served: Served) -> APIRouter:
             body = developments.development(store, dev_id, known_at=k, recorded_at=r).as_json()
             from chronicle.domain.corrections import correction_note
 
-            shown = reading.show_development(store, dev_id, known_at=k, recorded_at=r)
+            shown = reading.show_development(store, dev_id, known_at=k, recorded_at=r, changes=False)
             body["times"] = shown.as_json()["times"]  # the three times, as `show development --json` gives them
             # What the page prints after the summary when a correction changed a figure but not the words.
             body["summary_note"] = correction_note(
