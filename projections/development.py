@@ -158,13 +158,13 @@ def show_development(
     keys = list(dict.fromkeys([*touched(row.original), *(touched(believed) if believed else [])]))
     for key in keys:
         entries = entries_for(entity_rows(store, c, key, known_at, recorded_at), known_at, recorded_at)
-        changes, _view = history_of(key, entries.values(), as_of)
+        entity_changes, _view = history_of(key, entries.values(), as_of)
         mine = [
             FieldChange(ch.field, ch.before, ch.after)
-            for ch in changes
+            for ch in entity_changes
             if ch.development.id == dev_id and not is_bookkeeping(ch.field)
         ]
-        if mine and ch_in_effect(changes, dev_id):
+        if mine and ch_in_effect(entity_changes, dev_id):
             shown.changed[key] = mine
     return shown
 
