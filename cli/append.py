@@ -148,10 +148,14 @@ def append(
         typer.echo(ctx.get_help())
         raise typer.Exit(2)
     with errors(), paused_gc():
-        report(_record_file(file, store, auto_register, allow_future))
+        from chronicle.cli.names import record_file_by_name
+
+        report(record_file_by_name(file, store, auto_register, allow_future, _record_file))
 
 
-def _record_file(file: str, store: str | None, auto_register: bool, allow_future: bool = False) -> Any:
+def _record_file(
+    file: str, store: str | None, auto_register: bool, allow_future: bool = False, prepare: Any = None
+) -> Any:
     """Read, check and write the file a page at a time (a bar on a TTY, gone before the ids print)."""
     with ExitStack() as stack:
         from chronicle.domain.errors import InvalidInput, StoreError
@@ -168,7 +172,7 @@ def _record_file(file: str, store: str | None, auto_register: bool, allow_future
         def pages() -> Iterator[list[Any]]:
             # Read as the append goes: one page in memory, the whole file in one transaction.
             try:
-                for page in jsonl_pages(stream):
+                for page in jsonl_pages(stream, prepare=prepare):
                     lines.extend(number for number, _ in page)
                     yield [development for _, development in page]
                     if progress is not None and size:
@@ -294,8 +298,10 @@ def _make_command(kind: str, model: Any) -> None:
         )
 
     def command(ctx: typer.Context, **values: Any) -> None:
+        from chronicle.cli.names import record_one
+
         with errors():
-            record([_build(kind, values)], None, ctx.obj["store"], ctx.obj["auto_register"], ctx.obj["allow_future"])
+            record_one(_body(kind, values), ctx.obj, record)
 
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *params]
@@ -304,11 +310,10 @@ def _make_command(kind: str, model: Any) -> None:
     app.command(kind, help=doc, rich_help_panel="Development types", no_args_is_help=True)(command)
 
 
-def _build(kind: str, values: dict[str, Any]) -> Any:
+def _body(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     import orjson
 
     from chronicle.domain.errors import InvalidInput
-    from chronicle.service.interchange import parse_development
 
     body: dict[str, Any] = {"type": kind}
     for name, value in values.items():
@@ -346,7 +351,7 @@ def _build(kind: str, values: dict[str, Any]) -> Any:
                 raise InvalidInput(f"--deadline {item!r}: expected MILESTONE@YYYY-MM-DD")
             deadlines.append({"milestone": milestone, "due": due})
         body["deadlines"] = deadlines
-    return parse_development(body)
+    return body
 
 
 def _register_all() -> None:

@@ -27,7 +27,8 @@ AllOpt = Annotated[
     bool,
     typer.Option(
         "--all",
-        help="Show bookkeeping too: corroboration.*, developments, first/last_development, registered_in.",
+        help="Show bookkeeping too: corroboration.*, developments, first/last_development, registered_in, "
+        "opened_in, and the development and sources count of each figure, position and committee.",
     ),
 ]
 NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")]
@@ -193,6 +194,7 @@ def diff(
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     recorded_at: RecordedAtOpt = None,
+    all_: AllOpt = False,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -210,45 +212,24 @@ def diff(
     """
     with errors():
         from chronicle.domain.errors import InvalidInput
-        from chronicle.projections import audit
-        from chronicle.service import auditing
+        from chronicle.service import auditing, comparing
 
         if kind is not None and name is None:
             raise InvalidInput(f"diff {kind.value}: name the {kind.value} (or give neither kind nor name)")
-        for first, second, first_flag, second_flag in (
-            (from_, to, "--from", "--to"),
-            (known_from, known_to, "--known-from", "--known-to"),
-            (recorded_from, recorded_to, "--recorded-from", "--recorded-to"),
-        ):
-            if (first is None) != (second is None):
-                raise InvalidInput(f"{first_flag} and {second_flag} go together")
-        if from_ is None and known_from is None and recorded_from is None:
-            raise InvalidInput(
-                "give --from/--to (valid time), --known-from/--known-to (reported time) "
-                "or --recorded-from/--recorded-to (record time)"
-            )
-        if from_ is not None and as_of is not None:
-            raise InvalidInput("--as-of pins valid time: use it with --known-from/--known-to, not --from/--to")
-        if known_from is not None and known_at is not None:
-            raise InvalidInput("--known-at pins reported time: use it with --from/--to, not --known-from/--known-to")
-        if recorded_from is not None and recorded_at is not None:
-            raise InvalidInput("--recorded-at pins record time: use it without --recorded-from/--recorded-to")
-        pinned_day = parse_date(as_of, "--as-of")
-        pinned_moment = parse_instant(known_at, "--known-at")
-        pinned_held = parse_instant(recorded_at, "--recorded-at")
-        a = audit.Point(
-            parse_date(from_, "--from") or pinned_day,
-            parse_instant(known_from, "--known-from") or pinned_moment,
-            parse_instant(recorded_from, "--recorded-from") or pinned_held,
+        a, b = comparing.points(
+            parse_date(from_, "--from"),
+            parse_date(to, "--to"),
+            parse_instant(known_from, "--known-from"),
+            parse_instant(known_to, "--known-to"),
+            parse_date(as_of, "--as-of"),
+            parse_instant(known_at, "--known-at"),
+            recorded_from=parse_instant(recorded_from, "--recorded-from"),
+            recorded_to=parse_instant(recorded_to, "--recorded-to"),
+            recorded_at=parse_instant(recorded_at, "--recorded-at"),
+            spell=comparing.as_flag,
         )
-        b = audit.Point(
-            parse_date(to, "--to") or pinned_day,
-            parse_instant(known_to, "--known-to") or pinned_moment,
-            parse_instant(recorded_to, "--recorded-to") or pinned_held,
-        )
-        audit.check_points(a, b)
         with open_store(store) as opened:
-            found = auditing.diff(opened, kind.value if kind else None, name, a, b, say=say)
+            found = auditing.diff(opened, kind.value if kind else None, name, a, b, bookkeeping=all_, say=say)
         if json:
             body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
             if kind is None:

@@ -178,3 +178,20 @@ def progress_bar(label: str) -> Iterator[Any]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def suggesting_group() -> type:
+    """A command group that answers an unknown command with the nearest one (click names none)."""
+    from typer.core import TyperGroup
+
+    class SuggestingGroup(TyperGroup):
+        def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+            if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+                import difflib
+
+                close = difflib.get_close_matches(args[0], self.list_commands(ctx), n=1)
+                if close:
+                    fail(f"no command {args[0]!r}; did you mean {close[0]}? (see `{ctx.command_path} --help`)", 2)
+            return super().resolve_command(ctx, args)
+
+    return SuggestingGroup

@@ -75,8 +75,9 @@ def run(store: str | None) -> None:
     for label, found in (("before", strike_then), ("now", strike_now)):
         deaths = getattr(found[0].development, "deaths", None) if found else None
         console.print(f"  {label:<7} deaths = {deaths}", markup=False)
+    console.print()
     console.print(
-        f"\nExplore it: chronicle log --store {opened.settings.describe()} "
+        f"Explore it: chronicle log --store {opened.settings.describe()} "
         "(or show, actors, negotiations, replay --play)",
         markup=False,
     )

@@ -27,10 +27,11 @@ from chronicle.cli import (
     validate,
     verify,
 )
-from chronicle.cli.common import KeyFileOpt
+from chronicle.cli.common import KeyFileOpt, suggesting_group
 
 app = typer.Typer(
     name="chronicle",
+    cls=suggesting_group(),
     help=(
         "Chronicle: an event-sourced timeline of a developing story.\n\n"
         "Record developments as immutable events; read back every actor and negotiation; replay and "

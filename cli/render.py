@@ -200,6 +200,15 @@ def _plain(value: Any) -> str:
     return value if isinstance(value, str) else orjson.dumps(value).decode()
 
 
+def when(moment: str) -> str:
+    """A stored time as a person writes it (a date-only report as its date); the rule is the domain's."""
+    from datetime import datetime
+
+    from chronicle.domain.reported import spoken
+
+    return spoken(datetime.fromisoformat(moment))
+
+
 def development(shown: Any) -> None:
     """`show development`: what it says now, its times, sources, revisions and what it changed."""
     from chronicle.domain.corrections import correction_note
@@ -211,8 +220,9 @@ def development(shown: Any) -> None:
     lines = [head, f"  {d.summary}{note}"]
     t = shown.times
     said = {"reported": "its reported field", "published": "its earliest source's published date"}
-    reported = f"{t.reported} ({said[t.reported_from]})" if t.reported_from in said else f"{t.reported} (when recorded)"
-    lines += [f"  occurred   {t.occurred}", f"  reported   {reported}", f"  recorded   {t.recorded}"]
+    shown_at = when(str(t.reported))
+    reported = f"{shown_at} ({said[t.reported_from]})" if t.reported_from in said else f"{shown_at} (when recorded)"
+    lines += [f"  occurred   {t.occurred}", f"  reported   {reported}", f"  recorded   {when(str(t.recorded))}"]
     if t.reported_after_recorded:
         lines.append("  note       reported after this store recorded it")
     for s in d.sources:
@@ -226,7 +236,8 @@ def development(shown: Any) -> None:
         lines.append(f"  {what}: {getattr(rd, 'reason', '')}")
         if getattr(rd, "changes", None):
             lines.append(f"    changes  {', '.join(f'{k} -> {v}' for k, v in rd.changes.items())}")
-        lines.append(f"    reported {r.times.reported} · recorded {r.times.recorded} · {_sources(rd)}")
+        times = f"reported {when(str(r.times.reported))} · recorded {when(str(r.times.recorded))}"
+        lines.append(f"    {times} · {_sources(rd)}")
     for key, changes in shown.changed.items():
         for c in changes:
             lines.append(f"  changed    {key}  {c.field}: {_plain(c.before)} -> {_plain(c.after)}")

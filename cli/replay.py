@@ -84,6 +84,7 @@ def _play(
     json: bool,
     as_reported: bool = False,
 ) -> None:
+    from chronicle.cli.render import when
     from chronicle.domain.errors import InvalidInput
     from chronicle.domain.printable import printable
     from chronicle.projections import queries
@@ -106,7 +107,7 @@ def _play(
         if as_reported:
             target = getattr(d, "target", None)
             about = f"  {d.type} of {target}{step.note}" if target else ""
-            lines = [f"{step.reported}  {d.occurred}  {d.type}  {d.summary}  ({d.id})" + about]
+            lines = [f"reported {when(step.reported)}  {d.occurred}  {d.type}  {d.summary}  ({d.id})" + about]
         for key, changes in step.changes.items():
             lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
         print("\n".join(printable(line) for line in lines))

@@ -120,12 +120,21 @@ class Horizon:
         """`known at T` (as reported by then) and/or `recorded at T` (what the store held), for messages."""
         parts = []
         if self.reported is not None:
-            parts.append(f"known at {iso(self.reported)}")
+            parts.append(f"known at {spoken(self.reported)}")
         if self.recorded is not None:
-            parts.append(f"recorded at {iso(self.recorded)}")
+            parts.append(f"recorded at {spoken(self.recorded)}")
         return " and ".join(parts)
 
 
 def iso(moment: datetime) -> str:
     """A time in the one fixed-width form the views store, so text order is time order."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def spoken(moment: datetime) -> str:
+    """A time as a person writes it: a date-only instant (its day's last microsecond) as the date, else UTC
+    to the second."""
+    utc = moment.astimezone(UTC)
+    if (utc.hour, utc.minute, utc.second, utc.microsecond) == (23, 59, 59, 999_999):
+        return utc.date().isoformat()
+    return utc.isoformat(timespec="seconds").replace("+00:00", "Z")

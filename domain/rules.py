@@ -325,3 +325,25 @@ def plan_append(
         except InvalidInput as error:
             raise BatchError(index, error) from None
     return planner.plan
+
+
+def check_each(
+    batch: Sequence[Development],
+    lookup: Lookup,
+    *,
+    auto_register: bool = False,
+    allow_future: bool = False,
+    now: Callable[[], datetime],
+) -> list[tuple[int, InvalidInput]]:
+    """Every item of `batch` the rules refuse, with its index, checked as `plan_append` would; a refused
+    item is left out, so later items are checked against the store and the items before them that pass."""
+    planner = _Planner(lookup, auto_register, now, allow_future)
+    with_ids = [d.with_id() for d in batch]
+    planner.prefetch(with_ids)
+    refused: list[tuple[int, InvalidInput]] = []
+    for index, development in enumerate(with_ids):
+        try:
+            planner.add(development)
+        except InvalidInput as error:
+            refused.append((index, error))
+    return refused

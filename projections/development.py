@@ -124,8 +124,10 @@ def show_development(
     as_of: date | None = None,
     known_at: datetime | None = None,
     recorded_at: datetime | None = None,
+    changes: bool = True,
 ) -> Shown:
-    """The development `dev_id` as believed within the asked times (now, if none)."""
+    """The development `dev_id` as believed within the asked times (now, if none); what it changed in each
+    entity only with `changes` (it folds each entity's history)."""
     found = reads.development_row(store, c, dev_id)
     if found is None:
         raise NotFound(f"no development {dev_id!r} (see `chronicle log`)")
@@ -151,18 +153,18 @@ def show_development(
             retracted_by, believed = revision.development.id, None
     asked = times_json(as_of, known_at, recorded_at) if (as_of or horizon) else None
     shown = Shown(dev_id, row.type, believed, row.original, times, revisions, retracted_by, asked=asked)
-    if row.target is not None:  # a correction or retraction changes its target, not an entity of its own
+    if row.target is not None or not changes:  # a revision changes its target, not an entity of its own
         return shown
     keys = list(dict.fromkeys([*touched(row.original), *(touched(believed) if believed else [])]))
     for key in keys:
         entries = entries_for(entity_rows(store, c, key, known_at, recorded_at), known_at, recorded_at)
-        changes, _view = history_of(key, entries.values(), as_of)
+        entity_changes, _view = history_of(key, entries.values(), as_of)
         mine = [
             FieldChange(ch.field, ch.before, ch.after)
-            for ch in changes
+            for ch in entity_changes
             if ch.development.id == dev_id and not is_bookkeeping(ch.field)
         ]
-        if mine and ch_in_effect(changes, dev_id):
+        if mine and ch_in_effect(entity_changes, dev_id):
             shown.changed[key] = mine
     return shown
 

@@ -68,12 +68,18 @@ class DevelopmentInfo:
 
 # -- history ---------------------------------------------------------------------------------------
 
-BOOKKEEPING = ("developments", "first_development", "last_development", "registered_in", "corroboration")
+BOOKKEEPING = ("developments", "first_development", "last_development", "registered_in", "opened_in", "corroboration")
+# A nested fact's own pointer to the development that set it, and its count of sources (a figure's, a
+# position's, a committee's).
+NESTED_BOOKKEEPING = ("development", "sources")
 
 
 def is_bookkeeping(path: str) -> bool:
     """A field that counts or points at developments rather than telling the story (shown with --all)."""
-    return path.split(".", 1)[0].split("[", 1)[0] in BOOKKEEPING
+    head, _, rest = path.partition(".")
+    if head.split("[", 1)[0] in BOOKKEEPING:
+        return True
+    return bool(rest) and path.rsplit(".", 1)[-1] in NESTED_BOOKKEEPING
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,18 @@ def development(
 
 
 def bounds(store: ViewStore, c: Cursor) -> dict[str, Any]:
-    """The story's span in valid time (and of its day-dated developments) and in record time."""
+    """The story's span in valid time (and of its day-dated developments), in reported and in record time."""
     row = reads.story_bounds(store, c)
-    names = ("first", "last", "first_day", "last_day", "first_recorded", "last_recorded")
+    names = (
+        "first",
+        "last",
+        "first_day",
+        "last_day",
+        "first_recorded",
+        "last_recorded",
+        "first_reported",
+        "last_reported",
+    )
     found: dict[str, Any] = {name: None if row is None or row[name] is None else str(row[name]) for name in names}
     found["developments"] = 0 if row is None else int(row["developments"])
     return found

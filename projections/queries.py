@@ -49,7 +49,31 @@ def resolve(store: ViewStore, c: Cursor, kind: str, name: str) -> str:
         return matches[0]
     if matches:
         raise InvalidInput(f"{kind} {name!r} is ambiguous: it could be {', '.join(matches)}")
-    raise NotFound(f"no {kind} called {name!r} (see `chronicle {kind}s`)")
+    close = nearest(wanted, _labels(rows))
+    hint = f"; did you mean {close!r}?" if close else ""
+    raise NotFound(f"no {kind} called {name!r}{hint} (see `chronicle {kind}s`)")
+
+
+def names_index(store: ViewStore, c: Cursor, kind: str) -> dict[str, list[str]]:
+    """Every id, name and alias of a registered actor or negotiation (casefolded), with the ids it names."""
+    return _labels(reads.registered_names(store, c, kind))
+
+
+def nearest(wanted: str, labels: dict[str, list[str]]) -> str | None:
+    """The id of the entity whose id, name or alias is closest to `wanted`, if one is close."""
+    import difflib
+
+    close = difflib.get_close_matches(wanted.strip().casefold(), list(labels), n=1, cutoff=0.6)
+    return labels[close[0]][0] if close and len(labels[close[0]]) == 1 else None
+
+
+def _labels(rows: Iterable[Any]) -> dict[str, list[str]]:
+    labels: dict[str, list[str]] = {}
+    for r in rows:
+        ident = EntityKey.parse(str(r["entity"])).id
+        for label in {ident, *orjson.loads(r["names"])}:
+            labels.setdefault(label, []).append(ident)
+    return {label: sorted(ids) for label, ids in labels.items()}
 
 
 # -- what state ----------------------------------------------------------------------------------

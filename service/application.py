@@ -74,3 +74,7 @@ class Chronicle(Application[str]):
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
         with reading(self.recorder, self.mapper) as session:
             return session.existing_negotiations(ids)
+
+    def claims(self, kind: str) -> dict[str, str]:
+        with reading(self.recorder, self.mapper) as session:
+            return session.claims(kind)

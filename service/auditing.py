@@ -59,10 +59,21 @@ def blame(
 
 
 def diff(
-    store: Store, kind: str | None, name: str | None, a: audit.Point, b: audit.Point, *, say: Say = quiet
+    store: Store,
+    kind: str | None,
+    name: str | None,
+    a: audit.Point,
+    b: audit.Point,
+    *,
+    bookkeeping: bool = False,
+    say: Say = quiet,
 ) -> list[audit.EntityDiff]:
-    """What changed between two points: for one entity, or for every entity if `kind` is None."""
+    """What changed between two points: for one entity, or for every entity if `kind` is None; bookkeeping
+    fields only with `bookkeeping`, as in `history`."""
+    from dataclasses import replace
+
     from chronicle.projections import audit, queries
+    from chronicle.projections.history import is_bookkeeping
 
     def run(views: Any, c: Any) -> list[audit.EntityDiff]:
         if kind is None or name is None:
@@ -70,7 +81,10 @@ def diff(
         ident = queries.resolve(views, c, kind, name)
         return [audit.diff(views, c, kind, ident, a, b)]
 
-    return store.query(run, say=say)
+    found = store.query(run, say=say)
+    if bookkeeping:
+        return found
+    return [replace(d, changes=[ch for ch in d.changes if not is_bookkeeping(ch.field)]) for d in found]
 
 
 def sources(store: Store, *, say: Say = quiet) -> audit.SourceReport:

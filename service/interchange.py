@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import orjson
@@ -70,9 +70,11 @@ def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:
     return developments, lines
 
 
-def jsonl_pages(stream: IO[bytes], size: int = PAGE) -> Iterator[list[tuple[int, Development]]]:
+def jsonl_pages(
+    stream: IO[bytes], size: int = PAGE, prepare: Callable[[Any, str], Any] | None = None
+) -> Iterator[list[tuple[int, Development]]]:
     """The developments of a JSON Lines stream, `size` at a time, with their line numbers; the first bad
-    line raises when its page is read."""
+    line raises when its page is read. `prepare` may rewrite each decoded line first (names to ids)."""
     page: list[tuple[int, Development]] = []
     for number, body in bounded_lines(stream):
         if number > MAX_LINES:
@@ -85,6 +87,11 @@ def jsonl_pages(stream: IO[bytes], size: int = PAGE) -> Iterator[list[tuple[int,
             value = orjson.loads(body)
         except orjson.JSONDecodeError as error:
             raise InvalidInput(f"line {number}: {_json_problem(body, error)}") from None
+        if prepare is not None:
+            try:
+                value = prepare(value, f"line {number}")
+            except InvalidInput as error:
+                raise type(error)(f"line {number}: {error}") from None
         page.append((number, parse_development(value, f"line {number}")))
         if len(page) >= size:
             yield page

@@ -109,13 +109,18 @@ def show_development(
     as_of: date | None = None,
     known_at: datetime | None = None,
     recorded_at: datetime | None = None,
+    changes: bool = True,
     say: Say = quiet,
 ) -> Any:
-    """One development as believed within the asked times, as recorded, its times and revisions."""
+    """One development as believed within the asked times, as recorded, its times and revisions (and, with
+    `changes`, what it changed in each entity it touches)."""
     from chronicle.projections.development import show_development as shown
 
     return store.query(
-        lambda views, c: shown(views, c, dev_id, as_of=as_of, known_at=known_at, recorded_at=recorded_at), say=say
+        lambda views, c: shown(
+            views, c, dev_id, as_of=as_of, known_at=known_at, recorded_at=recorded_at, changes=changes
+        ),
+        say=say,
     )
 
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
 
-from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
+from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES, Development
+from chronicle.domain.errors import UnknownReference
 from chronicle.domain.problems import no_type, problems_of, reserved, unknown_type
+from chronicle.domain.rules import DevelopmentState, check_each
+from chronicle.service.failures import translate
 from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES, bounded_lines
+from chronicle.service.writing import utc_now
+
+if TYPE_CHECKING:
+    from chronicle.service.store import Store
 
 MAX_PROBLEMS_PER_LINE = 20
+MAX_BAD_LINES = 20
 
 
 @dataclass
@@ -23,6 +32,7 @@ class Report:
     valid: int = 0
     invalid_lines: int = 0
     problems: list[str] = field(default_factory=list)
+    unshown_lines: int = 0  # bad lines past `max_errors`, counted but not described
 
     @property
     def ok(self) -> bool:
@@ -47,36 +57,74 @@ def line_problems(value: Any) -> list[str]:
     return []
 
 
-def validate(stream: IO[bytes]) -> Report:
-    """Check every line; nothing is recorded anywhere."""
-    report = Report()
+def validate(
+    stream: IO[bytes],
+    store: Store | None = None,
+    *,
+    max_errors: int = MAX_BAD_LINES,
+    auto_register: bool = False,
+    allow_future: bool = False,
+) -> Report:
+    """Check every line by the format, then by the rules of an append against `store` and the lines
+    before it (without a store, references to what the file does not hold are taken on trust); nothing
+    is recorded anywhere. Problems are described for the first `max_errors` bad lines."""
+    found: dict[int, list[str]] = {}
+    passed: list[tuple[int, Development]] = []
     seen: dict[str, tuple[int, bytes]] = {}
     for number, raw in _lines(stream):
-        problems: list[str]
         if number > MAX_LINES:
-            report.invalid_lines += 1
-            report.problems.append(f"line {number}: more than {MAX_LINES} lines: split the file")
+            found[number] = [f"more than {MAX_LINES} lines: split the file"]
             break
-        if len(raw) > MAX_LINE_BYTES:
-            problems = [f"longer than {MAX_LINE_BYTES} bytes"]
-        else:
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError as error:
-                problems = [f"malformed JSON: {str(error).splitlines()[0]}"]
-            else:
-                problems = line_problems(value)
-                if not problems:
-                    problems = _duplicate(value, number, seen)
+        problems = _format_problems(raw)
+        if not problems:
+            development = DEVELOPMENT_ADAPTER.validate_python(orjson.loads(raw))
+            problems = _duplicate(development, number, seen)
+            if not problems:
+                passed.append((number, development))
         if problems:
-            report.invalid_lines += 1
-            shown = problems[:MAX_PROBLEMS_PER_LINE]
-            report.problems += [f"line {number}: {p}" for p in shown]
-            if len(problems) > len(shown):
-                report.problems.append(f"line {number}: ... and {len(problems) - len(shown)} more")
-        else:
-            report.valid += 1
+            found[number] = problems
+    lookup: Any = store.app if store is not None else _Nothing()
+    with translate(store.settings) if store is not None else nullcontext():
+        refused = check_each(
+            [d for _, d in passed], lookup, auto_register=auto_register, allow_future=allow_future, now=utc_now
+        )
+    for index, error in refused:
+        if store is None and isinstance(error, UnknownReference):
+            continue
+        found[passed[index][0]] = [str(error)]
+    report = Report(valid=sum(1 for number, _ in passed if number not in found), invalid_lines=len(found))
+    for shown, number in enumerate(sorted(found)):
+        if shown >= max_errors:
+            report.unshown_lines = len(found) - max_errors
+            break
+        problems = found[number]
+        report.problems += [f"line {number}: {p}" for p in problems[:MAX_PROBLEMS_PER_LINE]]
+        if len(problems) > MAX_PROBLEMS_PER_LINE:
+            report.problems.append(f"line {number}: ... and {len(problems) - MAX_PROBLEMS_PER_LINE} more")
     return report
+
+
+def _format_problems(raw: bytes) -> list[str]:
+    if len(raw) > MAX_LINE_BYTES:
+        return [f"longer than {MAX_LINE_BYTES} bytes"]
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        return [f"malformed JSON: {str(error).splitlines()[0]}"]
+    return line_problems(value)
+
+
+class _Nothing:
+    """The lookup of no store: the file alone is checked."""
+
+    def developments(self, ids: Sequence[str]) -> dict[str, DevelopmentState]:
+        return {}
+
+    def existing_actors(self, ids: Sequence[str]) -> set[str]:
+        return set()
+
+    def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
+        return set()
 
 
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -84,12 +132,11 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     return ((number, body) for number, body in bounded_lines(stream) if body.strip())
 
 
-def _duplicate(value: dict[str, Any], number: int, seen: dict[str, tuple[int, bytes]]) -> list[str]:
+def _duplicate(development: Development, number: int, seen: dict[str, tuple[int, bytes]]) -> list[str]:
     """The same id twice with other content: `append` would refuse the file."""
-    ident = value.get("id")
-    if not isinstance(ident, str):
+    ident = development.id
+    if ident is None:
         return []
-    development = DEVELOPMENT_ADAPTER.validate_python(value)
     digest = development.content_digest().encode()
     first = seen.setdefault(ident, (number, digest))
     if first[1] != digest:

@@ -20,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 
 from chronicle.domain.developments import Development
 from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
+from chronicle.domain.keys import EntityKey, prefix
 from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
 from chronicle.integrity.extending import ChainCursor, extend, refuse_unchained
 
@@ -72,6 +73,23 @@ class Session:
             state = fold_development(stream_events)
             if state is not None:
                 found[streams[stream]] = state
+        return found
+
+    def claims(self, kind: str) -> dict[str, str]:
+        """Every id of this kind (actor, negotiation) ever claimed, with the development that claimed it."""
+        where = (
+            " WHERE originator_id LIKE %s AND originator_version = 1"
+            if self.postgres
+            else (" WHERE originator_id LIKE ? AND originator_version = 1")
+        )
+        self.cursor.execute(
+            f"SELECT originator_id, topic, state FROM {self.table}" + where,
+            (prefix(kind) + "%",),  # the kinds hold no LIKE wildcard
+        )
+        found: dict[str, str] = {}
+        for row in self.cursor.fetchall():
+            stored = StoredEvent(row["originator_id"], 1, row["topic"], bytes(row["state"]))
+            found[EntityKey.parse(row["originator_id"]).id] = self.mapper.to_domain_event(stored).development
         return found
 
     def existing_actors(self, ids: Sequence[str]) -> set[str]:

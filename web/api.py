@@ -39,14 +39,6 @@ def instant(text: str | None, name: str) -> datetime | None:
         raise InvalidInput(f"{name}: {error}") from None
 
 
-def record_time(known_at: str | None, recorded_at: str | None) -> datetime | None:
-    """`known_at`, or `recorded_at`: the workspace rewinds by record time, which the use cases take as
-    `recorded_at` (the CLI's `--known-at` asks by reported time)."""
-    if known_at and recorded_at and known_at != recorded_at:
-        raise InvalidInput("known_at and recorded_at name one axis: give one")
-    return instant(known_at or recorded_at, "known_at" if known_at else "recorded_at")
-
-
 def router(served: Served) -> APIRouter:
     api = APIRouter(prefix="/api")
 
@@ -58,9 +50,13 @@ def router(served: Served) -> APIRouter:
             instant(p.get("known_from"), "known_from"),
             instant(p.get("known_to"), "known_to"),
             day(p.get("as_of"), "as_of"),
-            record_time(p.get("known_at"), p.get("recorded_at")),
+            instant(p.get("known_at"), "known_at"),
+            recorded_from=instant(p.get("recorded_from"), "recorded_from"),
+            recorded_to=instant(p.get("recorded_to"), "recorded_to"),
+            recorded_at=instant(p.get("recorded_at"), "recorded_at"),
         )
-        found = served.use(lambda s: auditing.diff(s, kind, name, a, b))
+        every = p.get("all", "").lower() in ("1", "true", "yes")
+        found = served.use(lambda s: auditing.diff(s, kind, name, a, b, bookkeeping=every))
         body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
         if kind is None:
             body["entities"] = [d.as_json() for d in found]
@@ -69,7 +65,8 @@ def router(served: Served) -> APIRouter:
         return body
 
     diff_params = (
-        "Query: from/to (valid time) or known_from/known_to (record time); as_of or known_at pins the other axis."
+        "Query: from/to (valid time), known_from/known_to (reported time) or recorded_from/recorded_to (record "
+        "time); as_of, known_at and recorded_at pin the others."
     )
 
     @api.get("/diff", summary="Every entity that changed, as `chronicle diff --json`", description=diff_params)
@@ -92,7 +89,7 @@ def router(served: Served) -> APIRouter:
     ) -> Response:
         reading.check_types(type or [])
         s_, u_, a_ = day(since, "since"), day(until, "until"), day(as_of, "as_of")
-        k_ = record_time(known_at, recorded_at)
+        k_, r_ = instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
 
         def run(store: Any) -> list[dict[str, Any]]:
             entries = reading.log(
@@ -103,7 +100,8 @@ def router(served: Served) -> APIRouter:
                 since=s_,
                 until=u_,
                 as_of=a_,
-                recorded_at=k_,
+                known_at=k_,
+                recorded_at=r_,
                 include_retracted=include_retracted,
                 text=search or None,
             )
@@ -118,10 +116,25 @@ def router(served: Served) -> APIRouter:
 
     @api.get("/developments/{dev_id}", summary="One development: as believed, as recorded, its revisions")
     def development(dev_id: str, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
-        k = record_time(known_at, recorded_at)
-        return served.use(lambda s: developments.development(s, dev_id, recorded_at=k)).as_json()
+        k, r = instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
 
-    @api.get("/bounds", summary="The story's span: first and last day, of day-dated developments, record times")
+        def run(store: Any) -> dict[str, Any]:
+            body = developments.development(store, dev_id, known_at=k, recorded_at=r).as_json()
+            from chronicle.domain.corrections import correction_note
+
+            shown = reading.show_development(store, dev_id, known_at=k, recorded_at=r, changes=False)
+            body["times"] = shown.as_json()["times"]  # the three times, as `show development --json` gives them
+            # What the page prints after the summary when a correction changed a figure but not the words.
+            body["summary_note"] = correction_note(
+                shown.recorded.model_dump(mode="json"), shown.current.model_dump(mode="json")
+            ).strip()
+            return body
+
+        return served.use(run)
+
+    @api.get(
+        "/bounds", summary="The story's span: first and last day, of day-dated developments, reported and record times"
+    )
     def bounds() -> dict[str, Any]:
         return served.use(developments.bounds)
 
@@ -156,17 +169,17 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
 
     @api.get(f"/{kinds}", summary=f"Every {kind}, as `chronicle {kinds} --json`", operation_id=f"list_{kinds}")
     def listing(as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> list[dict[str, Any]]:
-        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        views = served.use(lambda s: reading.list_entities(s, kind, as_of=a, recorded_at=k))
-        times = reading.times_json(a, None, k)  # named as the CLI's --json names them
+        a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
+        views = served.use(lambda s: reading.list_entities(s, kind, as_of=a, known_at=k, recorded_at=r))
+        times = reading.times_json(a, k, r)  # named as the CLI's --json names them
         return [v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views]
 
     @api.get(f"/{kinds}/{{name}}", summary=f"As `chronicle show {kind} NAME --json`", operation_id=f"show_{kind}")
     def one(name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
-        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        view = served.use(lambda s: reading.show(s, kind, name, as_of=a, recorded_at=k))
+        a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
+        view = served.use(lambda s: reading.show(s, kind, name, as_of=a, known_at=k, recorded_at=r))
         dumped: dict[str, Any] = view.model_dump(mode="json")
-        times = reading.times_json(a, None, k)
+        times = reading.times_json(a, k, r)
         if times:
             dumped["times"] = times
         return dumped
@@ -177,10 +190,12 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         operation_id=f"history_{kind}",
     )
     def history(
-        name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None
+        name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None, all: bool = False
     ) -> list[dict[str, Any]]:
-        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        changes = served.use(lambda s: auditing.history(s, kind, name, as_of=a, recorded_at=k))
+        a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
+        changes = served.use(
+            lambda s: auditing.history(s, kind, name, as_of=a, known_at=k, recorded_at=r, bookkeeping=all)
+        )
         return [c.as_json() for c in changes]
 
     @api.get(
@@ -192,9 +207,15 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         as_of: DateQ = None,
         known_at: InstantQ = None,
         recorded_at: InstantQ = None,
+        all: bool = False,
     ) -> list[dict[str, Any]]:
-        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
-        lines = served.use(lambda s: auditing.blame(s, kind, name, field or None, as_of=a, recorded_at=k))
+        a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
+        every = all or bool(field)  # a field asked for by name is shown, bookkeeping or not, as in the CLI
+        lines = served.use(
+            lambda s: auditing.blame(
+                s, kind, name, field or None, as_of=a, known_at=k, recorded_at=r, bookkeeping=every
+            )
+        )
         return [line.as_json() for line in lines]
 
     @api.get(f"/{kinds}/{{name}}/diff", summary=f"As `chronicle diff {kind} NAME --json`", operation_id=f"diff_{kind}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +50,21 @@ def _validation_message(error: RequestValidationError) -> str:
 
 
 def create_app(served: Served) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from chronicle.service.developments import log_position
+        from chronicle.service.watching import watch
+
+        served.watcher = watch(served.store, served.use(log_position))
+        try:
+            yield
+        finally:
+            if served.watcher is not None:
+                served.watcher.stop()
+                served.watcher = None
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Chronicle",
         summary="The story's developments, actors and negotiations, as the CLI's --json shows them.",
         openapi_url="/api/openapi.json",

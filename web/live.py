@@ -1,4 +1,5 @@
-"""Live updates: server-sent events carrying the log's position whenever it moves."""
+"""Live updates: server-sent events carrying the log's position whenever it moves. On PostgreSQL a
+stream waits on the store's LISTEN/NOTIFY subscription; on SQLite it polls the log's position."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from chronicle.service.developments import log_position
+from chronicle.service.watching import LogWatcher
 from chronicle.web.state import Served
 
 POLL_SECONDS = 0.25  # every open page sees an append well within a second
@@ -24,10 +26,17 @@ def router(served: Served) -> APIRouter:
         async def stream() -> AsyncIterator[bytes]:
             last = await run_in_threadpool(served.use, log_position)
             yield f"event: position\ndata: {last}\n\n".encode()
+            watcher = served.watcher
+            seen = watcher.seen if watcher is not None else 0
             quiet = 0
             while not await request.is_disconnected():
-                await asyncio.sleep(POLL_SECONDS)
-                now = await run_in_threadpool(served.use, log_position)
+                if watcher is None:
+                    await asyncio.sleep(POLL_SECONDS)
+                    now = await run_in_threadpool(served.use, log_position)
+                else:
+                    woken = await _woken(watcher, seen)
+                    moved, seen = woken != seen, woken
+                    now = await run_in_threadpool(served.use, log_position) if moved else last
                 if now != last:
                     last, quiet = now, 0
                     yield f"event: position\ndata: {now}\n\n".encode()
@@ -40,3 +49,8 @@ def router(served: Served) -> APIRouter:
         return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
     return api
+
+
+async def _woken(watcher: LogWatcher, seen: int) -> int:
+    """Wait for a notification, at most a poll's time, so a closed page is noticed soon."""
+    return await run_in_threadpool(watcher.wait_past, seen, POLL_SECONDS)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from chronicle.service.store import Store
+    from chronicle.service.watching import LogWatcher
 
 T = TypeVar("T")
 
@@ -24,6 +25,7 @@ class Served:
     token: str | None = None
     loopback: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
+    watcher: LogWatcher | None = None  # on PostgreSQL, woken by each append's NOTIFY
 
     def use(self, fn: Callable[[Store], T]) -> T:
         """Run `fn` on the store, alone (a store is one set of connections), after catching the views up

@@ -98,7 +98,8 @@ STORY_BOUNDS = live(
     "SELECT MIN(t.occ_start) AS first, MAX(t.occ_end) AS last, "
     "MIN(CASE WHEN t.occ_start = t.occ_end THEN t.occ_start END) AS first_day, "
     "MAX(CASE WHEN t.occ_start = t.occ_end THEN t.occ_end END) AS last_day, "
-    "MIN(t.recorded) AS first_recorded, MAX(t.recorded) AS last_recorded, COUNT(*) AS developments "
+    "MIN(t.recorded) AS first_recorded, MAX(t.recorded) AS last_recorded, "
+    "MIN(t.reported) AS first_reported, MAX(t.reported) AS last_reported, COUNT(*) AS developments "
     "FROM {s}{p}timeline t WHERE t.retracted_by IS NULL"
 )
 # One development and the revisions aimed at it, in record order.

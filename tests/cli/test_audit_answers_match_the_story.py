@@ -745,7 +745,7 @@ ALPHA_OCT30_TO_NOV15 = [
 
 
 def test_diff_between_two_dates_field_by_field(truce: Story) -> None:
-    d = truce.cli.json("diff", "actor", "alpha", "--from", "2023-10-30", "--to", "2023-11-15")
+    d = truce.cli.json("diff", "actor", "alpha", "--from", "2023-10-30", "--to", "2023-11-15", "--all")
     assert isinstance(d, dict)
     assert d["from"] == {"as_of": "2023-10-30", "known_at": None}
     assert d["to"] == {"as_of": "2023-11-15", "known_at": None}
@@ -759,8 +759,24 @@ def test_diff_between_two_dates_field_by_field(truce: Story) -> None:
     assert d["developments"] == {"added": ["strike-october", "troops-november"], "removed": [], "revised": []}
 
 
+def test_diff_shows_the_storys_facts_and_keeps_bookkeeping_for_all(truce: Story) -> None:
+    every = truce.cli.json("diff", "actor", "alpha", "--known-from", truce.t1, "--known-to", truce.t3, "--all")
+    facts = truce.cli.json("diff", "actor", "alpha", "--known-from", truce.t1, "--known-to", truce.t3)
+    assert isinstance(every, dict) and isinstance(facts, dict)
+    assert changed(facts) == [
+        ("figures[troops/border].value", 1000, 1200),
+        ("figures[troops/border].as_of", "2023-10-01", "2023-11-15"),
+        ("attacks_suffered", 3, 2),
+    ]
+    assert [c for c in changed(every) if c in changed(facts)] == changed(facts)
+    assert len(changed(every)) > len(changed(facts))
+    assert facts["developments"] == every["developments"]  # which developments account for it stays whole
+    text = truce.cli.ok("diff", "actor", "alpha", "--known-from", truce.t1, "--known-to", truce.t3).stdout
+    assert "corroboration" not in text and "last_development" not in text and "].development" not in text
+
+
 def test_diff_between_two_record_times_shows_corrections_and_retractions(truce: Story) -> None:
-    d = truce.cli.json("diff", "actor", "alpha", "--known-from", truce.t1, "--known-to", truce.t3)
+    d = truce.cli.json("diff", "actor", "alpha", "--known-from", truce.t1, "--known-to", truce.t3, "--all")
     assert isinstance(d, dict)
     assert changed(d) == [
         ("figures[troops/border].value", 1000, 1200),
@@ -791,7 +807,7 @@ def test_diff_between_two_record_times_shows_corrections_and_retractions(truce: 
 
 
 def test_diff_of_the_whole_store_lists_each_entity_that_changed(truce: Story) -> None:
-    d = truce.cli.json("diff", "--from", "2023-10-30", "--to", "2023-11-15")
+    d = truce.cli.json("diff", "--from", "2023-10-30", "--to", "2023-11-15", "--all")
     assert isinstance(d, dict)
     assert [e["entity"] for e in d["entities"]] == ["actor:alpha", "actor:bravo", "negotiation:truce"]
     alpha, bravo, negotiation = d["entities"]
@@ -963,7 +979,7 @@ def test_a_correction_that_moves_a_development_to_another_entity(cli: Cli) -> No
         ("corroboration.strikes_suffered", None, None, 1, False, ["retarget"]),
     ]
     recorded = {e["id"]: str(e["recorded"]) for e in cli.jsonl("log")}
-    moved = cli.json("diff", "--known-from", recorded["strike"], "--known-to", recorded["retarget"])
+    moved = cli.json("diff", "--known-from", recorded["strike"], "--known-to", recorded["retarget"], "--all")
     assert isinstance(moved, dict)
     assert [(e["entity"], changed(e), e["developments"]) for e in moved["entities"]] == [
         (

@@ -68,3 +68,21 @@ def test_validate_reads_stdin_and_never_touches_a_store(cli: Cli) -> None:
     assert empty.exit_code == 2 and empty.stderr == "chronicle: error: stdin: no developments in the file\n"
     missing = cli("validate", "/nonexistent/story.jsonl")
     assert missing.exit_code == 1 and "cannot read /nonexistent/story.jsonl" in missing.stderr
+
+
+def test_without_a_store_names_the_file_does_not_hold_are_taken_on_trust(cli: Cli, tmp_path: Path) -> None:
+    result = cli("validate", str(_file(tmp_path, [json.dumps(GOOD | {"by": "nobody"})])), store=False)
+    assert result.exit_code == 0 and result.stdout.endswith(": 1 valid development\n")
+
+
+def test_thirty_bad_lines_describe_twenty_then_say_how_many_more(cli: Cli, tmp_path: Path) -> None:
+    path = _file(tmp_path, [json.dumps(GOOD | {"id": f"s{n}", "deaths": -1}) for n in range(30)])
+    result = cli("validate", str(path), store=False)
+    assert result.exit_code == 2
+    said = result.stderr.splitlines()
+    assert len(said) == 21
+    assert said[-1] == f"chronicle: {path}: and 10 more bad lines"
+    assert said[19] == f"chronicle: {path}: line 20: deaths: -1 is too small: at least 0"
+    five = cli("validate", str(path), "--max-errors", "5", store=False).stderr.splitlines()
+    assert len(five) == 6 and five[-1].endswith(": and 25 more bad lines")
+    assert cli.store.digest() == "absent"

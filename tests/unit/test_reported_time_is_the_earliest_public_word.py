@@ -58,4 +58,10 @@ def test_a_horizon_admits_by_both_times() -> None:
     assert not Horizon(reported=early).admits(late, early)
     assert not Horizon(reported=late, recorded=early).admits(early, late)
     assert not Horizon()
-    assert Horizon(recorded=early).describe() == "recorded at 2024-01-05T00:00:00.000000+00:00"
+    assert Horizon(recorded=early).describe() == "recorded at 2024-01-05T00:00:00Z"
+
+
+def test_a_date_only_horizon_is_told_as_its_day() -> None:
+    end_of_day = datetime(2024, 1, 6, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert Horizon(reported=end_of_day).describe() == "known at 2024-01-06"
+    assert Horizon(recorded=end_of_day).describe() == "recorded at 2024-01-06"

@@ -56,7 +56,7 @@ def test_every_read_matches_the_clis_json(revised: Any) -> None:
         assert f"{c.get('/api/head').json()['position']}:{c.get('/api/head').json()['hash']}" == root
 
 
-def test_known_at_rewinds_every_read(revised: Any) -> None:
+def test_known_at_and_recorded_at_rewind_every_read_as_the_cli_does(revised: Any) -> None:
     cli = revised
     entries = cli.jsonl("log", "--include-retracted")
     correction = next(e for e in entries if e["id"] == "strike-toll-revised")
@@ -67,15 +67,17 @@ def test_known_at_rewinds_every_read(revised: Any) -> None:
         for path, args in [
             ("/api/log", ("log",)),
         ]:
-            assert c.get(path, params={"known_at": before}).json() == cli.jsonl(*args, "--recorded-at", before)
-        assert c.get("/api/actors/us", params={"known_at": before}).json() == cli.json(
-            "show", "actor", "us", "--recorded-at", before
-        )
+            assert c.get(path, params={"recorded_at": before}).json() == cli.jsonl(*args, "--recorded-at", before)
+            assert c.get(path, params={"known_at": "2024-01-04"}).json() == cli.jsonl(*args, "--known-at", "2024-01-04")
+        for when in ({"known_at": "2024-01-05"}, {"known_at": "2024-01-05", "recorded_at": before}):
+            flags = [f"--{k.replace('_', '-')}={v}" for k, v in when.items()]
+            assert c.get("/api/actors/us", params=when).json() == cli.json("show", "actor", "us", *flags)
+            assert c.get("/api/actors/us/blame", params=when).json() == cli.json("blame", "actor", "us", *flags)
         assert c.get("/api/actors/us", params={"recorded_at": before}).json() == cli.json(
             "show", "actor", "us", "--recorded-at", before
         )
         strike_now = c.get("/api/developments/us-strike-baghdad").json()
-        strike_then = c.get("/api/developments/us-strike-baghdad", params={"known_at": before}).json()
+        strike_then = c.get("/api/developments/us-strike-baghdad", params={"recorded_at": before}).json()
         assert strike_now["deaths"] == 2 and strike_now["corrected_by"] == ["strike-toll-revised"]
         assert strike_then["corrected_by"] == [] and strike_then["deaths"] == strike_now["as_recorded"]["deaths"]
         assert [r["id"] for r in strike_now["revisions"]] == ["strike-toll-revised"]
@@ -184,3 +186,15 @@ def test_bounds_give_the_storys_span_in_both_times(revised: Any) -> None:
     assert b["first"] == "2024-01-01" and b["last"] == "2024-01-31"  # the month-dated attacks
     assert b["developments"] == len(entries)
     assert b["last_recorded"] == max(e["recorded"] for e in revised.jsonl("log", "--include-retracted"))
+    reported = [revised.json("show", "development", e["id"])["times"]["reported"] for e in entries]  # type: ignore[index]
+    assert (b["first_reported"], b["last_reported"]) == (min(reported), max(reported))
+
+
+def test_a_development_carries_its_three_times_and_the_mark_its_correction_left(revised: Any) -> None:
+    with client(revised.store.url) as c:
+        strike = c.get("/api/developments/us-strike-baghdad").json()
+        pentagon = c.get("/api/developments/pentagon-answered-attacks").json()
+    shown = revised.json("show", "development", "us-strike-baghdad")
+    assert strike["times"] == shown["times"]  # type: ignore[index]
+    assert strike["summary_note"].startswith("[corrected: deaths")
+    assert pentagon["summary_note"] == ""

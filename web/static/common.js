@@ -10,7 +10,7 @@ const Chronicle = (() => {
 
   function scrub() {
     const p = params();
-    return { as_of: p.get("as_of") || "", known_at: p.get("known_at") || "" };
+    return { as_of: p.get("as_of") || "", known_at: p.get("known_at") || "", recorded_at: p.get("recorded_at") || "" };
   }
 
   function setParams(changes) {
@@ -28,6 +28,7 @@ const Chronicle = (() => {
       const s = scrub();
       if (s.as_of) p.set("as_of", s.as_of);
       if (s.known_at) p.set("known_at", s.known_at);
+      if (s.recorded_at) p.set("recorded_at", s.recorded_at);
     }
     for (const [k, v] of Object.entries(extra || {})) {
       if (Array.isArray(v)) v.forEach((x) => p.append(k, x));
@@ -110,8 +111,17 @@ const Chronicle = (() => {
 
   function dayOf(text) { return text.slice(0, 10); }
 
+  // A stored time as a person writes it, as the CLI does: a date-only instant as its day, else UTC to the second.
+  function when(text) {
+    if (!text) return "";
+    if (/T23:59:59\.999999\+00:00$/.test(text)) return text.slice(0, 10);
+    const t = new Date(text);
+    return isNaN(t) ? text : t.toISOString().slice(0, 19) + "Z";
+  }
+
   // The sliders span the story from /api/bounds (one read, however long the story):
-  // as of by day, known at in STEPS even steps of record time; the right end of each is "now".
+  // as of by day, known at in STEPS even steps of reported time (what had been reported by then, as the
+  // CLI's --known-at); the right end of each is "now". A recorded_at in the address is kept as it is.
   const STEPS = 1000;
   const DAY = 86400000;
 
@@ -129,8 +139,8 @@ const Chronicle = (() => {
     asOf.max = String(span);
     asOf.value = String(s.as_of && first !== null ? Math.min(span, Math.max(0, Math.round((Date.parse(s.as_of) - first) / DAY))) : span);
     knownAt.max = String(STEPS);
-    const low = bounds.first_recorded ? Date.parse(bounds.first_recorded) : null;
-    const high = bounds.last_recorded ? Date.parse(bounds.last_recorded) : null;
+    const low = bounds.first_reported ? Date.parse(bounds.first_reported) : null;
+    const high = bounds.last_reported ? Date.parse(bounds.last_reported) : null;
     let step = STEPS;
     if (s.known_at && low !== null && high > low) step = Math.round(((Date.parse(s.known_at) - low) / (high - low)) * (STEPS - 1));
     knownAt.value = String(Math.min(STEPS, Math.max(0, step)));
@@ -144,8 +154,8 @@ const Chronicle = (() => {
   }
 
   function knownAtFromSlider(v) {
-    if (Number(v) >= STEPS || !bounds.first_recorded) return "";
-    const low = Date.parse(bounds.first_recorded), high = Date.parse(bounds.last_recorded);
+    if (Number(v) >= STEPS || !bounds.first_reported) return "";
+    const low = Date.parse(bounds.first_reported), high = Date.parse(bounds.last_reported);
     return new Date(low + ((high - low) * Number(v)) / (STEPS - 1)).toISOString();
   }
 
@@ -198,5 +208,5 @@ const Chronicle = (() => {
     listen();
   });
 
-  return { storyBounds, api, post, el, clear, flash, show, page, refresh, params, setParams, scrub, query, entityLink, devLink, dayOf };
+  return { storyBounds, api, post, el, clear, flash, show, page, refresh, params, setParams, scrub, query, entityLink, devLink, dayOf, when };
 })();

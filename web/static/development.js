@@ -14,13 +14,21 @@
   }
 
   async function load() {
-    const d = await C.api("/developments/" + encodeURIComponent(id), { known_at: C.scrub().known_at }, false);
+    const d = await C.api("/developments/" + encodeURIComponent(id), { known_at: C.scrub().known_at, recorded_at: C.scrub().recorded_at }, false);
     const believed = { ...d };
-    for (const k of ["as_recorded", "revisions", "touches"]) delete believed[k];
+    for (const k of ["as_recorded", "revisions", "touches", "times", "summary_note"]) delete believed[k];
+    if (d.summary_note) believed.summary = d.summary + " " + d.summary_note;
     fields(document.getElementById("believed"), believed);
+    const t = d.times, from = { reported: "its reported field", published: "its earliest source's published date" };
+    const times = C.clear(document.getElementById("times"));
+    for (const [label, text] of [["occurred", t.occurred],
+      ["reported", C.when(t.reported) + " (" + (from[t.reported_from] || "when recorded") + ")"],
+      ["recorded", C.when(t.recorded) + (t.reported_after_recorded ? " (reported after this store recorded it)" : "")]]) {
+      times.append(C.el("dt", { text: label }), C.el("dd", { text: text }));
+    }
     fields(document.getElementById("recorded"), d.as_recorded);
     const revisions = C.clear(document.getElementById("revisions"));
-    for (const r of d.revisions) revisions.append(C.el("li", {}, C.devLink(r.id), " " + r.type + " · recorded " + r.recorded + " · " + r.summary));
+    for (const r of d.revisions) revisions.append(C.el("li", {}, C.devLink(r.id), " " + r.type + " · recorded " + C.when(r.recorded) + " · " + r.summary));
     if (!d.revisions.length) revisions.append(C.el("li", { text: "none" }));
     const touches = C.clear(document.getElementById("touches"));
     for (const key of d.touches) touches.append(C.el("li", {}, C.entityLink(key)));

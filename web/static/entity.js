@@ -14,7 +14,7 @@
     box.append(
       C.el("p", {}, C.el("b", { text: line.field }), " = " + C.show(line.value) + " ← ", C.devLink(d.id)),
       C.el("p", { class: "meta", text: d.summary }),
-      C.el("p", { class: "meta", text: "occurred " + d.occurred + " · recorded " + d.recorded + " · " + d.confidence +
+      C.el("p", { class: "meta", text: "occurred " + d.occurred + " · recorded " + C.when(d.recorded) + " · " + d.confidence +
         " · sources: " + (d.sources.join(", ") || "none") +
         (line.corrected_by.length ? " · corrected by " + line.corrected_by.join(", ") : "") }),
     );
@@ -46,7 +46,7 @@
         group = C.el("ul");
         const mark = change.retracted_by ? " (retracted: not in effect)" : change.corrected_by.length ? " (corrected)" : "";
         list.append(C.el("li", {}, C.el("b", { text: d.occurred }), " ", C.devLink(d.id), mark,
-          C.el("div", { class: "meta", text: d.summary + " · recorded " + d.recorded }), group));
+          C.el("div", { class: "meta", text: d.summary + " · recorded " + C.when(d.recorded) }), group));
       }
       group.append(C.el("li", { text: change.field + ": " + C.show(change.before) + " → " + C.show(change.after) }));
     }
@@ -58,7 +58,7 @@
     try {
       const s = C.scrub();
       const body = await C.api(base + "/diff", { from: document.getElementById("diff-from").value,
-        to: document.getElementById("diff-to").value, known_at: s.known_at }, false);
+        to: document.getElementById("diff-to").value, known_at: s.known_at, recorded_at: s.recorded_at }, false);
       if (!body.changes.length) out.append(C.el("p", { text: "no change" }));
       const table = C.el("table", { class: "facts" });
       for (const c of body.changes) table.append(C.el("tr", {}, C.el("th", { text: c.field }),

@@ -63,7 +63,7 @@
       C.el("p", { class: "meta" }, d.occurred + " · " + d.type.replace(/_/g, " ") + " · " + d.confidence +
         (d.location ? " · " + d.location : "") + (d.corrected_by.length ? " · corrected by " + d.corrected_by.join(", ") : "")),
       C.el("p", { class: "meta" }, "sources: " + (d.sources.map((s) => s.publisher).join(", ") || "none") +
-        " · recorded " + d.recorded),
+        " · recorded " + C.when(d.recorded)),
       C.el("p", {}, C.el("a", { href: "/?dev=" + encodeURIComponent(d.id), class: "permalink", text: "permalink" })),
     );
   }
@@ -146,6 +146,7 @@
     document.getElementById("timeline").dataset.items = shown.map((d) => d.id).join(" ");
     await mapReady;
     StoryMap.setPoints(shown, select);
+    document.getElementById("map").dataset.for = document.getElementById("timeline").dataset.items;  // drawn for this load
     const wanted = selected || C.params().get("dev");
     select(shown.some((d) => d.id === wanted) ? wanted : null, "load");
   }
