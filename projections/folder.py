@@ -24,7 +24,7 @@ from chronicle.projections.plainfold import (
 )
 
 # What a rebuild keeps of a revision marker: the correction's id and its changes, or the retraction's id
-# and None. Tuples, not the decoded events: a 1M log has 40k of them (71 MB as events).
+# and None. Tuples, not the decoded events, which would hold every revision's whole model in memory.
 Revision = tuple[str, dict[str, Any] | None]
 # A view held in memory as the pass goes: its JSON object, its facts, and the story key it was folded to.
 Held = list[Any]

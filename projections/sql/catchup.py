@@ -161,7 +161,7 @@ def _rebuild(
 ) -> RebuildSummary:
     with store.write() as c:
         store.drop_views(c, ASIDE)
-        store.create_views(c, ASIDE, indexes=False)  # indexed once, by the swap: faster than row by row
+        store.create_views(c, ASIDE, indexes=False)  # indexed once, by the swap, not row by row
         store.clear_tracking(c, ASIDE_TRACKING)
     stop = log.max_notification_id() or 0
     revisions = read_revisions(log.select_notifications, decode, stop, page)

@@ -33,7 +33,7 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         self.sql_create_statements += [SQL(s).format() for s in statements]
 
     # A rebuild copies the entity index's rows as the pass goes and keys them after it: filling it from
-    # the timeline's JSON column (a jsonb cast per row) took 1.6 s of a 9.8 s rebuild at 100k.
+    # the timeline's JSON column would cast every row to jsonb (docs/performance.md has the figures).
     copies_entity_index = True
 
     def create_views(self, c: Cursor, prefix: str, *, indexes: bool = True) -> None:
@@ -71,10 +71,8 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
                 copy.write_row(row)
 
     def analyze(self, c: Cursor, prefix: str = LIVE, tables: Sequence[str] = TABLES) -> None:
-        # Measured: without statistics the planner scanned the whole timeline for `show --as-of` of an
-        # actor with 40 developments in a 100k store (150 ms); with them, 2 ms. A rebuild's refold of
-        # the stale negotiations from the aside tables, likewise: 9.0 s at 100k, then about 3 s (beside the
-        # index build).
+        # Without statistics the planner scans the whole timeline for `show --as-of` of one actor, and a
+        # rebuild's refold of the stale negotiations reads the aside tables the same way.
         names = ", ".join(f"{{s}}{prefix}{table}" for table in tables)
         self.run(c, f"ANALYZE {names}")
 

@@ -12,7 +12,7 @@ from chronicle.projections.sql.views import LIVE, Cursor, ViewStore, _ddl, _meta
 
 # `PRAGMA secure_delete` as read, and as set. Some builds of SQLite (Debian's) default to ON: every page a
 # statement frees is overwritten with zeros and written again, so swapping in a rebuild wrote the old
-# tables out once more (124 MB of WAL at 100k developments, about 1 s of a 7 s rebuild). View tables hold
+# tables out once more, a second copy of them in the WAL. View tables hold
 # nothing the log does not (confidential sources stay sealed in them), so their writes scrub only where it
 # costs no I/O (FAST); a write that must scrub (`sources.destroy`) sets ON itself.
 SCRUB = {0: "OFF", 1: "ON", 2: "FAST"}
