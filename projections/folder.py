@@ -51,7 +51,7 @@ def final_form(development: Data, revisions: dict[str, list[Revision]]) -> Final
     found = revisions.get(development["id"] or "")
     if found:
         # The same steps, in the same order, as catching up takes when each revision arrives; on the JSON
-        # objects, which the log holds already (parsing each target first was 2.3% of a 100k rebuild).
+        # objects, which the log holds already (parsing each target first would cost a model per revision).
         kind = TYPES[development["type"]]
         for by, changes in found:
             if changes is not None:
@@ -126,7 +126,7 @@ class PlainFolder:
         """If too many views are held, spill the least recently touched.
 
         Popularity is skewed (a few actors are in most developments), so the ones let go are rarely
-        needed again; letting go of all of them at once made a 1M rebuild read views back 10 s long."""
+        needed again; letting go of all of them at once made a large rebuild read views back for long."""
         if len(self.held) <= CACHED_VIEWS:
             return
         coldest = list(islice(self.held, max(1, int(len(self.held) * EVICTED))))

@@ -277,7 +277,7 @@ def log(store: ViewStore, c: Cursor, flt: LogFilter) -> list[LogEntry]:
 
 def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     """`log`, streamed: as the story stands now, rows come from the story index a page at a time, so
-    `log` of a store of any size holds a page (100k: 620 -> ~60 MB). As known at a time, the believed
+    `log` of a store of any size holds a page. As known at a time, the believed
     bodies and their order are only known once every revision recorded by then is read: held whole."""
     actor = flt.actor and str(EntityKey.actor(flt.actor))
     keys = [k for k in (actor, flt.negotiation and str(EntityKey.negotiation(flt.negotiation))) if k]
@@ -336,8 +336,8 @@ def _revised_note(original: Development, current: Development) -> str:
 
 
 def _holding(rows: Iterator[Any], text: str | None) -> Iterator[Any]:
-    """The rows whose stored JSON can hold `text`, as they stand: only those need parsing (`log -S` over a
-    100k store parsed every development: 2.8 s, 600 MB)."""
+    """The rows whose stored JSON can hold `text`, as they stand: only those need parsing (parsing every
+    development of a large store for `log -S` held them all)."""
     if not text or not _verbatim_in_json(text):
         return rows
     wanted = text.casefold()

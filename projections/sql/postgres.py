@@ -63,8 +63,8 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         self.create_views(c, LIVE)
 
     def insert_many(self, c: Cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        # COPY, not a pipelined INSERT per row: a rebuild writes a timeline row per event, and at 100k
-        # the server's parse-bind-execute per row was most of its CPU.
+        # COPY, not a pipelined INSERT per row: a rebuild writes a timeline row per event, and the
+        # server's parse-bind-execute per row was most of its CPU.
         names = ", ".join(columns)
         with c.copy(self.sql(f"COPY {table} ({names}) FROM STDIN")) as copy:  # type: ignore[attr-defined]
             for row in rows:
