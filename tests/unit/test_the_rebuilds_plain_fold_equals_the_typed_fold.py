@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_incremental_views_equal_a_full_rebuild import stories
+from storygen import stories
 
 from chronicle.domain.developments import CorrectionIssued, RetractionIssued
 from chronicle.projections.fold import Step, apply, new_view, touched, touched_data
