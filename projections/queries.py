@@ -3,6 +3,7 @@ and which developments make up the story."""
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -11,9 +12,12 @@ from typing import Any
 
 import orjson
 
+from chronicle.domain.countries import TO_ALPHA2
+from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import TYPES, Development
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
+from chronicle.domain.places import distance_km
 from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
@@ -157,6 +161,9 @@ class LogFilter:
     known_at: datetime | None = None
     include_retracted: bool = False
     text: str | None = None
+    tags: tuple[str, ...] = ()  # every one of them
+    country: str | None = None  # ISO 3166-1 alpha-2 or alpha-3, upper-case
+    near: tuple[float, float, float] | None = None  # latitude, longitude, kilometres
 
     def __post_init__(self) -> None:
         require_order(self.since, self.until, "--since", "--until")
@@ -171,6 +178,7 @@ class LogEntry:
     development: Development
     corrected_by: list[str]
     retracted_by: str | None
+    ongoing: bool = False  # a span that `--as-of` falls inside
 
     def as_json(self) -> dict[str, Any]:
         """The development's own fields, plus where and when the log holds it.
@@ -185,6 +193,8 @@ class LogEntry:
             corrected_by=self.corrected_by,
             retracted_by=self.retracted_by,
         )
+        if self.ongoing:
+            body["ongoing"] = True
         return body
 
 
@@ -235,7 +245,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         found = reads.in_story_order(store, c, query)
         rows = (row_of(r) for r in _holding(found, flt.text))
         believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by) for r in rows)
-        yield from (entry for entry in believed if _shown(entry, flt, keys))
+        yield from (_ongoing(entry, flt) for entry in believed if _shown(entry, flt, keys))
         return
     # As believed then: corrections and retractions recorded later are not applied yet. A development
     # never revised reads the same at any time, and its stored interval orders it: streamed. Those with
@@ -255,7 +265,20 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     revised_entries.sort(key=_story_order)
     found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
     as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in found)
-    yield from heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
+    merged = heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
+    yield from (_ongoing(entry, flt) for entry in merged)
+
+
+def _ongoing(entry: LogEntry, flt: LogFilter) -> LogEntry:
+    """The entry, marked ongoing when `--as-of` falls inside its span."""
+    d = entry.development
+    if flt.as_of is None or d.until is None or not d.when.start <= flt.as_of <= FuzzyDate.parse(d.until).end:
+        return entry
+    return dataclasses.replace(entry, ongoing=True)
+
+
+def to_alpha2(code: str) -> str:
+    return TO_ALPHA2.get(code.upper(), code.upper())
 
 
 def _holding(rows: Iterator[Any], text: str | None) -> Iterator[Any]:
@@ -290,7 +313,26 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
         return False
     if flt.as_of and counts_from(d) > flt.as_of:
         return False
+    if flt.tags and not set(flt.tags) <= set(d.tags):
+        return False
+    if not _placed(d, flt):
+        return False
     return not (flt.text and not _matches_text(d, flt.text))
+
+
+def _placed(d: Development, flt: LogFilter) -> bool:
+    """Whether the development's place passes `--country` and `--near` (one with no place never does)."""
+    if flt.country is None and flt.near is None:
+        return True
+    place = d.place
+    if place is None:
+        return False
+    if flt.country is not None and (place.country is None or to_alpha2(place.country) != to_alpha2(flt.country)):
+        return False
+    if flt.near is not None:
+        lat, lon, km = flt.near
+        return place.lat is not None and place.lon is not None and distance_km(lat, lon, place.lat, place.lon) <= km
+    return True
 
 
 __all__ = [

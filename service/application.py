@@ -70,3 +70,7 @@ class Chronicle(Application[str]):
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
         with reading(self.recorder, self.mapper) as session:
             return session.existing_negotiations(ids)
+
+    def existing_milestones(self, streams: Sequence[str]) -> set[str]:
+        with reading(self.recorder, self.mapper) as session:
+            return session.existing_milestones(streams)

@@ -79,6 +79,9 @@ class Session:
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
         return {s.partition(":")[2] for s in self.existing_streams([negotiation_stream(i) for i in ids])}
 
+    def existing_milestones(self, streams: Sequence[str]) -> set[str]:
+        return self.existing_streams(streams)
+
     def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
         """Check `batch` by the rules against the store as this transaction sees it, then write it; on a
         `BatchError` nothing of the batch is written (the caller may drop the bad item and retry)."""
