@@ -1,1 +1,1 @@
-"""Chronicle's benchmark suite: `python -m bench --help` (see bench/RESULTS.md)."""
+"""Chronicle's benchmark suite: `python -m bench --help` (see bench/README.md)."""

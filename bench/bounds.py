@@ -12,8 +12,8 @@ no-op, so the rates bound what optimising that part alone could ever give:
 - no folds or rows: neither; what is left is reading, decoding, the revision markers and bookkeeping.
 
 Rates are reported as ratios to the raw baseline measured in the same run (eventsourcing's recorder reading
-the same events and Chronicle's mapper decoding them), as issue 3 asks. Not a test: the variants leave
-wrong views behind, so the last step (also when interrupted) rebuilds the store for real.
+the same events and Chronicle's mapper decoding them), so the host's speed cancels out. Not a test: the
+variants leave wrong views behind, so the last step (also when interrupted) rebuilds the store for real.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every measurement runs in a fresh child process (os.wait4 gives each child's own wall time, peak RSS and
 CPU); each workload is repeated and reported as the median; speed is reported as ratios to baselines
-measured in the same run, because the machine is noisy. See bench/RESULTS.md for what each row means.
+measured in the same run, because the machine is noisy. What each row means: bench/README.md.
 """
 
 from __future__ import annotations

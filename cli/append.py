@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import sys
 import types
 import typing
 from array import array
@@ -16,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from chronicle.cli.common import StoreOpt, errors, fail, open_store, progress_bar, say
+from chronicle.cli.streams import stdin_bytes
 from chronicle.projections.gcpause import paused_gc
 
 EXAMPLES = """
@@ -45,6 +45,20 @@ def _one_line_usage_errors() -> Iterator[None]:
 
 
 class _AppendGroup(TyperGroup):
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        # A type is spelt with underscores in files; a dash is as easy to type and reads as the same.
+        return super().get_command(ctx, cmd_name.replace("-", "_"))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            import difflib
+
+            known = self.list_commands(ctx)
+            close = difflib.get_close_matches(args[0].replace("-", "_"), known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; one of: {', '.join(known)}"
+            fail(f"no development type {args[0]!r}{hint}", 2)
+        return super().resolve_command(ctx, args)
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         with _one_line_usage_errors():
             return super().parse_args(ctx, args)
@@ -67,20 +81,31 @@ AutoOpt = Annotated[
     bool,
     typer.Option("--auto-register", help="Register unknown actor ids as organizations (and say so)."),
 ]
+FutureOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-future",
+        help="Record a development that occurred, was reported or published after now (refused otherwise).",
+    ),
+]
 
 
-def record(developments: list[Any], lines: list[int] | None, store: str | None, auto: bool) -> None:
-    report(record_pages([developments], lines, store, auto))
+def record(
+    developments: list[Any], lines: list[int] | None, store: str | None, auto: bool, future: bool = False
+) -> None:
+    report(record_pages([developments], lines, store, auto, future))
 
 
-def record_pages(pages: Iterable[list[Any]], lines: Sequence[int] | None, store: str | None, auto: bool) -> Any:
+def record_pages(
+    pages: Iterable[list[Any]], lines: Sequence[int] | None, store: str | None, auto: bool, future: bool = False
+) -> Any:
     """Record every page in one transaction; `lines` (filled as the pages are read) numbers the errors."""
     from chronicle.domain.rules import BatchError
     from chronicle.service.interchange import at_line
 
     with open_store(store) as opened:
         try:
-            return opened.append_pages(pages, auto_register=auto)
+            return opened.append_pages(pages, auto_register=auto, allow_future=future)
         except BatchError as error:
             if lines is not None:
                 raise at_line(error, lines) from None
@@ -95,7 +120,8 @@ def report(plan: Any) -> None:
         print(dev_id)
     for dev_id in plan.unchanged:
         print(dev_id)
-        say(f"{dev_id} was already recorded with the same content: nothing to do")
+    done = len(plan.recorded)
+    say(f"recorded {done} development{'' if done == 1 else 's'}, {len(plan.unchanged)} already present")
 
 
 @app.callback()
@@ -106,6 +132,7 @@ def append(
         typer.Option("--file", "-f", help="JSON Lines file of developments ('-' reads stdin).", metavar="FILE"),
     ] = None,
     auto_register: AutoOpt = False,
+    allow_future: FutureOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Record developments: one with a typed subcommand, or many with --file."""
@@ -115,23 +142,23 @@ def append(
                 from chronicle.domain.errors import InvalidInput
 
                 raise InvalidInput("use either --file or a typed subcommand, not both")
-        ctx.obj = {"auto_register": auto_register, "store": store}
+        ctx.obj = {"auto_register": auto_register, "allow_future": allow_future, "store": store}
         return
     if file is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(2)
     with errors(), paused_gc():
-        report(_record_file(file, store, auto_register))
+        report(_record_file(file, store, auto_register, allow_future))
 
 
-def _record_file(file: str, store: str | None, auto_register: bool) -> Any:
+def _record_file(file: str, store: str | None, auto_register: bool, allow_future: bool = False) -> Any:
     """Read, check and write the file a page at a time (a bar on a TTY, gone before the ids print)."""
     with ExitStack() as stack:
         from chronicle.domain.errors import InvalidInput, StoreError
         from chronicle.service.interchange import jsonl_pages
 
         try:
-            stream = sys.stdin.buffer if file == "-" else stack.enter_context(Path(file).open("rb"))
+            stream = stdin_bytes() if file == "-" else stack.enter_context(Path(file).open("rb"))
         except OSError as error:
             raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
         lines = array("q")  # line numbers, for errors: 8 bytes a development
@@ -151,7 +178,7 @@ def _record_file(file: str, store: str | None, auto_register: bool) -> Any:
             if not lines:
                 raise InvalidInput(f"{file}: no developments in the file")
 
-        return record_pages(pages(), lines, store, auto_register)
+        return record_pages(pages(), lines, store, auto_register, allow_future)
 
 
 # -- one subcommand per type, generated from the interchange models ---------------------------
@@ -268,7 +295,7 @@ def _make_command(kind: str, model: Any) -> None:
 
     def command(ctx: typer.Context, **values: Any) -> None:
         with errors():
-            record([_build(kind, values)], None, ctx.obj["store"], ctx.obj["auto_register"])
+            record([_build(kind, values)], None, ctx.obj["store"], ctx.obj["auto_register"], ctx.obj["allow_future"])
 
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *params]

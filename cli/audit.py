@@ -11,6 +11,7 @@ from chronicle.cli.common import (
     AsOfOpt,
     JsonOpt,
     KnownAtOpt,
+    RecordedAtOpt,
     StoreOpt,
     errors,
     open_store,
@@ -22,6 +23,13 @@ from chronicle.cli.common import (
 from chronicle.cli.read import Kind
 
 KindArg = Annotated[Kind, typer.Argument(help="actor or negotiation")]
+AllOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Show bookkeeping too: corroboration.*, developments, first/last_development, registered_in.",
+    ),
+]
 NameArg = Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")]
 
 
@@ -46,6 +54,8 @@ def history(
     name: NameArg,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
+    all_: AllOpt = False,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -66,8 +76,11 @@ def history(
 
         day = parse_date(as_of, "--as-of")
         moment = parse_instant(known_at, "--known-at")
+        held = parse_instant(recorded_at, "--recorded-at")
         with open_store(store) as opened:
-            changes = auditing.history(opened, kind.value, name, as_of=day, known_at=moment, say=say)
+            changes = auditing.history(
+                opened, kind.value, name, as_of=day, known_at=moment, recorded_at=held, bookkeeping=all_, say=say
+            )
         if json:
             print_json([change.as_json() for change in changes])
             return
@@ -80,10 +93,10 @@ def history(
             if d.id != shown:
                 shown = d.id
                 mark = revision_mark(change.corrected_by, change.retracted_by, retracted_note=": not in effect")
+                head = f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}"
+                console.print(head, markup=True)
                 console.print(
-                    f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}\n"
-                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · "
-                    f"{escape(_sources(d.sources))}[/dim]",
+                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · {escape(_sources(d.sources))}[/dim]",
                     markup=True,
                 )
             line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"
@@ -101,6 +114,8 @@ def blame(
     ] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
+    all_: AllOpt = False,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -119,21 +134,33 @@ def blame(
 
         day = parse_date(as_of, "--as-of")
         moment = parse_instant(known_at, "--known-at")
+        held = parse_instant(recorded_at, "--recorded-at")
         with open_store(store) as opened:
-            lines = auditing.blame(opened, kind.value, name, field, as_of=day, known_at=moment, say=say)
+            lines = auditing.blame(
+                opened,
+                kind.value,
+                name,
+                field,
+                as_of=day,
+                known_at=moment,
+                recorded_at=held,
+                bookkeeping=all_ or field is not None,
+                say=say,
+            )
         if json:
             print_json([line.as_json() for line in lines])
             return
         console = _console()
         width = max((len(line.field) for line in lines), default=0)
         for line in lines:
-            c = line.change
-            if c is None:
+            c, d = line.change, line.setter
+            if c is None or d is None:
                 who = "-"
             else:
-                d = c.development
                 who = f"{d.id} ({d.occurred}; {_sources(d.sources)})"
-                if c.corrected_by:
+                if line.credited is not None:
+                    who += f" correcting {c.development.id}"
+                elif c.corrected_by:
                     who += f" corrected by {', '.join(c.corrected_by)}"
             console.print(f"{line.field:<{width}}  {_value(line.value)}  <- {who}", markup=False)
 
@@ -149,20 +176,30 @@ def diff(
     ] = None,
     known_from: Annotated[
         str | None,
-        typer.Option("--known-from", help="Record time: what was known at TIMESTAMP...", metavar="TIMESTAMP"),
+        typer.Option("--known-from", help="Reported time: what was known at TIMESTAMP...", metavar="TIMESTAMP"),
     ] = None,
     known_to: Annotated[
         str | None,
         typer.Option("--known-to", help="...compared with what was known at TIMESTAMP.", metavar="TIMESTAMP"),
     ] = None,
+    recorded_from: Annotated[
+        str | None,
+        typer.Option("--recorded-from", help="Record time: what this store held at TIMESTAMP...", metavar="TIMESTAMP"),
+    ] = None,
+    recorded_to: Annotated[
+        str | None,
+        typer.Option("--recorded-to", help="...compared with what it held at TIMESTAMP.", metavar="TIMESTAMP"),
+    ] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """What changed between two points, field by field: valid time (--from/--to), record time
-    (--known-from/--known-to), or both. --known-at pins record time for a valid-time diff, and
-    --as-of pins valid time for a record-time diff. Without an entity, every entity that changed.
+    """What changed between two points, field by field: valid time (--from/--to), reported time
+    (--known-from/--known-to), record time (--recorded-from/--recorded-to), or several. --known-at and
+    --recorded-at pin those times for a diff along the others, and --as-of pins valid time. Without an
+    entity, every entity that changed.
 
     Examples:
 
@@ -181,21 +218,34 @@ def diff(
         for first, second, first_flag, second_flag in (
             (from_, to, "--from", "--to"),
             (known_from, known_to, "--known-from", "--known-to"),
+            (recorded_from, recorded_to, "--recorded-from", "--recorded-to"),
         ):
             if (first is None) != (second is None):
                 raise InvalidInput(f"{first_flag} and {second_flag} go together")
-        if from_ is None and known_from is None:
-            raise InvalidInput("give --from/--to (valid time) or --known-from/--known-to (record time)")
+        if from_ is None and known_from is None and recorded_from is None:
+            raise InvalidInput(
+                "give --from/--to (valid time), --known-from/--known-to (reported time) "
+                "or --recorded-from/--recorded-to (record time)"
+            )
         if from_ is not None and as_of is not None:
             raise InvalidInput("--as-of pins valid time: use it with --known-from/--known-to, not --from/--to")
         if known_from is not None and known_at is not None:
-            raise InvalidInput("--known-at pins record time: use it with --from/--to, not --known-from/--known-to")
+            raise InvalidInput("--known-at pins reported time: use it with --from/--to, not --known-from/--known-to")
+        if recorded_from is not None and recorded_at is not None:
+            raise InvalidInput("--recorded-at pins record time: use it without --recorded-from/--recorded-to")
         pinned_day = parse_date(as_of, "--as-of")
         pinned_moment = parse_instant(known_at, "--known-at")
+        pinned_held = parse_instant(recorded_at, "--recorded-at")
         a = audit.Point(
-            parse_date(from_, "--from") or pinned_day, parse_instant(known_from, "--known-from") or pinned_moment
+            parse_date(from_, "--from") or pinned_day,
+            parse_instant(known_from, "--known-from") or pinned_moment,
+            parse_instant(recorded_from, "--recorded-from") or pinned_held,
         )
-        b = audit.Point(parse_date(to, "--to") or pinned_day, parse_instant(known_to, "--known-to") or pinned_moment)
+        b = audit.Point(
+            parse_date(to, "--to") or pinned_day,
+            parse_instant(known_to, "--known-to") or pinned_moment,
+            parse_instant(recorded_to, "--recorded-to") or pinned_held,
+        )
         audit.check_points(a, b)
         with open_store(store) as opened:
             found = auditing.diff(opened, kind.value if kind else None, name, a, b, say=say)
@@ -257,7 +307,7 @@ def sources(json: JsonOpt = False, store: StoreOpt = None) -> None:
 
 
 def _source_lines(report: Any) -> Iterator[str]:
-    yield f"{report.developments} developments"
+    yield f"{report.developments} developments in effect (retracted ones left out)"
     width = max((len(p) for p, _ in report.publishers), default=9)
     for publisher, count in report.publishers:
         yield f"  {publisher:<{width}}  {count}"

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from chronicle.domain.printable import one_line
+
 if TYPE_CHECKING:
     from chronicle.service.store import Store
 
@@ -39,7 +41,17 @@ KnownAtOpt = Annotated[
     str | None,
     typer.Option(
         "--known-at",
-        help="Only what had been recorded by then (ISO 8601; UTC if no offset; a date = end of day).",
+        help="As reported by then: developments, corrections and retractions count from their `reported`, "
+        "else their sources' earliest `published`, else when recorded (ISO 8601; UTC if no offset; a date, "
+        "here and in `reported`/`published`, means the end of that day).",
+        metavar="TIMESTAMP",
+    ),
+]
+RecordedAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--recorded-at",
+        help="Only what this store held at that moment (ISO 8601; UTC if no offset; a date = end of day).",
         metavar="TIMESTAMP",
     ),
 ]
@@ -50,19 +62,6 @@ def say(message: str) -> None:
     print(f"chronicle: {message}", file=sys.stderr)
 
 
-MAX_MESSAGE = 1_000
-
-
-def one_line(message: str) -> str:
-    """A message as one printable line: control and other unprintable characters escaped
-    (a hostile id or field name cannot add lines or drive the terminal), and long ones cut."""
-    text = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
-        for ch in message.strip()
-    )
-    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
-
-
 def fail(message: str, code: int) -> NoReturn:
     print(f"chronicle: error: {one_line(message)}", file=sys.stderr)
     raise typer.Exit(code)
@@ -71,14 +70,26 @@ def fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def errors() -> Iterator[None]:
     """Map every domain error to one line on stderr and its exit code; never a traceback."""
+    from chronicle.cli.streams import OutputFailed, settle_stdout
     from chronicle.domain.errors import ChronicleError
 
     try:
         yield
+    except OutputFailed as error:
+        settle_stdout(error)  # said once, and what is left of the output dropped
+        raise typer.Exit(1) from None
     except ChronicleError as error:
         fail(str(error), error.exit_code)
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except BrokenPipeError:
+        quiet_closed_pipe()
+        raise typer.Exit(0) from None
+
+
+def quiet_closed_pipe() -> None:
+    """The reader stopped (`| head`) with what it wanted: later writes and the exit flush go nowhere."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 KeyFileOpt = Annotated[

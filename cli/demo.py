@@ -60,7 +60,7 @@ def run(store: str | None) -> None:
         us = opened.query(lambda v, c: queries.current_view(v, c, "actor", "us"))
         talks = opened.query(lambda v, c: queries.current_view(v, c, "negotiation", "coalition-exit"))
         strike_then = opened.query(
-            lambda v, c: queries.log(v, c, queries.LogFilter(types=("strike",), known_at=before))
+            lambda v, c: queries.log(v, c, queries.LogFilter(types=("strike",), recorded_at=before))
         )
         strike_now = [e for e in entries if e.development.id == "us-strike-baghdad"]
     console.rule("Timeline (story order)")
@@ -75,8 +75,9 @@ def run(store: str | None) -> None:
     for label, found in (("before", strike_then), ("now", strike_now)):
         deaths = getattr(found[0].development, "deaths", None) if found else None
         console.print(f"  {label:<7} deaths = {deaths}", markup=False)
+    console.print()
     console.print(
-        f"\nExplore it: chronicle log --store {opened.settings.describe()} "
+        f"Explore it: chronicle log --store {opened.settings.describe()} "
         "(or show, actors, negotiations, replay --play)",
         markup=False,
     )

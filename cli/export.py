@@ -20,6 +20,7 @@ from chronicle.cli.common import (
     AsOfOpt,
     KnownAtOpt,
     NegotiationOpt,
+    RecordedAtOpt,
     StoreOpt,
     errors,
     open_store,
@@ -73,6 +74,7 @@ def export(
     negotiation: NegotiationOpt = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     title: Annotated[
         str | None,
         typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).", metavar="TEXT"),
@@ -84,6 +86,9 @@ def export(
     jsonl holds every development as first recorded, corrections and retractions included, in record
     order: `chronicle append --file` into an empty store rebuilds the same story. The other formats
     show the story as believed (corrections applied, retractions marked), in story order.
+
+    -o onto an existing file replaces it whole (never half-written); onto a symlink, writes the file it
+    names and keeps the link; onto a FIFO or a device, writes to it in place; a directory is refused.
 
     Examples:
 
@@ -114,6 +119,7 @@ def export(
             as_of=parse_date(as_of, "--as-of"),
             known_at=parse_instant(known_at, "--known-at"),
             title=title,
+            recorded_at=parse_instant(recorded_at, "--recorded-at"),
         )
         with open_store(store) as opened:
             size = _write(output, lambda out: export(fmt.value, opened, selection, out, say=say))
@@ -122,12 +128,19 @@ def export(
 
 
 def _size(n: int) -> str:
+    if n < 0:
+        return "written in place"
     return f"{n} bytes" if n < 10_000 else f"{n // 1000} kB"
 
 
 def _write(output: str, produce: Callable[[BinaryIO], None]) -> int:
-    """Write all or nothing: a failed export leaves no partial file behind. Returns the bytes written."""
-    from chronicle.domain.errors import StoreError
+    """Write all or nothing: a failed export leaves no partial file behind. Returns the bytes written
+    (-1 when unknown: written to a FIFO or a device).
+
+    A regular file is replaced whole, by a temporary file renamed over it; a symlink is written through
+    (the file it names is replaced, the link kept); a FIFO or a device is written to in place, never
+    replaced; a directory is refused."""
+    from chronicle.domain.errors import InvalidInput, StoreError
 
     if output == "-":
         sys.stdout.flush()
@@ -135,16 +148,24 @@ def _write(output: str, produce: Callable[[BinaryIO], None]) -> int:
         sys.stdout.buffer.flush()
         return 0
     path = Path(output)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if path.is_dir():
+        raise InvalidInput(f"cannot write {output}: it is a directory")
+    target = path.resolve() if path.is_symlink() else path
     try:
-        with temporary.open("wb") as out:
-            produce(out)
-            size = out.tell()
-        os.replace(temporary, path)
+        if target.exists() and not target.is_file():
+            with target.open("wb") as out:
+                produce(out)
+            return -1
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with temporary.open("wb") as out:
+                produce(out)
+                size = out.tell()
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)  # gone already once it replaced the file
     except OSError as error:
         raise StoreError(f"cannot write {output}: {error.strerror or error}") from None
-    finally:
-        temporary.unlink(missing_ok=True)  # gone already once it replaced the file
     return size
 
 

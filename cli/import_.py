@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
+import io
 from typing import Annotated, Any
 
 import typer
 
 from chronicle.cli.common import StoreOpt, errors, open_store, progress_bar, say
+from chronicle.cli.streams import stdin_bytes
 
 
 def import_acled(
@@ -47,7 +48,7 @@ def import_acled(
         done, skipped = importing.import_acled(
             lambda: open_store(store),
             file,
-            sys.stdin.buffer,
+            stdin_bytes() if file == "-" else io.BytesIO(),  # stdin is read only for "-": it may be closed
             skip_bad=skip_bad,
             dry_run=dry_run,
             checking=lambda: progress_bar("checking ACLED rows"),

@@ -30,6 +30,8 @@ def init(
     if key_file:
         common.KEY_FILE[0] = key_file
     with errors(), open_store(store, create=True, encrypt=encrypt) as opened:
+        if opened.made_directory is not None:
+            say(f"created directory {opened.made_directory}")
         state = "encrypted " if opened.app.mapper.cipher is not None else ""
         say(f"{state}store ready at {opened.settings.describe()}")
 

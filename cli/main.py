@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import typing
 
 import typer
 
@@ -22,6 +23,7 @@ from chronicle.cli import (
     redact,
     replay,
     schema,
+    serve,
     validate,
     verify,
 )
@@ -45,6 +47,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 # Every command module adds its commands to `app`, in the order `--help` lists them.
 append.register(app)
@@ -62,10 +65,25 @@ init.register(app)
 key.register(app)
 schema.register(app)
 demo.register(app)
+serve.register(app)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"chronicle {version('chronicle')}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _options(key_file: KeyFileOpt = None) -> None:
+def _options(
+    key_file: KeyFileOpt = None,
+    _version: typing.Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
     """Chronicle: an event-sourced timeline of a developing story."""
     common.KEY_FILE[0] = key_file
 
@@ -114,9 +132,13 @@ def main() -> None:
     from typer.exceptions import Abort
     from typer.main import get_command
 
+    from chronicle.cli.streams import OutputFailed, guard_stdout, settle_stdout
+
+    guard_stdout()
     command = get_command(_named(app, _arguments_after_root_options(sys.argv[1:])))
     try:
         code = command.main(prog_name="chronicle", standalone_mode=False)
+        settle_stdout()  # a closed pipe shows here, not at exit, where it could not be caught
     except NoArgsIsHelpError as error:
         print(error.ctx.get_help() if error.ctx else error.format_message())
         code = 2
@@ -132,7 +154,10 @@ def main() -> None:
         print("chronicle: interrupted", file=sys.stderr)
         code = 130
     except BrokenPipeError:
-        sys.stderr.close()
+        common.quiet_closed_pipe()
+        code = 0
+    except OutputFailed as error:
+        settle_stdout(error)
         code = 1
     except Exception as error:  # the last line of defence: one line, never a traceback
         if os.environ.get("CHRONICLE_DEBUG"):
@@ -144,6 +169,8 @@ def main() -> None:
             file=sys.stderr,
         )
         code = 1
+    if not settle_stdout():
+        code = code or 1
     sys.exit(code if isinstance(code, int) else 0)
 
 

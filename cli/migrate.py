@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
-from chronicle.cli.common import JsonOpt, errors, print_json, progress_bar, say
+from chronicle.cli.common import KEY_FILE, JsonOpt, errors, print_json, progress_bar, say
 
 
 def migrate(
@@ -23,7 +24,7 @@ def migrate(
       chronicle migrate --from postgresql://chronicle@db/newsroom --to sqlite:///backup.db
     """
     from chronicle.service.migrate import migrate as run
-    from chronicle.service.settings import parse_store_url
+    from chronicle.service.settings import parse_store_url, resolve_key
     from chronicle.service.store import Store
 
     with errors():
@@ -32,9 +33,12 @@ def migrate(
             from chronicle.domain.errors import InvalidInput
 
             raise InvalidInput("--from and --to name the same store")
+        # An encrypted store is copied as its bytes: the copy is encrypted with the same key.
+        key = resolve_key(KEY_FILE[0])
+        source_settings, target_settings = replace(source_settings, key=key), replace(target_settings, key=key)
         with (
             Store.open(source_settings) as src,
-            Store.open(target_settings, create=True) as dst,
+            Store.open(target_settings, create=True, encrypt=src.app.mapper.cipher is not None) as dst,
             progress_bar("copying events") as progress,
         ):
             result = run(src, dst, progress)

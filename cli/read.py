@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from chronicle.cli.common import (
     JsonOpt,
     KnownAtOpt,
     NegotiationOpt,
+    RecordedAtOpt,
     StoreOpt,
     errors,
     open_store,
@@ -28,6 +30,12 @@ from chronicle.cli.common import (
 class Kind(StrEnum):
     actor = "actor"
     negotiation = "negotiation"
+
+
+class Shown(StrEnum):
+    actor = "actor"
+    negotiation = "negotiation"
+    development = "development"
 
 
 def log(
@@ -59,6 +67,7 @@ def log(
     km: Annotated[float | None, typer.Option(help="The distance for --near, in kilometres.", metavar="N")] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -93,23 +102,29 @@ def log(
                 tags=tags,
                 country=code,
                 near=point,
+                recorded_at=parse_instant(recorded_at, "--recorded-at"),
                 say=say,
             )
-            if json:
-                print_jsonl(e.as_json() for e in entries)
-            else:
-                render.timeline(entries)
+            try:
+                if json:
+                    print_jsonl(e.as_json() for e in entries)
+                else:
+                    render.timeline(entries)
+            finally:  # while the store is open, so a reader that stopped early leaves nothing behind
+                getattr(entries, "close", lambda: None)()
 
 
 def show(
-    kind: Annotated[Kind, typer.Argument(help="actor or negotiation")],
-    name: Annotated[str, typer.Argument(help="Its id, an alias or its name (any case).")],
+    kind: Annotated[Shown, typer.Argument(help="actor, negotiation or development")],
+    name: Annotated[str, typer.Argument(help="Its id, an alias or its name (any case); a development's id.")],
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
+    recorded_at: RecordedAtOpt = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Show the projected state of an actor or a negotiation.
+    """Show the projected state of an actor or a negotiation, or one development (as believed and as
+    recorded, its three times, sources, corrections and retractions, and what it changed).
 
     Examples:
 
@@ -117,32 +132,51 @@ def show(
       chronicle show actor us
       chronicle show actor "al-sudani" --as-of 2024-01-10 --json
       chronicle show negotiation coalition-exit --known-at 2024-01-05T18:00
+      chronicle show development us-strike-baghdad
     """
     with errors():
         from chronicle.cli import render
         from chronicle.service import reading
 
+        day = parse_date(as_of, "--as-of")
+        moment = parse_instant(known_at, "--known-at")
+        held = parse_instant(recorded_at, "--recorded-at")
+        if kind is Shown.development:
+            _show_development(name, day, moment, held, json, store)
+            return
         with open_store(store) as opened:
-            view = reading.show(
-                opened,
-                kind.value,
-                name,
-                as_of=parse_date(as_of, "--as-of"),
-                known_at=parse_instant(known_at, "--known-at"),
-                say=say,
-            )
+            view = reading.show(opened, kind.value, name, as_of=day, known_at=moment, recorded_at=held, say=say)
         if json:
-            print_json(view.model_dump(mode="json"))
-        elif kind is Kind.actor:
+            shown = view.model_dump(mode="json")
+            times = reading.times_json(day, moment, held)
+            if times:
+                shown["times"] = times
+            print_json(shown)
+        elif kind is Shown.actor:
             render.actor(view)
         else:
             render.negotiation(view)
+
+
+def _show_development(
+    name: str, day: date | None, moment: datetime | None, held: datetime | None, json: bool, store: str | None
+) -> None:
+    from chronicle.cli import render
+    from chronicle.service import reading
+
+    with open_store(store) as opened:
+        shown = reading.show_development(opened, name, as_of=day, known_at=moment, recorded_at=held, say=say)
+    if json:
+        print_json(shown.as_json())
+    else:
+        render.development(shown)
 
 
 def _lister(kind: str) -> Callable[..., None]:
     def lister(
         as_of: AsOfOpt = None,
         known_at: KnownAtOpt = None,
+        recorded_at: RecordedAtOpt = None,
         json: JsonOpt = False,
         store: StoreOpt = None,
     ) -> None:
@@ -150,16 +184,21 @@ def _lister(kind: str) -> Callable[..., None]:
             from chronicle.cli import render
             from chronicle.service import reading
 
+            day = parse_date(as_of, "--as-of")
+            moment = parse_instant(known_at, "--known-at")
+            held = parse_instant(recorded_at, "--recorded-at")
             with open_store(store) as opened:
                 views = reading.list_entities(
                     opened,
                     kind,
-                    as_of=parse_date(as_of, "--as-of"),
-                    known_at=parse_instant(known_at, "--known-at"),
+                    as_of=day,
+                    known_at=moment,
+                    recorded_at=held,
                     say=say,
                 )
             if json:
-                print_json([v.model_dump(mode="json") for v in views])
+                times = reading.times_json(day, moment, held)
+                print_json([v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views])
             else:
                 render.entity_list(kind, views)
 

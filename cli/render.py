@@ -7,12 +7,14 @@ from typing import Any
 
 from rich.markup import escape as _markup_escape
 
+from chronicle.domain.printable import printable
+
 CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F)}
 
 
 def escape(text: str) -> str:
     """Recorded text is shown, never obeyed: control characters (terminal escapes) and rich markup."""
-    return _markup_escape(text.translate(CONTROL))
+    return _markup_escape(printable(text))
 
 
 def _console() -> Any:
@@ -20,12 +22,13 @@ def _console() -> Any:
 
 
 def safe_console() -> Any:
-    """A rich console that shows control characters in recorded text instead of sending them."""
+    """A rich console that shows control characters in recorded text instead of sending them: each
+    string it prints is one line, so a line end inside recorded text is shown, never obeyed."""
     from rich.console import Console
 
     class SafeConsole(Console):
         def print(self, *objects: Any, **kwargs: Any) -> None:
-            cleaned = [o.translate(CONTROL) if isinstance(o, str) else o for o in objects]
+            cleaned = [printable(o) if isinstance(o, str) else o for o in objects]
             super().print(*cleaned, **kwargs)
 
         def lines(self, lines: Iterable[str]) -> None:
@@ -68,8 +71,9 @@ def _timeline_lines(entries: Iterable[Any]) -> Iterator[tuple[str, str]]:
     for entry in entries:
         d = entry.development
         mark = revision_mark(entry.corrected_by, entry.retracted_by)
+        note = getattr(entry, "note", "")  # what corrections changed, when they kept the summary
         yield (
-            f"{d.occurred:<10}  {d.type:<21} {d.summary}{mark}",
+            f"{d.occurred:<10}  {d.type:<21} {d.summary}{note}{mark}",
             f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}{_moves(d, getattr(entry, 'ongoing', False))}",
         )
 
@@ -92,7 +96,8 @@ def _moves(d: Any, ongoing: bool) -> str:
 
 def styled_timeline(console: Any, entries: Iterable[Any]) -> None:
     for head, tail in _timeline_lines(entries):
-        console.print(f"{escape(head)}\n[dim]{escape(tail)}[/dim]", markup=True)
+        console.print(escape(head), markup=True)
+        console.print(f"[dim]{escape(tail)}[/dim]", markup=True)
 
 
 def plain_timeline(console: Any, entries: Iterable[Any]) -> None:
@@ -106,7 +111,7 @@ def write_plain(console: Any, lines: Iterable[str]) -> None:
     pending: list[str] = []
 
     def flush() -> None:
-        console.file.write("".join(pending).translate(CONTROL))  # CONTROL leaves line ends alone
+        console.file.write("".join(pending))
         pending.clear()
 
     for line in lines:
@@ -114,7 +119,7 @@ def write_plain(console: Any, lines: Iterable[str]) -> None:
             flush()
             console.print(line, markup=False)
         else:
-            pending.append(f"{line}\n")
+            pending.append(f"{printable(line)}\n")
             if len(pending) >= 1000:
                 flush()
     flush()
@@ -125,7 +130,7 @@ def _line(console: Any, label: str, value: Any) -> None:
         return
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    console.print(f"  {label + ' ':<22}{value}".translate(CONTROL), markup=False)
+    console.print(f"  {label + ' ':<22}{value}", markup=False)
 
 
 def actor(view: Any) -> None:
@@ -194,14 +199,67 @@ def entity_list(kind: str, views: list[Any]) -> None:
             table.add_column(col, overflow="fold")
         table.add_column("developments", justify="right")
         for v in views:
-            table.add_row(v.id, v.name or "", v.kind or "", v.status, str(v.developments))
+            table.add_row(v.id, printable(v.name or ""), v.kind or "", v.status, str(v.developments))
     else:
         for col in ("title", "status", "parties"):
             table.add_column(col, overflow="fold")
         table.add_column("developments", justify="right")
         for v in views:
-            table.add_row(v.id, v.title or "", v.status, ", ".join(v.parties), str(v.developments))
+            table.add_row(v.id, printable(v.title or ""), v.status, ", ".join(v.parties), str(v.developments))
     console = _console()
     if not console.is_terminal:  # a pipe or a file: rows whole, one per line, however wide
         console.width = max(console.width, console.measure(table, options=console.options.update_width(10_000)).maximum)
     console.print(table)
+
+
+def _plain(value: Any) -> str:
+    """A value for a person: text as written, nothing as -, anything else as JSON."""
+    import orjson
+
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+def when(moment: str) -> str:
+    """A stored time as a person writes it (a date-only report as its date); the rule is the domain's."""
+    from datetime import datetime
+
+    from chronicle.domain.reported import spoken
+
+    return spoken(datetime.fromisoformat(moment))
+
+
+def development(shown: Any) -> None:
+    """`show development`: what it says now, its times, sources, revisions and what it changed."""
+    from chronicle.domain.corrections import correction_note
+
+    console = _console()
+    d = shown.current
+    note = correction_note(shown.recorded.model_dump(mode="json"), d.model_dump(mode="json"))
+    head = f"{d.id} · {shown.type} · {d.confidence.value}" + ("  [RETRACTED]" if shown.believed is None else "")
+    lines = [head, f"  {d.summary}{note}"]
+    t = shown.times
+    said = {"reported": "its reported field", "published": "its earliest source's published date"}
+    shown_at = when(str(t.reported))
+    reported = f"{shown_at} ({said[t.reported_from]})" if t.reported_from in said else f"{shown_at} (when recorded)"
+    lines += [f"  occurred   {t.occurred}", f"  reported   {reported}", f"  recorded   {when(str(t.recorded))}"]
+    if t.reported_after_recorded:
+        lines.append("  note       reported after this store recorded it")
+    for s in d.sources:
+        published = f" (published {s.published})" if s.published else ""
+        lines.append(f"  source     {s.publisher}{published}")
+    if not d.sources:
+        lines.append("  source     none")
+    for r in shown.revisions:
+        rd = r.development
+        what = f"{rd.type} {rd.id}" + ("" if r.known else " (not yet known then)")
+        lines.append(f"  {what}: {getattr(rd, 'reason', '')}")
+        if getattr(rd, "changes", None):
+            lines.append(f"    changes  {', '.join(f'{k} -> {v}' for k, v in rd.changes.items())}")
+        times = f"reported {when(str(r.times.reported))} · recorded {when(str(r.times.recorded))}"
+        lines.append(f"    {times} · {_sources(rd)}")
+    for key, changes in shown.changed.items():
+        for c in changes:
+            lines.append(f"  changed    {key}  {c.field}: {_plain(c.before)} -> {_plain(c.after)}")
+    console.lines(lines)

@@ -25,6 +25,14 @@ def replay(
     ] = None,
     since: Annotated[str | None, typer.Option(metavar="DATE", help="With --play: start at this date.")] = None,
     until: Annotated[str | None, typer.Option(metavar="DATE", help="With --play: stop after this date.")] = None,
+    as_reported: Annotated[
+        bool,
+        typer.Option(
+            "--as-reported",
+            help="With --play: in the order the story was reported, corrections and retractions as steps of "
+            "their own, each showing what was then believed (the default plays with hindsight, in story order).",
+        ),
+    ] = False,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -45,39 +53,50 @@ def replay(
         from chronicle.service import replaying
 
         if not play:
-            if actor or negotiation or since or until:
-                raise InvalidInput("--actor, --negotiation, --since and --until go with --play")
+            if actor or negotiation or since or until or as_reported:
+                raise InvalidInput("--actor, --negotiation, --since, --until and --as-reported go with --play")
             with progress_bar("rebuilding views") as progress:
                 summary = replaying.rebuild(opened, progress=progress)
             if json:
                 print_json(
                     {
                         "events": summary.events,
+                        "developments": summary.events,  # a rebuild reads the developments' events only
                         "seconds": round(summary.seconds, 3),
                         "events_per_second": round(summary.rate),
                     }
                 )
             else:
                 print(
-                    f"rebuilt every view from {summary.events} events in {summary.seconds:.2f} s "
-                    f"({summary.rate:,.0f} events/s)"
+                    f"rebuilt every view from {summary.events} developments in {summary.seconds:.2f} s "
+                    f"({summary.rate:,.0f} developments/s)"
                 )
             return
-        _play(opened, actor, negotiation, parse_date(since, "--since"), parse_date(until, "--until"), json)
+        _play(opened, actor, negotiation, parse_date(since, "--since"), parse_date(until, "--until"), json, as_reported)
 
 
 def _play(
-    opened: Store, actor: str | None, negotiation: str | None, since: date | None, until: date | None, json: bool
+    opened: Store,
+    actor: str | None,
+    negotiation: str | None,
+    since: date | None,
+    until: date | None,
+    json: bool,
+    as_reported: bool = False,
 ) -> None:
-    from chronicle.cli.render import CONTROL
+    from chronicle.cli.render import when
     from chronicle.domain.errors import InvalidInput
+    from chronicle.domain.printable import printable
     from chronicle.projections import queries
     from chronicle.service import replaying
 
     if actor and negotiation:
         raise InvalidInput("use --actor or --negotiation, not both")
     queries.require_order(since, until, "--since", "--until")
-    for step in replaying.play(opened, actor=actor, negotiation=negotiation, since=since, until=until, say=say):
+    steps = replaying.play(
+        opened, actor=actor, negotiation=negotiation, since=since, until=until, as_reported=as_reported, say=say
+    )
+    for step in steps:
         if json:
             import orjson
 
@@ -85,9 +104,13 @@ def _play(
             continue
         d = step.development
         lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
+        if as_reported:
+            target = getattr(d, "target", None)
+            about = f"  {d.type} of {target}{step.note}" if target else ""
+            lines = [f"reported {when(step.reported)}  {d.occurred}  {d.type}  {d.summary}  ({d.id})" + about]
         for key, changes in step.changes.items():
             lines += [f"    {key}  {c.field}: {_show(c.before)} -> {_show(c.after)}" for c in changes]
-        print("\n".join(lines).translate(CONTROL))
+        print("\n".join(printable(line) for line in lines))
 
 
 def _show(value: object) -> str:

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from chronicle.cli.common import errors
+from chronicle.cli.streams import stdin_bytes
+from chronicle.domain.printable import one_line, printable
 
 
 def validate(
@@ -30,7 +32,7 @@ def validate(
         from chronicle.service.validation import validate as check
 
         if file == "-":
-            report = check(sys.stdin.buffer)
+            report = check(stdin_bytes())
         else:
             try:
                 with Path(file).open("rb") as stream:
@@ -39,7 +41,7 @@ def validate(
                 raise StoreError(f"cannot read {file}: {error.strerror or error}") from None
         name = "stdin" if file == "-" else file
         for problem in report.problems:
-            print(f"chronicle: {name}: {problem}", file=sys.stderr)
+            print(f"chronicle: {printable(name)}: {one_line(problem)}", file=sys.stderr)
         valid = f"{report.valid} valid development{'s' if report.valid != 1 else ''}"
         if report.invalid_lines:
             lines = f"{report.invalid_lines} invalid line{'s' if report.invalid_lines != 1 else ''}"

@@ -63,6 +63,7 @@ def verify(
                 {
                     "ok": report.ok,
                     "events": report.events,
+                    "developments": report.developments,
                     "head": {"position": report.head_position, "hash": report.head_hash},
                     "problems": report.problems,
                 }
@@ -74,7 +75,8 @@ def verify(
             raise typer.Exit(3)
         if not json:
             print(
-                f"OK: {report.events} events verified; views match the log; "
+                f"OK: {report.developments} developments ({report.events} stored events) verified; "
+                "views match the log; "
                 f"head {report.head_position}:{report.head_hash}"
             )
 

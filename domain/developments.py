@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 import orjson
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
@@ -31,10 +32,13 @@ from chronicle.domain.fields import (
     DateText,
     EndOutcome,
     LongText,
+    MomentText,
     ShortText,
     Slug,
     Slugs,
     Stance,
+    a_number,
+    absent,
     refs,
 )
 from chronicle.domain.places import Place
@@ -67,6 +71,12 @@ class Development(Record):
     # Fields added to v1 after its first files: left out of a development's JSON (so of its digest and of
     # the id generated from it) while unset, so a development written before them reads and digests the same.
     extension_fields: ClassVar[tuple[str, ...]] = ("until", "place", "tags", "responds_to")
+    # Left out of the JSON when absent, so a development without it keeps its bytes, digest and id.
+    reported: MomentText | None = Field(
+        default=None,
+        exclude_if=absent,
+        description="when it became public; default: the earliest `published` of its sources, else when recorded",
+    )
 
     # Fields naming the entity a development is about; a correction may not change them.
     identity_fields: ClassVar[tuple[str, ...]] = ()
@@ -169,7 +179,7 @@ class AttackReported(Development):
     injured: Count | None = None
     stated_reason: LongText | None = None
     actor_fields: ClassVar[tuple[str, ...]] = ("by", "targets", "killed")
-    count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    count: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] = 1
 
 
 class StatementMade(Development):
@@ -189,7 +199,10 @@ class FigureReported(Development):
     type: Literal["figure_reported"]
     actor: Slug
     metric: Slug
-    value: Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | Annotated[float, Field(allow_inf_nan=False)]
+    value: Annotated[
+        Annotated[int, Field(ge=-MAX_COUNT, le=MAX_COUNT)] | Annotated[float, Field(allow_inf_nan=False)],
+        BeforeValidator(a_number),
+    ]
     scope: Slug | None = None
     as_of: DateText | None = Field(default=None, description="defaults to `occurred`")
     actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
@@ -233,7 +246,7 @@ class TalksHeld(NegotiationDevelopment):
 
     type: Literal["talks_held"]
     parties: Slugs = []
-    round: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
+    round: Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)] | None = None
     outcome: LongText | None = None
     actor_fields: ClassVar[tuple[str, ...]] = ("parties",)
 

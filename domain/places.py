@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from chronicle.domain.countries import ALPHA2, ALPHA3
+from chronicle.domain.countries import ALPHA2, ALPHA3, TO_ALPHA2
 from chronicle.domain.fields import ShortText
 
 EARTH_KM = 6371.0088  # mean radius
@@ -56,3 +56,20 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def to_alpha2(code: str) -> str:
+    """A country code as its alpha-2 form, so IQ and IRQ compare equal."""
+    return TO_ALPHA2.get(code.upper(), code.upper())
+
+
+def within(place: Place | None, country: str | None, near: tuple[float, float, float] | None) -> bool:
+    """Whether a place is in `country` and within `near` (latitude, longitude, km); no place never is."""
+    if place is None:
+        return False
+    if country is not None and (place.country is None or to_alpha2(place.country) != to_alpha2(country)):
+        return False
+    if near is not None:
+        lat, lon, km = near
+        return place.lat is not None and place.lon is not None and distance_km(lat, lon, place.lat, place.lon) <= km
+    return True

@@ -38,23 +38,15 @@ from chronicle.domain.events import (
     negotiation_stream,
 )
 from chronicle.domain.fields import ActorKind
+from chronicle.domain.problems import problem
+from chronicle.domain.reported import future_fields, stated_report
 
 
 def describe_validation_error(error: ValidationError) -> str:
-    """Pydantic's first complaint as one line: `field: message` (the union's type tag left out)."""
+    """Pydantic's first complaint as one line in the user's words: `field: message` (`domain.problems`)."""
     first = error.errors(include_url=False)[0]
-    # Drop the tags pydantic gives the members of a plain union (e.g. `value.constrained-int`).
-    loc = [str(part) for part in first["loc"] if isinstance(part, int) or str(part).isidentifier()]
-    if loc and loc[0] in TYPES:
-        loc = loc[1:]
-    message = first["msg"]
-    if first["type"] == "union_tag_invalid":
-        tag = first.get("input", {}).get("type") if isinstance(first.get("input"), dict) else None
-        return f"unknown type {tag!r}: one of {', '.join(TYPES)}"
-    if first["type"] == "extra_forbidden":
-        message = "unknown field"
-    where = ".".join(loc)
-    return f"{where}: {message}" if where else message
+    loc = first["loc"]
+    return problem(first, loc[0] if loc and loc[0] in TYPES else None)
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,8 @@ def apply_changes(development: Development, changes: dict[str, Any]) -> Developm
 def apply_changes_data(kind: type[Development], data: dict[str, Any], changes: dict[str, Any]) -> Development:
     """`apply_changes` of a development of type `kind` given as its JSON object (`model_dump(mode="json")`,
     as the log stores it): a rebuild applies a log's corrections without parsing each target first."""
-    frozen = {"type", "id", *kind.identity_fields}
+    # `reported` is when the record itself became public; a correction is known from its own.
+    frozen = {"type", "id", "reported", *kind.identity_fields}
     touched = sorted(frozen & changes.keys())
     if touched:
         raise InvalidInput(f"a correction cannot change {', '.join(touched)}")
@@ -153,13 +146,17 @@ def _auto_actor(actor_id: str, cause: Development) -> ActorRegistered:
         actor=actor_id,
         name=actor_id,
         kind=ActorKind.organization,
+        reported=stated_report(cause.model_dump(mode="json")),  # known as soon as its first mention
     )
 
 
 class _Planner:
-    def __init__(self, lookup: Lookup, auto_register: bool, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, lookup: Lookup, auto_register: bool, now: Callable[[], datetime], allow_future: bool = False
+    ) -> None:
         self.lookup = lookup
         self.auto_register = auto_register
+        self.allow_future = allow_future
         self.now = now
         self.plan = AppendPlan()
         self.states: dict[str, DevelopmentState] = {}
@@ -170,16 +167,20 @@ class _Planner:
     def prefetch(self, batch: Sequence[Development]) -> None:
         # Claims are read before developments: a registration commits both at once, so a writer racing
         # us can only make the developments look newer than the claims, never the other way round.
-        actor_ids = {a for d in batch for a in (*d.actor_refs(), *d.either_refs())}
+        named = {d.id: _named_in_changes(d) for d in batch if isinstance(d, CorrectionIssued)}
+        changed = {i for ids in named.values() for i in ids}
+        actor_ids = {a for d in batch for a in (*d.actor_refs(), *d.either_refs())} | changed
         actor_ids |= {d.actor for d in batch if isinstance(d, ActorRegistered)}
         self.actors = set(self.lookup.existing_actors(sorted(actor_ids)))
-        neg_ids = {n for d in batch for n in (*d.negotiation_refs(), *d.either_refs())}
+        neg_ids = {n for d in batch for n in (*d.negotiation_refs(), *d.either_refs())} | changed
         neg_ids |= {d.negotiation for d in batch if isinstance(d, NegotiationOpened)}
         self.negotiations = set(self.lookup.existing_negotiations(sorted(neg_ids)))
         dev_ids = {d.id for d in batch if d.id}
         dev_ids |= {d.target for d in batch if isinstance(d, CorrectionIssued | RetractionIssued)}
         dev_ids |= {answered for d in batch for answered in d.responds_to}
+        dev_ids |= {i for d in batch if isinstance(d, CorrectionIssued) for i in _listed(d.changes.get("responds_to"))}
         dev_ids |= {f"auto-register-{a}" for d in batch for a in d.actor_refs()}
+        dev_ids |= {f"auto-register-{a}" for a in changed}
         self.states = dict(self.lookup.developments(sorted(dev_ids)))
         self.claimed([milestone_stream(n, m) for d in batch for n, m in _milestones_named(d)])
 
@@ -200,6 +201,15 @@ class _Planner:
                 self.plan.unchanged.append(development.id)
                 return
             raise ConflictingDevelopment(f"development {development.id!r} was recorded before with other content")
+        if not self.allow_future:
+            dates = {
+                "occurred": development.occurred,
+                "reported": development.reported,
+                "sources": [source.__dict__ for source in development.sources],
+            }
+            ahead = future_fields(dates, self.now())
+            if ahead:
+                raise InvalidInput(f"{ahead[0]} is in the future (pass --allow-future if that is meant)")
         self.check_references(development)
         if isinstance(development, CorrectionIssued | RetractionIssued):
             self.apply_to_target(development)
@@ -246,26 +256,33 @@ class _Planner:
             raise ConflictingDevelopment(f"actor {development.actor!r} is already registered")
         if isinstance(development, NegotiationOpened) and development.negotiation in self.negotiations:
             raise ConflictingDevelopment(f"negotiation {development.negotiation!r} is already opened")
-        missing_negotiations = [n for n in development.negotiation_refs() if n not in self.negotiations]
+        own = development.actor if isinstance(development, ActorRegistered) else None
+        self.require(development, development, set() if own is None else {own})
+
+    def require(self, development: Development, cause: Development, known: set[str]) -> None:
+        """The one reference rule, for appends and corrections alike: every actor and negotiation
+        `development` names exists (or is in `known`), or is registered automatically when asked."""
+        missing_negotiations = [
+            n for n in development.negotiation_refs() if n not in self.negotiations and n not in known
+        ]
         if missing_negotiations:
             raise UnknownReference(
                 f"unknown negotiation {missing_negotiations[0]!r} (open it first with negotiation_opened)"
             )
         missing = [a for a in development.actor_refs() if a not in self.actors]
         missing += [x for x in development.either_refs() if x not in self.actors and x not in self.negotiations]
-        unknown = [d for d in development.responds_to if d not in self.states]
+        unknown = [d for d in development.responds_to if d not in self.states and d not in known]
         if unknown:
             raise UnknownReference(f"responds_to: unknown development {unknown[0]!r}")
         if isinstance(development, AgreementExtended):
             self.check_supersedes(development)
-        own = development.actor if isinstance(development, ActorRegistered) else None
-        missing = [a for a in dict.fromkeys(missing) if a != own]
+        missing = [a for a in dict.fromkeys(missing) if a not in known]
         if not missing:
             return
         if not self.auto_register:
             raise UnknownReference(f"unknown actor {missing[0]!r} (register it first, or pass --auto-register)")
         for actor_id in missing:
-            auto = _auto_actor(actor_id, development)
+            auto = _auto_actor(actor_id, cause)
             if auto.id in self.states:  # registered automatically by a writer that raced us
                 self.actors.add(actor_id)
                 continue
@@ -304,7 +321,12 @@ class _Planner:
                 correction=development.id,
                 changes=development.changes,
             )
-            self.states[development.target] = state = target.corrected(corrected)
+            revised = target.corrected(corrected)
+            # What the correction names anew obeys the rule of an append; what it keeps was checked then.
+            kept = {*_named(revised.current)}
+            before = {*_named(target.current)}
+            self.require(revised.current, development, before & kept)
+            self.states[development.target] = state = revised
             self.plan.events.append(corrected)
             if isinstance(state.current, AgreementReached | AgreementExtended) and "deadlines" in development.changes:
                 milestones = [d.milestone for d in state.current.deadlines]
@@ -320,6 +342,16 @@ class _Planner:
             self.plan.events.append(retracted)
 
 
+def _named(development: Development) -> list[str]:
+    """Every id a development names: actors, negotiations, and the developments it answers."""
+    return [
+        *development.actor_refs(),
+        *development.either_refs(),
+        *development.negotiation_refs(),
+        *development.responds_to,
+    ]
+
+
 def _milestones_named(development: Development) -> list[tuple[str, str]]:
     """The (negotiation, milestone) pairs a development sets or supersedes, whose claims the plan asks about."""
     if not isinstance(development, AgreementReached | AgreementExtended):
@@ -329,15 +361,31 @@ def _milestones_named(development: Development) -> list[tuple[str, str]]:
     return [(development.negotiation, m) for m in named]
 
 
+def _listed(value: object) -> list[str]:
+    """The ids in a correction's new value of a list field (anything else is refused later)."""
+    return [i for i in value if isinstance(i, str)] if isinstance(value, list) else []
+
+
+def _named_in_changes(correction: CorrectionIssued) -> set[str]:
+    """Every id a correction's changes could name, whatever the type of its target (read in bulk first)."""
+    found: set[str] = set()
+    for value in correction.changes.values():
+        items = value if isinstance(value, list) else [value]
+        found |= {item for item in items if isinstance(item, str)}
+    return found
+
+
 def plan_append(
     batch: Sequence[Development],
     lookup: Lookup,
     *,
     auto_register: bool = False,
+    allow_future: bool = False,
     now: Callable[[], datetime],
 ) -> AppendPlan:
-    """Decide the events that record `batch`, all or nothing; raise `BatchError` on the first bad item."""
-    planner = _Planner(lookup, auto_register, now)
+    """Decide the events that record `batch`, all or nothing; raise `BatchError` on the first bad item.
+    A development dated or reported after `now` is refused unless `allow_future`."""
+    planner = _Planner(lookup, auto_register, now, allow_future)
     with_ids = [d.with_id() for d in batch]
     planner.prefetch(with_ids)
     for index, development in enumerate(with_ids):

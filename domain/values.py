@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from chronicle.domain.fields import MAX_SOURCES, MAX_TEXT, DateText, ShortText, Slug
+from chronicle.domain.fields import MAX_SOURCES, MAX_TEXT, DateText, Flag, MomentText, ShortText, Slug
 
 
 class Value(BaseModel):
@@ -32,9 +32,9 @@ class Source(Value):
     url: ShortText | None = None
     title: ShortText | None = None
     authors: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
-    published: DateText | None = None
+    published: MomentText | None = None
     id: Slug | None = Field(default=None, description="the same id in many developments is the same source")
-    confidential: bool = Field(
+    confidential: Flag = Field(
         default=False,
         description="publisher, url, title, authors and published are stored encrypted with a key of this source's own",
     )

@@ -1,19 +1,23 @@
-"""Tamper evidence: a hash chain over the log in store order, extended as events are projected.
+"""Tamper evidence: a hash chain over the log in store order, extended by the writer (`integrity.extending`).
 
-The chain is extended under the projection lock, strictly in notification order, after the events
-committed: concurrent writers never race on it. It is never rebuilt from the log (that would launder an
-edit): a head published earlier (`verify --root`) proves the history up to it with `verify --against`.
+The writer links its events in the append's own transaction, under the write lock, strictly in
+notification order: concurrent writers never race on it. It is never rebuilt from the log (that would
+launder an edit): a head published earlier (`verify --root`) proves the history up to it with
+`verify --against`. `chain_up` links only the backlog of a store made before the writer chained.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import Notification
 
-from chronicle.projections.sql.catchup import EventLog
 from chronicle.projections.sql.views import CHAIN, Cursor, ViewStore
+
+if TYPE_CHECKING:  # an append links its events through this module, and never loads the catch-up
+    from chronicle.projections.sql.catchup import EventLog
 
 GENESIS = "0" * 64
 PAGE = 2000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
 from typing import Any
 
 from eventsourcing.persistence import Notification
@@ -23,7 +23,8 @@ from chronicle.projections.sql.views import CHAIN, LIVE, ViewStore
 class Report:
     """What `verify` found: `problems` is empty when the log and every view check out."""
 
-    events: int = 0
+    events: int = 0  # stored events: developments, their revisions' marks and the id claims
+    developments: int = 0  # what users recorded (corrections and retractions included)
     head_position: int = 0
     head_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
@@ -40,6 +41,8 @@ def verify_log(
     report: Report,
     recorded: Callable[[Notification], None],
     progress: Callable[[int], None] | None = None,
+    *,
+    every_event_chained: bool = False,
 ) -> None:
     """Check every event's own digest and its place in the chain; hand each development to `recorded`.
 
@@ -67,7 +70,7 @@ def verify_log(
                 )
             expected = chained.pop(notification.id, None)
             previous = link(previous, notification)
-            if expected is None and notification.id <= report.head_position:
+            if expected is None and (every_event_chained or notification.id <= report.head_position):
                 report.problems.append(f"position {notification.id}: event is not in the chain (inserted)")
             elif expected is not None and expected != previous:
                 report.problems.append(
@@ -75,6 +78,7 @@ def verify_log(
                 )
                 previous = expected  # resynchronise, so each altered position is reported once
             if notification.topic == RECORDED_TOPIC:
+                report.developments += 1
                 recorded(notification)
         if chained and missing is None:
             missing = min(chained)
@@ -140,3 +144,67 @@ def _normal(text: str) -> Any:
     import orjson
 
     return orjson.loads(text)
+
+
+def _merged(expected: Iterator[tuple[int, Any]], stored: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any, Any]]:
+    """Two streams in position order, side by side: (position, expected or None, stored or None)."""
+    want, have = next(expected, None), next(stored, None)
+    while want is not None or have is not None:
+        if have is None or (want is not None and want[0] < have[0]):
+            assert want is not None
+            yield want[0], want[1], None
+            want = next(expected, None)
+        elif want is None or have[0] < want[0]:
+            yield have[0], None, have[1]
+            have = next(stored, None)
+        else:
+            yield want[0], want[1], have[1]
+            want, have = next(expected, None), next(stored, None)
+
+
+def _grouped(rows: Iterator[Any]) -> Iterator[tuple[int, set[str]]]:
+    for position, group in groupby(rows, key=lambda r: int(r["position"])):
+        yield position, {str(r["entity"]) for r in group}
+
+
+def verify_timeline(
+    store: ViewStore, expected: Iterator[tuple[int, str, list[str], str | None]], report: Report, limit: int = 20
+) -> None:
+    """The timeline must hold every development once, with the corrections and retraction the log made."""
+    import orjson
+
+    found: list[str] = []
+    with store.read() as c:
+        rows = store.stream(
+            c, f"SELECT position, dev_id, corrected_by, retracted_by FROM {{s}}{LIVE}timeline ORDER BY position"
+        )
+        stored = (
+            (int(r["position"]), (str(r["dev_id"]), list(orjson.loads(r["corrected_by"])), r["retracted_by"]))
+            for r in rows
+        )
+        wanted = ((p, (d, corrected, retracted)) for p, d, corrected, retracted in expected)
+        for position, want, have in _merged(wanted, stored):
+            if want is None:
+                found.append(f"timeline row at position {position} ({have[0]}): not in the log")
+            elif have is None:
+                found.append(f"timeline row at position {position} ({want[0]}): missing from the projection")
+            elif have != want:
+                found.append(f"timeline row at position {position} ({want[0]}): differs from the log")
+            if len(found) >= limit:
+                break
+    report.problems.extend(found)
+
+
+def verify_index(store: ViewStore, expected: Iterator[tuple[int, set[str]]], report: Report, limit: int = 20) -> None:
+    """The entity index must hold exactly the (entity, position) pairs of a fresh fold."""
+    found: list[str] = []
+    with store.read() as c:
+        rows = store.stream(c, f"SELECT position, entity FROM {{s}}{LIVE}entity_index ORDER BY position")
+        for position, want, have in _merged(expected, _grouped(rows)):
+            for entity in sorted((want or set()) - (have or set())):
+                found.append(f"entity index {entity} at position {position}: missing from the projection")
+            for entity in sorted((have or set()) - (want or set())):
+                found.append(f"entity index {entity} at position {position}: not in the log")
+            if len(found) >= limit:
+                break
+    report.problems.extend(found[:limit])

@@ -1,7 +1,8 @@
 """A head published earlier, read from its `POSITION:HASH` text and compared with the chain recomputed now.
 
 Pure: the caller reads the current head and recomputes the history (`chain.history_hash`) in between, so a
-malformed head is refused before the store is touched, and a head beyond the chain before the log is read.
+malformed head is refused before the store is touched, and a head beyond the chain (lost events) before the
+log is read.
 """
 
 from __future__ import annotations
@@ -71,9 +72,11 @@ def parse_head(text: str, *, label: str) -> PublishedHead:
 
 
 def require_within(published: PublishedHead, head_position: int) -> None:
-    """Refuse a published head past the current one: there is no history there to compare."""
+    """A published head past the current one is the user's evidence that the log has lost events."""
     if published.position > head_position:
-        raise InvalidInput(f"position {published.position} is beyond the current head {head_position}")
+        raise IntegrityFailure(
+            f"the log has lost events since the head you published ({published.position} -> {head_position})"
+        )
 
 
 def compare_head(published: PublishedHead, actual: str, events: int) -> HeadCheck:

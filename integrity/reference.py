@@ -64,6 +64,8 @@ class ReferenceFold:
         self.corrections: dict[int, list[dict[str, Any]]] = {}  # changes to re-apply, by position
         self.pending: list[tuple[int, str, str, int, str, bytes]] = []
         self.pending_steps: list[tuple[str, str, int, int]] = []
+        # (target, revision id, its position, whether a retraction): what each timeline row must show
+        self.marks: list[tuple[str, str, int, bool]] = []
 
     def add(self, notification: Notification) -> None:
         """One `DevelopmentRecorded` event, in log order."""
@@ -80,8 +82,10 @@ class ReferenceFold:
         )
         if isinstance(development, CorrectionIssued):
             self._revise(development.target, Revision(notification.id, development.changes))
+            self.marks.append((development.target, development.id or "", notification.id, False))
         elif isinstance(development, RetractionIssued):
             self._revise(development.target, Revision(notification.id, None))
+            self.marks.append((development.target, development.id or "", notification.id, True))
         else:
             self._steps(development, notification.id, revised=False)
         if len(self.pending) >= PAGE:
@@ -133,6 +137,36 @@ class ReferenceFold:
         self.revisions.clear()
         self._write()
         self.db.execute("CREATE INDEX steps_in_story_order ON steps (entity, start, position)")
+
+    def timeline(self) -> Iterator[tuple[int, str, list[str], str | None]]:
+        """Every development's timeline marks as the log makes them, in log order: (position, id,
+        corrected by, retracted by). Only the revisions are held in memory."""
+        self._write()
+        marks: dict[str, list[tuple[str, int, bool]]] = {}
+        for target, revision, at, retraction in self.marks:
+            marks.setdefault(target, []).append((revision, at, retraction))
+        rows = self.db.execute("SELECT position, dev_id FROM developments ORDER BY position")
+        while batch := rows.fetchmany(PAGE):
+            for position, dev_id in batch:
+                corrected: list[str] = []
+                retracted = None
+                for revision, at, retraction in marks.get(dev_id, ()):
+                    if at < position:
+                        continue  # a revision recorded before its target changes nothing
+                    if retraction:
+                        retracted = revision
+                    else:
+                        corrected.append(revision)
+                yield int(position), str(dev_id), corrected, retracted
+
+    def index(self) -> Iterator[tuple[int, set[str]]]:
+        """For each position in log order, the entities the index must list it under: those the
+        development touched as recorded and as corrected."""
+        self._write()
+        rows = self.db.execute("SELECT DISTINCT position, entity FROM steps ORDER BY position")
+        # grouped over the whole stream: a position's rows may straddle two fetched pages
+        for position, group in groupby(iter(rows), key=itemgetter(0)):
+            yield int(position), {str(entity) for _, entity in group}
 
     def count(self) -> int:
         """How many (entity, development) steps the views are folded from."""

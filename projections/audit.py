@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from chronicle.domain.dates import FuzzyDate
+from chronicle.domain.developments import CorrectionIssued
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.projections.belief import Entry
@@ -49,7 +50,7 @@ def _believed_now(store: ViewStore, c: Cursor, key: str) -> dict[str, Entry]:
 
 
 def _diff_key(store: ViewStore, c: Cursor, key: str, a: Point, b: Point) -> EntityDiff:
-    if a.known_at is None and b.known_at is None:
+    if a.horizon == b.horizon == (None, None):
         now = _believed_now(store, c, key)
         return diff_entries(key, now, now, a, b)
     return diff_rows(key, entity_rows(store, c, key), a, b)
@@ -64,8 +65,10 @@ def _entity_key(kind: str, ident: str) -> str:
     return str(EntityKey(kind, ident))
 
 
-def _not_in_story(kind: str, ident: str, as_of: date | None, known_at: datetime | None) -> NotFound:
-    return NotFound(f"{kind} {ident!r} was not yet in the story {Point(as_of, known_at).describe()}")
+def _not_in_story(
+    kind: str, ident: str, as_of: date | None, known_at: datetime | None, recorded_at: datetime | None
+) -> NotFound:
+    return NotFound(f"{kind} {ident!r} was not yet in the story {Point(as_of, known_at, recorded_at).describe()}")
 
 
 def history(
@@ -76,12 +79,13 @@ def history(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
 ) -> list[Change]:
     key = _entity_key(kind, ident)
-    entries = entries_for(entity_rows(store, c, key), known_at)
+    entries = entries_for(entity_rows(store, c, key), known_at, recorded_at)
     changes, view = history_of(key, entries.values(), as_of)
     if not view.registered:
-        raise _not_in_story(kind, ident, as_of, known_at)
+        raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
     return changes
 
 
@@ -94,15 +98,31 @@ def blame(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
 ) -> list[Blame]:
     key = _entity_key(kind, ident)
     if wanted is not None:
         check_field(new_view(key), wanted)
-    entries = entries_for(entity_rows(store, c, key), known_at)
+    entries = entries_for(entity_rows(store, c, key), known_at, recorded_at)
     changes, view = history_of(key, entries.values(), as_of)
     if not view.registered:
-        raise _not_in_story(kind, ident, as_of, known_at)
-    return blame_of(key, changes, view, wanted)
+        raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
+    return [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
+
+
+def _credit(line: Blame, entries: dict[str, Entry]) -> Blame:
+    """A value a correction changed is credited to the last correction that changed the development's
+    facts (its date and sources); an unchanged value stays with the development."""
+    c = line.change
+    if c is None or not c.corrected_by or c.as_recorded == line.value:
+        return line
+    for correction_id in reversed(c.corrected_by):
+        correction = entries.get(correction_id)
+        original = None if correction is None else correction.original
+        if isinstance(original, CorrectionIssued) and set(original.changes) - {"summary", "sources", "confidence"}:
+            assert correction is not None
+            return Blame(line.entity, line.field, line.value, c, DevelopmentInfo.of(correction))
+    return line
 
 
 def diff(store: ViewStore, c: Cursor, kind: str, ident: str, a: Point, b: Point) -> EntityDiff:
@@ -128,19 +148,30 @@ def candidate_entities(store: ViewStore, c: Cursor, a: Point, b: Point) -> set[s
         for row in rows:
             keys.update(orjson.loads(row["entities"]))
 
-    if a.known_at != b.known_at:
-        bounds = sorted(iso_utc(t) if t else "9999" for t in (a.known_at, b.known_at))
-        rows = reads.recorded_between(store, c, bounds)
+    windows = [
+        (between, sorted(iso_utc(t) if t else "9999" for t in pair))
+        for between, pair in (
+            (reads.reported_between, (a.known_at, b.known_at)),
+            (reads.recorded_between, (a.recorded_at, b.recorded_at)),
+        )
+        if pair[0] != pair[1]
+    ]
+    for between, bounds in windows:  # known at one point, not at the other
+        rows = between(store, c, bounds)
         add(rows)
         add(reads.entities_of(store, c, sorted({r["target"] for r in rows if r["target"]})))
     if a.as_of != b.as_of:
         low, high = sorted(d or date.max for d in (a.as_of, b.as_of))
         add(reads.ended_between(store, c, low.isoformat(), high.isoformat()))
-        known = [t for t in (a.known_at, b.known_at) if t is not None]
-        if known:
-            # Revised after the later point (before it, the record window above has them): believed
-            # at both points with other dates than the stored ones.
-            add(reads.revised_after(store, c, iso_utc(max(known))))
+        for revised_after, pair in (
+            (reads.revised_reported_after, (a.known_at, b.known_at)),
+            (reads.revised_after, (a.recorded_at, b.recorded_at)),
+        ):
+            known = [t for t in pair if t is not None]
+            if known:
+                # Revised after the later point (before it, the windows above have them): believed
+                # at both points with other dates than the stored ones.
+                add(revised_after(store, c, iso_utc(max(known))))
         for row in reads.figures(store, c):
             figure = row["current"]
             if low < _end(figure.get("as_of") or figure["occurred"]) <= high:

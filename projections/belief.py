@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.reported import reported_time
 from chronicle.domain.rules import apply_changes
 from chronicle.projections.fold import Step, View, fold, touched
 
@@ -36,12 +37,17 @@ class Entry:
 
 
 def believe(
-    recorded: Iterable[tuple[Development, int, datetime]], known_at: datetime | None = None
+    recorded: Iterable[tuple[Development, int, datetime]],
+    known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
 ) -> dict[str, Entry]:
-    """Entries by id, from developments in record order; `known_at` ignores what was recorded later."""
+    """Entries by id, from developments in record order; `known_at` ignores what was reported later
+    (`reported.reported_time`), `recorded_at` what this store recorded later."""
     entries: dict[str, Entry] = {}
     for development, position, when in recorded:
-        if known_at is not None and when > known_at:
+        if recorded_at is not None and when > recorded_at:
+            continue
+        if known_at is not None and reported_time(development.__dict__, when) > known_at:
             continue
         entry = Entry(development, position, when, development)
         entries[entry.id] = entry

@@ -1,5 +1,5 @@
-"""What changed for an entity between two points of the two time axes (as of a date in the world, as
-known at a moment of recording), from its developments handed in. Pure."""
+"""What changed for an entity between two points of the time axes (as of a date in the world, as reported
+by a moment, among what this store held at a moment), from its developments handed in. Pure."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from chronicle.domain.keys import EntityKey
 from chronicle.projections.belief import Entry
 from chronicle.projections.fold import Step, View, fold
 from chronicle.projections.paths import FieldChange, changed_paths, flatten
-from chronicle.projections.rows import Row, entries_for, require_order, steps_for
+from chronicle.projections.rows import Row, describe_times, entries_for, require_order, steps_for
 from chronicle.projections.stored import iso_utc
 
 # -- diff ------------------------------------------------------------------------------------------
@@ -21,23 +21,28 @@ from chronicle.projections.stored import iso_utc
 
 @dataclass(frozen=True)
 class Point:
-    """A point on both time axes: the world as of `as_of`, as known at `known_at` (None: no limit)."""
+    """A point on the time axes: the world as of `as_of`, as reported by `known_at`, among what this store
+    held at `recorded_at` (None: no limit)."""
 
     as_of: date | None = None
     known_at: datetime | None = None
+    recorded_at: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "known_at": iso_utc(self.known_at) if self.known_at else None,
         }
+        if self.recorded_at is not None:
+            found["recorded_at"] = iso_utc(self.recorded_at)
+        return found
+
+    @property
+    def horizon(self) -> tuple[datetime | None, datetime | None]:
+        return self.known_at, self.recorded_at
 
     def describe(self) -> str:
-        parts = [
-            f"as of {self.as_of}" if self.as_of else "",
-            f"known at {iso_utc(self.known_at)}" if self.known_at else "",
-        ]
-        return " and ".join(p for p in parts if p) or "now"
+        return describe_times(self.as_of, self.known_at, self.recorded_at) or "now"
 
 
 @dataclass(frozen=True)
@@ -101,11 +106,12 @@ def diff_entries(key: str, entries_a: dict[str, Entry], entries_b: dict[str, Ent
 
 def diff_rows(key: str, rows: Sequence[Row], a: Point, b: Point) -> EntityDiff:
     """One entity at `a` and at `b`, from its timeline rows (`entity_rows`), field by field."""
-    entries_a = entries_for(rows, a.known_at)
-    entries_b = entries_a if b.known_at == a.known_at else entries_for(rows, b.known_at)
+    entries_a = entries_for(rows, *a.horizon)
+    entries_b = entries_a if b.horizon == a.horizon else entries_for(rows, *b.horizon)
     return diff_entries(key, entries_a, entries_b, a, b)
 
 
 def check_points(a: Point, b: Point) -> None:
     require_order(a.as_of, b.as_of, "--from", "--to")
     require_order(a.known_at, b.known_at, "--known-from", "--known-to", iso_utc)
+    require_order(a.recorded_at, b.recorded_at, "--recorded-from", "--recorded-to", iso_utc)

@@ -68,6 +68,13 @@ class DevelopmentInfo:
 
 # -- history ---------------------------------------------------------------------------------------
 
+BOOKKEEPING = ("developments", "first_development", "last_development", "registered_in", "corroboration")
+
+
+def is_bookkeeping(path: str) -> bool:
+    """A field that counts or points at developments rather than telling the story (shown with --all)."""
+    return path.split(".", 1)[0].split("[", 1)[0] in BOOKKEEPING
+
 
 @dataclass(frozen=True)
 class Change:
@@ -188,17 +195,27 @@ class Blame:
     field: str
     value: Any
     change: Change | None
+    # The correction that set the value as believed now, when one changed it since it was recorded.
+    credited: DevelopmentInfo | None = None
+
+    @property
+    def setter(self) -> DevelopmentInfo | None:
+        """Who set the value as believed: the correction that changed it, else the development."""
+        return self.credited or (self.change.development if self.change else None)
 
     def as_json(self) -> dict[str, Any]:
         c = self.change
-        return {
+        found = {
             "entity": self.entity,
             "field": self.field,
             "value": self.value,
-            "development": c.development.as_json() if c else None,
+            "development": self.setter.as_json() if self.setter else None,
             "corrected_by": c.corrected_by if c else [],
             "as_recorded": c.as_recorded if c else self.value,
         }
+        if self.credited is not None and c is not None:
+            found["corrects"] = c.development.id
+        return found
 
 
 def check_field(view: View, wanted: str) -> None:

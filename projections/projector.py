@@ -20,7 +20,15 @@ from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_vi
 from chronicle.projections.sql import reads
 from chronicle.projections.sql import statements as q
 from chronicle.projections.sql.views import Cursor, TextCipher, ViewStore, protect
-from chronicle.projections.stored import body, interval, iso_utc, lookup_names, parse_development, view_from_json
+from chronicle.projections.stored import (
+    body,
+    interval,
+    iso_utc,
+    lookup_names,
+    parse_development,
+    reported_iso,
+    view_from_json,
+)
 
 
 class Projector:
@@ -124,6 +132,7 @@ class Projector:
                 target,
                 orjson.dumps(keys).decode(),
                 listed,
+                reported_iso(development, recorded),
             ),
         )
         if self.index_rows:

@@ -12,16 +12,24 @@ from typing import Any
 
 import orjson
 
-from chronicle.domain.countries import TO_ALPHA2
+from chronicle.domain.corrections import correction_note
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import TYPES, Development
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
-from chronicle.domain.places import distance_km
+from chronicle.domain.places import within
 from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
-from chronicle.projections.rows import Row, counts_from, entries_for, require_order, row_of, steps_for
+from chronicle.projections.rows import (
+    Row,
+    counts_from,
+    describe_times,
+    entries_for,
+    require_order,
+    row_of,
+    steps_for,
+)
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import body, iso_utc, view_from_json
@@ -65,23 +73,34 @@ def list_views(store: ViewStore, c: Cursor, kind: str) -> list[View]:
     return [view_from_json(r["entity"], r["state"]) for r in rows]
 
 
-def entity_rows(store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None) -> list[Row]:
+def entity_rows(
+    store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None, recorded_at: datetime | None = None
+) -> list[Row]:
     """Every development ever indexed for an entity, with the corrections and retractions aimed at them
-    (only those recorded by `known_at`, if given: `believe` would ignore the others)."""
-    return [row_of(r) for r in _entity_records(store, c, key, known_at)]
+    (only those reported by `known_at` and recorded by `recorded_at`: `believe` would ignore the others)."""
+    return [row_of(r) for r in _entity_records(store, c, key, known_at, recorded_at)]
 
 
-def _entity_records(store: ViewStore, c: Cursor, key: str, known_at: datetime | None) -> list[Any]:
+def _horizon(known_at: datetime | None, recorded_at: datetime | None) -> tuple[str | None, str | None]:
+    """A horizon's two times as the timeline stores them."""
+    return (None if known_at is None else iso_utc(known_at), None if recorded_at is None else iso_utc(recorded_at))
+
+
+def _entity_records(
+    store: ViewStore, c: Cursor, key: str, known_at: datetime | None, recorded_at: datetime | None = None
+) -> list[Any]:
     """`entity_rows` as the store's rows (bodies as JSON objects), in record order."""
-    return reads.entity_records(store, c, key, None if known_at is None else iso_utc(known_at))
+    return reads.entity_records(store, c, key, *_horizon(known_at, recorded_at))
 
 
-def _believed_known_at(store: ViewStore, c: Cursor, key: str, known_at: datetime, as_of: date | None) -> View:
-    """`believe`, then `steps_for` and `fold`, over the developments' JSON objects: as known at
-    `known_at` (corrections recorded by then applied in record order, as `believe` does), as of `as_of`.
-    A model is built only for a development a correction changes."""
+def _believed_known_at(
+    store: ViewStore, c: Cursor, key: str, known_at: datetime | None, recorded_at: datetime | None, as_of: date | None
+) -> View:
+    """`believe`, then `steps_for` and `fold`, over the developments' JSON objects: as reported by
+    `known_at` among what was recorded by `recorded_at` (corrections known by then applied in record
+    order, as `believe` does), as of `as_of`. A model is built only for a development a correction changes."""
     entries: dict[str, list[Any]] = {}  # id: [JSON object as believed, position, counts]
-    for r in _entity_records(store, c, key, known_at):  # recorded by `known_at` only
+    for r in _entity_records(store, c, key, known_at, recorded_at):  # known within the horizon only
         development = r["original"]
         kind = development["type"]
         entries[development["id"] or ""] = [development, int(r["position"]), kind not in ("correction", "retraction")]
@@ -121,27 +140,35 @@ def view_at(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
 ) -> View:
-    """The entity as of a date in the world, as known at a moment of recording (either or both)."""
-    if as_of is None and known_at is None:
+    """The entity as of a date in the world, as reported by a moment, among what this store held at a
+    moment (any of the three)."""
+    if as_of is None and known_at is None and recorded_at is None:
         return current_view(store, c, kind, ident)
     key = str(EntityKey(kind, ident))
-    if known_at is None and as_of is not None:
+    if known_at is None and recorded_at is None and as_of is not None:
         view = _believed_as_of(store, c, key, as_of)
     else:
-        assert known_at is not None
-        view = _believed_known_at(store, c, key, known_at, as_of)
+        view = _believed_known_at(store, c, key, known_at, recorded_at, as_of)
     if not view.registered:
-        when = " and ".join(x for x in (as_of and f"as of {as_of}", known_at and f"known at {iso_utc(known_at)}") if x)
-        raise NotFound(f"{kind} {ident!r} was not yet in the story {when}")
+        raise NotFound(f"{kind} {ident!r} was not yet in the story {describe_times(as_of, known_at, recorded_at)}")
     return view
 
 
-def views_at(store: ViewStore, c: Cursor, kind: str, *, as_of: date | None, known_at: datetime | None) -> list[View]:
+def views_at(
+    store: ViewStore,
+    c: Cursor,
+    kind: str,
+    *,
+    as_of: date | None,
+    known_at: datetime | None,
+    recorded_at: datetime | None = None,
+) -> list[View]:
     found = []
     for view in list_views(store, c, kind):
         try:
-            found.append(view_at(store, c, kind, view.id, as_of=as_of, known_at=known_at))
+            found.append(view_at(store, c, kind, view.id, as_of=as_of, known_at=known_at, recorded_at=recorded_at))
         except NotFound:
             continue
     return found
@@ -164,6 +191,12 @@ class LogFilter:
     tags: tuple[str, ...] = ()  # every one of them
     country: str | None = None  # ISO 3166-1 alpha-2 or alpha-3, upper-case
     near: tuple[float, float, float] | None = None  # latitude, longitude, kilometres
+    recorded_at: datetime | None = None
+
+    @property
+    def then(self) -> bool:
+        """Whether the log is asked as it was known at some time, not as believed now."""
+        return self.known_at is not None or self.recorded_at is not None
 
     def __post_init__(self) -> None:
         require_order(self.since, self.until, "--since", "--until")
@@ -178,6 +211,7 @@ class LogEntry:
     development: Development
     corrected_by: list[str]
     retracted_by: str | None
+    note: str = ""  # `corrections.correction_note`: for text, never in the JSON
     ongoing: bool = False  # a span that `--as-of` falls inside
 
     def as_json(self) -> dict[str, Any]:
@@ -232,19 +266,21 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     bodies and their order are only known once every revision recorded by then is read: held whole."""
     actor = flt.actor and str(EntityKey.actor(flt.actor))
     keys = [k for k in (actor, flt.negotiation and str(EntityKey.negotiation(flt.negotiation))) if k]
+    horizon = _horizon(flt.known_at, flt.recorded_at)
     query = reads.log_query(
         keys,
         flt.types,
-        known_at=None if flt.known_at is None else iso_utc(flt.known_at),
+        reported=horizon[0],
+        recorded=horizon[1],
         since=flt.since.isoformat() if flt.since else None,
         until=flt.until.isoformat() if flt.until else None,
         include_retracted=flt.include_retracted,
     )
-    if flt.known_at is None:
+    if not flt.then:
         # The stored interval start is the current body's, so the index order is the story order.
         found = reads.in_story_order(store, c, query)
         rows = (row_of(r) for r in _holding(found, flt.text))
-        believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by) for r in rows)
+        believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by, _note(r)) for r in rows)
         yield from (_ongoing(entry, flt) for entry in believed if _shown(entry, flt, keys))
         return
     # As believed then: corrections and retractions recorded later are not applied yet. A development
@@ -253,14 +289,20 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     # A revised body may hold the text in a version stored nowhere (corrected since): those are all parsed.
     held = [row_of(r) for r in reads.ever_revised(store, c, query)]
     targets = {r.id for r in held}
-    extra = reads.revisions_by(store, c, iso_utc(flt.known_at))
+    extra = reads.revisions_by(store, c, *horizon)
     revisions = [row_of(r) for r in extra if r["target"] in targets and r["dev_id"] not in targets]
-    entries = entries_for(sorted([*held, *revisions], key=lambda r: r.position), flt.known_at)
+    entries = entries_for(sorted([*held, *revisions], key=lambda r: r.position), flt.known_at, flt.recorded_at)
     revised_entries = [
         entry
         for r in held
         if (e := entries[r.id])
-        and _shown(entry := LogEntry(r.position, r.recorded, e.current, e.corrected_by, e.retracted_by), flt, keys)
+        and _shown(
+            entry := LogEntry(
+                r.position, r.recorded, e.current, e.corrected_by, e.retracted_by, _revised_note(e.original, e.current)
+            ),
+            flt,
+            keys,
+        )
     ]
     revised_entries.sort(key=_story_order)
     found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
@@ -277,8 +319,14 @@ def _ongoing(entry: LogEntry, flt: LogFilter) -> LogEntry:
     return dataclasses.replace(entry, ongoing=True)
 
 
-def to_alpha2(code: str) -> str:
-    return TO_ALPHA2.get(code.upper(), code.upper())
+def _note(row: Row) -> str:
+    return _revised_note(row.original, row.current) if row.corrected_by else ""
+
+
+def _revised_note(original: Development, current: Development) -> str:
+    if original is current:
+        return ""
+    return correction_note(original.model_dump(mode="json"), current.model_dump(mode="json"))
 
 
 def _holding(rows: Iterator[Any], text: str | None) -> Iterator[Any]:
@@ -315,24 +363,9 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
         return False
     if flt.tags and not set(flt.tags) <= set(d.tags):
         return False
-    if not _placed(d, flt):
+    if (flt.country is not None or flt.near is not None) and not within(d.place, flt.country, flt.near):
         return False
     return not (flt.text and not _matches_text(d, flt.text))
-
-
-def _placed(d: Development, flt: LogFilter) -> bool:
-    """Whether the development's place passes `--country` and `--near` (one with no place never does)."""
-    if flt.country is None and flt.near is None:
-        return True
-    place = d.place
-    if place is None:
-        return False
-    if flt.country is not None and (place.country is None or to_alpha2(place.country) != to_alpha2(flt.country)):
-        return False
-    if flt.near is not None:
-        lat, lon, km = flt.near
-        return place.lat is not None and place.lon is not None and distance_km(lat, lon, place.lat, place.lon) <= km
-    return True
 
 
 __all__ = [

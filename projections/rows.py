@@ -11,9 +11,10 @@ import orjson
 
 from chronicle.domain.developments import Development, FigureReported
 from chronicle.domain.errors import InvalidInput
+from chronicle.domain.reported import Horizon
 from chronicle.projections.belief import Entry, believe
 from chronicle.projections.fold import Step, touched
-from chronicle.projections.stored import parse_development
+from chronicle.projections.stored import iso_utc, parse_development
 
 Moment = TypeVar("Moment", date, datetime)
 
@@ -30,6 +31,21 @@ def require_order(
         raise InvalidInput(f"{later_flag} {text(later)} is before {earlier_flag} {text(earlier)}")
 
 
+def describe_times(as_of: date | None, known_at: datetime | None, recorded_at: datetime | None) -> str:
+    parts = [as_of and f"as of {as_of}", Horizon(known_at, recorded_at).describe()]
+    return " and ".join(p for p in parts if p)
+
+
+def times_json(as_of: date | None, known_at: datetime | None, recorded_at: datetime | None) -> dict[str, Any]:
+    """Which times an answer was given at, for `--json`: `known_at` counts reported times."""
+    return {
+        "as_of": as_of.isoformat() if as_of else None,
+        "known_at": iso_utc(known_at) if known_at else None,
+        "known_by": "reported",
+        "recorded_at": iso_utc(recorded_at) if recorded_at else None,
+    }
+
+
 @dataclass(frozen=True)
 class Row:
     """One development as the timeline view holds it."""
@@ -43,6 +59,7 @@ class Row:
     corrected_by: list[str]
     retracted_by: str | None
     target: str | None
+    reported: str = ""
 
     def entry(self) -> Entry:
         return Entry(self.original, self.position, datetime.fromisoformat(self.recorded), self.original)
@@ -61,6 +78,7 @@ def row_of(r: Any) -> Row:
         corrected_by=orjson.loads(r["corrected_by"]),
         retracted_by=r["retracted_by"],
         target=r["target"],
+        reported=r["reported"],
     )
 
 
@@ -71,8 +89,10 @@ def counts_from(development: Development) -> date:
     return development.when.end
 
 
-def entries_for(rows: Iterable[Row], known_at: datetime | None) -> dict[str, Entry]:
-    return believe(((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at)
+def entries_for(
+    rows: Iterable[Row], known_at: datetime | None, recorded_at: datetime | None = None
+) -> dict[str, Entry]:
+    return believe(((r.original, r.position, datetime.fromisoformat(r.recorded)) for r in rows), known_at, recorded_at)
 
 
 def steps_for(key: str, entries: Iterable[Entry], as_of: date | None) -> list[Step]:

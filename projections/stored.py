@@ -11,6 +11,7 @@ import orjson
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, Development
 from chronicle.domain.keys import ACTOR_PREFIX
+from chronicle.domain.reported import reported_time
 from chronicle.projections.fold import View
 from chronicle.projections.models import ActorView, NegotiationView
 
@@ -24,6 +25,13 @@ def iso_utc(moment: datetime) -> str:
 def interval(occurred: str) -> tuple[str, str]:
     when = FuzzyDate.parse(occurred)
     return when.start.isoformat(), when.end.isoformat()
+
+
+def reported_iso(development: dict[str, Any], recorded: str) -> str:
+    """A development's reported time as the timeline stores it (`iso_utc`), from its body as recorded."""
+    if "reported" not in development and not any(s.get("published") for s in development["sources"]):
+        return recorded  # the common case, kept cheap: a rebuild computes it for every row
+    return iso_utc(reported_time(development, datetime.fromisoformat(recorded)))
 
 
 def body(development: dict[str, Any]) -> str:

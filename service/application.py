@@ -29,11 +29,15 @@ class Chronicle(Application[str]):
     sealer: Sealer | None = None
     mapper: PydanticMapper
 
-    def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
+    def record(
+        self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
         """Record `batch` all or nothing."""
-        return self.record_pages([batch], auto_register=auto_register)
+        return self.record_pages([batch], auto_register=auto_register, allow_future=allow_future)
 
-    def record_pages(self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False) -> AppendPlan:
+    def record_pages(
+        self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
         """Record every page in one transaction, all or nothing, holding one page in memory at a time.
 
         Each page is checked by the rules against the store as the earlier pages left it, then written.
@@ -44,7 +48,7 @@ class Chronicle(Application[str]):
         with writing(self.recorder, self.mapper, self.sealer) as session:
             for page in pages:
                 try:
-                    plan = session.record(page, auto_register=auto_register)
+                    plan = session.record(page, auto_register=auto_register, allow_future=allow_future)
                 except BatchError as error:
                     raise BatchError(offset + error.index, error.cause) from None
                 offset += len(page)

@@ -18,16 +18,20 @@ def history(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+    bookkeeping: bool = False,
     say: Say = quiet,
 ) -> list[audit.Change]:
-    """Every change to an entity's state in story order, with the development that caused it."""
+    """Every change to an entity's state in story order, with the development that caused it; fields
+    that only count or point at developments (`history.is_bookkeeping`) only with `bookkeeping`."""
     from chronicle.projections import audit, queries
+    from chronicle.projections.history import is_bookkeeping
 
     def run(views: Any, c: Any) -> list[audit.Change]:
         ident = queries.resolve(views, c, kind, name)
-        return audit.history(views, c, kind, ident, as_of=as_of, known_at=known_at)
+        return audit.history(views, c, kind, ident, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
 
-    return store.query(run, say=say)
+    return [change for change in store.query(run, say=say) if bookkeeping or not is_bookkeeping(change.field)]
 
 
 def blame(
@@ -38,16 +42,20 @@ def blame(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+    bookkeeping: bool = False,
     say: Say = quiet,
 ) -> list[audit.Blame]:
-    """For each current value of an entity (or of `field`), the development that set it."""
+    """For each current value of an entity (or of `field`), the development that set it (a correction
+    that changed it since is credited); bookkeeping fields only with `bookkeeping`, as in `history`."""
     from chronicle.projections import audit, queries
+    from chronicle.projections.history import is_bookkeeping
 
     def run(views: Any, c: Any) -> list[audit.Blame]:
         ident = queries.resolve(views, c, kind, name)
-        return audit.blame(views, c, kind, ident, field, as_of=as_of, known_at=known_at)
+        return audit.blame(views, c, kind, ident, field, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
 
-    return store.query(run, say=say)
+    return [line for line in store.query(run, say=say) if bookkeeping or not is_bookkeeping(line.field)]
 
 
 def diff(

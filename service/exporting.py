@@ -1,24 +1,23 @@
-"""Gather what an export needs from a store, then render it with `projections.exports`."""
+"""Gather what an export needs from a store, then render it with the `exports` package."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib.resources import files
 from typing import Any, BinaryIO
 
 import orjson
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import ChronicleError
-from chronicle.projections import exports, queries
-from chronicle.projections.sql.statements import ORIGINAL_T
-from chronicle.projections.sql.views import LIVE, Cursor, ViewStore
+from chronicle.exports import chart, csvfile, jsonl, markdown, page, timelinejs
+from chronicle.exports.story import Item, Story, build_story
+from chronicle.projections import queries
+from chronicle.projections.sql import reads
+from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import iso_utc, parse_development
 from chronicle.service.store import Store
-
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,7 @@ class Selection:
     as_of: date | None = None
     known_at: datetime | None = None
     title: str | None = None
+    recorded_at: datetime | None = None
 
     @property
     def narrowed(self) -> bool:
@@ -44,24 +44,18 @@ def _filter(views: ViewStore, c: Cursor, selection: Selection, *, whole: bool) -
         else queries.resolve(views, c, "negotiation", selection.negotiation),
         as_of=selection.as_of,
         known_at=selection.known_at,
+        recorded_at=selection.recorded_at,
         include_retracted=True,
     )
 
 
 def _originals(views: ViewStore, c: Cursor, ids: list[str]) -> dict[str, Development]:
-    found: dict[str, Development] = {}
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        statement = f"SELECT t.dev_id, {ORIGINAL_T} FROM {{s}}{LIVE}timeline t WHERE t.dev_id IN ({marks})"
-        for row in views.rows(c, statement, chunk):
-            found[row["dev_id"]] = parse_development(row["original"])
-    return found
+    return {row["dev_id"]: parse_development(row["original"]) for row in reads.originals_of(views, c, ids)}
 
 
-def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -> list[exports.Item]:
+def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -> list[Item]:
     return [
-        exports.Item(
+        Item(
             development=e.development,
             position=e.position,
             corrected_by=tuple(e.corrected_by),
@@ -72,10 +66,10 @@ def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -
     ]
 
 
-def gather_story(store: Store, selection: Selection, *, say: Any = None) -> exports.Story:
+def gather_story(store: Store, selection: Selection, *, say: Any = None) -> Story:
     """The story as believed (as of a date, as known at a time), narrowed to an actor or negotiation."""
 
-    def run(views: ViewStore, c: Cursor) -> exports.Story:
+    def run(views: ViewStore, c: Cursor) -> Story:
         flt = _filter(views, c, selection, whole=False)
         entries = queries.log(views, c, flt)
         if flt.actor or flt.negotiation:
@@ -91,12 +85,13 @@ def gather_story(store: Store, selection: Selection, *, say: Any = None) -> expo
         elif flt.actor:
             view = queries.current_view(views, c, "actor", flt.actor)
             title = f"Chronicle timeline: {getattr(view, 'name', None) or flt.actor}"
-        return exports.build_story(
+        return build_story(
             _items(entries, originals),
             _items(context, originals),
             title=selection.title or title,
             as_of=selection.as_of,
             known_at=iso_utc(selection.known_at) if selection.known_at else None,
+            recorded_at=iso_utc(selection.recorded_at) if selection.recorded_at else None,
         )
 
     return store.query(run, say=say or _quiet)
@@ -121,12 +116,9 @@ def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say:
 def _in_record_order(views: ViewStore, c: Cursor, selection: Selection) -> Iterator[Development]:
     """Developments as originally recorded (as known at the selection's time), in record order,
     corrections and retractions included: appending them to an empty store rebuilds the same story."""
-    statement = f"SELECT {ORIGINAL_T} FROM {{s}}{LIVE}timeline t"
-    params: list[Any] = []
-    if selection.known_at is not None:
-        statement += " WHERE t.recorded <= ?"
-        params.append(iso_utc(selection.known_at))
-    for row in views.stream(c, statement + " ORDER BY t.position", params, sources=True):
+    reported = iso_utc(selection.known_at) if selection.known_at else None
+    recorded = iso_utc(selection.recorded_at) if selection.recorded_at else None
+    for row in reads.originals_in_record_order(views, c, reported, recorded):
         yield parse_development(row["original"])
 
 
@@ -134,19 +126,11 @@ def _narrowed(views: ViewStore, c: Cursor, selection: Selection) -> list[Develop
     """The records a narrowed export keeps: its developments and what they need to import cleanly."""
     records = list(_in_record_order(views, c, selection))
     entries = queries.log(views, c, _filter(views, c, selection, whole=False))
-    return exports.interchange_selection(records, [e.development.id or "" for e in entries])
+    return jsonl.interchange_selection(records, [e.development.id or "" for e in entries])
 
 
 def _quiet(_message: str) -> None:
     return None
-
-
-def vis_assets() -> tuple[str, str]:
-    """The vendored vis-timeline bundle and stylesheet (package data)."""
-    base = files("chronicle.service").joinpath("assets", "vis-timeline")
-    js = base.joinpath("vis-timeline-graph2d.min.js").read_text(encoding="utf-8")
-    css = base.joinpath("vis-timeline-graph2d.min.css").read_text(encoding="utf-8")
-    return js, css
 
 
 def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> None:
@@ -161,18 +145,18 @@ def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> 
     """The export in `fmt` (any but jsonl, which is streamed), as bytes ready to write."""
     story = gather_story(store, selection, say=say)
     if fmt == "csv":
-        return exports.to_csv(story).encode("utf-8")
+        return csvfile.to_csv(story).encode("utf-8")
     if fmt == "markdown":
-        return exports.to_markdown(story).encode("utf-8")
+        return markdown.to_markdown(story).encode("utf-8")
     if fmt == "timelinejs":
-        return orjson.dumps(exports.to_timelinejs(story), option=orjson.OPT_INDENT_2) + b"\n"
+        return orjson.dumps(timelinejs.to_timelinejs(story), option=orjson.OPT_INDENT_2) + b"\n"
     if fmt == "html":
-        js, css = vis_assets()
-        return exports.to_html(story, js, css).encode("utf-8")
+        js, css = page.vis_assets()
+        return page.to_html(story, js, css).encode("utf-8")
     if fmt in ("png", "svg"):
         try:
             import matplotlib  # noqa: F401
         except ImportError:
             raise ChronicleError(f"{fmt} export needs matplotlib: pip install 'chronicle[export]'") from None
-        return exports.render_chart(story, fmt)
+        return chart.render_chart(story, fmt)
     raise ValueError(f"unknown format {fmt!r}")

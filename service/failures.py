@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 
 from chronicle.domain.errors import StoreError
+from chronicle.service.masking import mask_passwords
 from chronicle.service.settings import StoreSettings
 
 
@@ -22,9 +23,7 @@ def missing_table(message: str) -> bool:
 
 
 def pg_message(settings: StoreSettings, error: BaseException) -> str:
-    detail = first_line(error).removeprefix("connection failed: ")
-    if settings.password:
-        detail = detail.replace(settings.password, "***")
+    detail = mask_passwords(first_line(error).removeprefix("connection failed: "))
     return f"cannot use PostgreSQL store {settings.describe()}: {detail}"
 
 

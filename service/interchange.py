@@ -8,8 +8,9 @@ from typing import IO, Any
 import orjson
 from pydantic import ValidationError
 
-from chronicle.domain.developments import DEVELOPMENT_ADAPTER, Development
+from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES, Development
 from chronicle.domain.errors import InvalidInput
+from chronicle.domain.problems import no_type, reserved, unknown_type
 from chronicle.domain.rules import BatchError, describe_validation_error
 
 MAX_LINE_BYTES = 1_000_000  # one line, not counting its line end
@@ -23,8 +24,13 @@ def parse_development(value: Any, where: str = "") -> Development:
     prefix = f"{where}: " if where else ""
     if not isinstance(value, dict):
         raise InvalidInput(f"{prefix}expected a JSON object, got {type(value).__name__}")
-    if "type" not in value:
-        raise InvalidInput(f"{prefix}missing field 'type'")
+    kind = value.get("type")
+    if kind is None:
+        raise InvalidInput(f"{prefix}{no_type()}")
+    if not isinstance(kind, str) or kind not in TYPES:
+        raise InvalidInput(f"{prefix}{unknown_type(kind)}")
+    if refused := reserved(kind):
+        raise InvalidInput(f"{prefix}{refused}")
     try:
         return DEVELOPMENT_ADAPTER.validate_python(value)
     except ValidationError as error:
@@ -44,6 +50,13 @@ def bounded_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
             raise InvalidInput(f"input larger than {MAX_FILE_BYTES} bytes: split it into several files")
         # A line without its end was cut at the limit (or is the last): its body is all of it.
         yield number, raw.removesuffix(b"\r\n") if raw.endswith(b"\r\n") else raw.removesuffix(b"\n")
+        if not raw.endswith(b"\n") and len(raw) == MAX_LINE_BYTES + 2:
+            # Cut at the limit: the rest of the line is skipped, else it would count as lines of its own.
+            # Only a reader that goes on past the long line (`validate`) reads that far.
+            while rest := stream.readline(MAX_LINE_BYTES + 2):
+                total += len(rest)
+                if rest.endswith(b"\n") or total > MAX_FILE_BYTES:
+                    break
 
 
 def read_jsonl(stream: IO[bytes]) -> tuple[list[Development], list[int]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from chronicle.domain.errors import InvalidInput
 from chronicle.integrity.chain import head
-from chronicle.projections.sql.views import CHAIN
+from chronicle.projections.sql.views import CHAIN, SOURCE_KEYS
 from chronicle.service.failures import translate
 from chronicle.service.store import Store
 from chronicle.service.verifying import verify
@@ -64,6 +64,8 @@ def migrate(source: Store, target: Store, progress: Callable[[int, int], None] |
     with source.reading() as c:
         chain = source.views.rows(c, f"SELECT position, hash FROM {{s}}{CHAIN} ORDER BY position")
         source_head = head(source.views, c)
+        # The keys of confidential sources are part of the store: without them the copy reads [redacted].
+        keys = source.views.rows(c, f"SELECT source_id, key FROM {{s}}{SOURCE_KEYS} ORDER BY source_id")
     copied = 0
     with translate(target.settings), target.views.write() as cursor:
         start = 0
@@ -84,7 +86,13 @@ def migrate(source: Store, target: Store, progress: Callable[[int, int], None] |
             target.views.run(
                 cursor, f"INSERT INTO {{s}}{CHAIN} (position, hash) VALUES (?, ?)", (row["position"], row["hash"])
             )
+        for row in keys:
+            target.views.run(
+                cursor, f"INSERT INTO {{s}}{SOURCE_KEYS} (source_id, key) VALUES (?, ?)", (row["source_id"], row["key"])
+            )
         _after_copy(target, cursor)
+    if target.source_keys is not None:
+        target.source_keys.load()
     report = verify(target)
     if not report.ok:
         from chronicle.domain.errors import IntegrityFailure

@@ -6,6 +6,7 @@ import base64
 import os
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from chronicle.domain.errors import InvalidInput, StoreError
@@ -37,8 +38,9 @@ def open_store(settings: StoreSettings, *, create: bool = False, encrypt: bool =
     if not (encrypted or encrypt):
         settings = replace(settings, key="")  # a key for a plain store changes nothing
     with translate(settings):
+        made = None
         if create and settings.path is not None:
-            settings.path.parent.mkdir(parents=True, exist_ok=True)
+            made = _make_room(settings.path)
             old = os.umask(0o077)  # the store file and its WAL/SHM are the owner's alone
             try:
                 app = Chronicle(env=settings.env(create_tables=True))
@@ -47,6 +49,7 @@ def open_store(settings: StoreSettings, *, create: bool = False, encrypt: bool =
         else:
             app = Chronicle(env=settings.env(create_tables=create))
         store = Store(settings, app, _views(settings, app))
+        store.made_directory = made
         if encrypted:
             _check_key(store, meta.get("key_check", ""))
         if create:
@@ -70,7 +73,21 @@ def _views(settings: StoreSettings, app: Chronicle) -> ViewStore:
     return views
 
 
+def _make_room(path: Path) -> Path | None:
+    """Only the default store's folder is created (and named, so the user is told): a typo in a path
+    given by hand must not make a new store somewhere unexpected."""
+    from chronicle.service.settings import default_store_path
+
+    if path.parent.is_dir():
+        return None
+    if path != default_store_path():
+        raise StoreError(f"directory {path.parent} does not exist: create it first, or check the path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.parent
+
+
 def _initialise(store: Store, *, encrypt: bool) -> None:
+    from chronicle.integrity.extending import WRITER_CHAINS
     from chronicle.projections.sql.catchup import VIEWS_VERSION
 
     views = store.views
@@ -79,6 +96,7 @@ def _initialise(store: Store, *, encrypt: bool) -> None:
         if views.get_meta(c, "format") is None:
             views.set_meta(c, "format", STORE_FORMAT)
             views.set_meta(c, "views_version", VIEWS_VERSION)
+            views.set_meta(c, *WRITER_CHAINS)  # a new store: only the writer ever chains
             cipher = store.app.mapper.cipher
             if encrypt and cipher is not None:
                 check = cipher.encrypt(KEY_CHECK)
@@ -160,7 +178,11 @@ def _check_sqlite_file(settings: StoreSettings, *, create: bool) -> dict[str, st
 def _probe_postgres(settings: StoreSettings, *, create_schema: bool) -> dict[str, str]:
     """Connect once, directly, so a bad host, password or database gets its own precise message fast
     (the connection pool would only say it timed out); create the schema on `init`."""
-    import psycopg
+    try:
+        import psycopg
+        import psycopg_pool  # noqa: F401  (eventsourcing's PostgreSQL module needs it too)
+    except ModuleNotFoundError:
+        raise StoreError("PostgreSQL stores need the postgres extra: pip install 'chronicle[postgres]'") from None
 
     try:
         with psycopg.connect(

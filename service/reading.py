@@ -1,4 +1,4 @@
-"""Read the story: the log, one actor or negotiation, and every one of a kind, now or as of a date."""
+"""Read the story: the log, one actor, negotiation or development, and every one of a kind, now or then."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def log(
     tags: tuple[str, ...] = (),
     country: str | None = None,
     near: tuple[float, float, float] | None = None,
+    recorded_at: datetime | None = None,
     say: Say = quiet,
 ) -> Iterator[Any]:
     """The developments in story order, streamed: a page of the store in memory, not the store."""
@@ -53,6 +54,7 @@ def log(
             tags=tags,
             country=country,
             near=near,
+            recorded_at=recorded_at,
         )
 
     flt = store.query(chosen, say=say)  # caught up (healed if damaged), names resolved
@@ -105,6 +107,7 @@ def show(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
     say: Say = quiet,
 ) -> Any:
     """The projected state of one actor or negotiation, found by id, alias or name."""
@@ -112,7 +115,7 @@ def show(
 
     def run(views: Any, c: Any) -> Any:
         ident = queries.resolve(views, c, kind, name)
-        return queries.view_at(views, c, kind, ident, as_of=as_of, known_at=known_at)
+        return queries.view_at(views, c, kind, ident, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
 
     return _dated(store.query(run, say=say), as_of)
 
@@ -130,14 +133,39 @@ def list_entities(
     *,
     as_of: date | None = None,
     known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
     say: Say = quiet,
 ) -> list[Any]:
     """Every actor (or negotiation) with its projected state."""
     from chronicle.projections import queries
 
     def run(views: Any, c: Any) -> list[Any]:
-        if as_of or known_at:
-            return queries.views_at(views, c, kind, as_of=as_of, known_at=known_at)
+        if as_of or known_at or recorded_at:
+            return queries.views_at(views, c, kind, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
         return queries.list_views(views, c, kind)
 
     return [_dated(view, as_of) for view in store.query(run, say=say)]
+
+
+def show_development(
+    store: Store,
+    dev_id: str,
+    *,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+    say: Say = quiet,
+) -> Any:
+    """One development as believed within the asked times, as recorded, its times and revisions."""
+    from chronicle.projections.development import show_development as shown
+
+    return store.query(
+        lambda views, c: shown(views, c, dev_id, as_of=as_of, known_at=known_at, recorded_at=recorded_at), say=say
+    )
+
+
+def times_json(as_of: date | None, known_at: datetime | None, recorded_at: datetime | None) -> dict[str, Any] | None:
+    """Which times an answer was given at, for `--json` (None when asked about now)."""
+    from chronicle.projections.rows import times_json as times
+
+    return times(as_of, known_at, recorded_at) if (as_of or known_at or recorded_at) else None

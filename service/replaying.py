@@ -30,20 +30,30 @@ def play(
     negotiation: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    as_reported: bool = False,
     say: Say = quiet,
 ) -> Iterator[Any]:
-    """The story's steps in order, each with the changes it made, for one actor or negotiation or all."""
+    """The story's steps in order, each with the changes it made, for one actor or negotiation or all:
+    in story order with hindsight, or `as_reported`, in the order the world learned it."""
     if actor and negotiation:
         raise InvalidInput("name an actor or a negotiation, not both")
     store.refresh(say=say)
-    return _played(store, actor, negotiation, since, until)
+    return _played(store, actor, negotiation, since, until, as_reported)
 
 
 def _played(
-    store: Store, actor: str | None, negotiation: str | None, since: date | None, until: date | None
+    store: Store,
+    actor: str | None,
+    negotiation: str | None,
+    since: date | None,
+    until: date | None,
+    as_reported: bool,
 ) -> Iterator[Any]:
     from chronicle.projections import queries
-    from chronicle.projections.playback import play as steps
+    from chronicle.projections.as_reported import play_as_reported
+    from chronicle.projections.playback import play
+
+    steps = play_as_reported if as_reported else play
 
     with store.reading() as c:
         focus = None

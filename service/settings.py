@@ -146,7 +146,13 @@ def _parse_postgres(url: str) -> StoreSettings:
     if not dbname:
         raise InvalidInput("the PostgreSQL store URL names no database (postgresql://USER@HOST/DB)")
     host = parts.hostname or "localhost"
-    port = parts.port or 5432
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        given = parts.netloc.rpartition("@")[2].rpartition(":")[2]
+        raise InvalidInput(
+            f"the PostgreSQL store URL has an invalid port {given!r}: expected a number from 1 to 65535"
+        ) from None
     user = unquote(parts.username or "") or os.environ.get("PGUSER", "") or _login()
     password = unquote(parts.password or "") or os.environ.get("PGPASSWORD", "")
     if not password:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.persistence import PersistenceError
@@ -46,6 +47,7 @@ class Store:
         self.settings, self.app, self.views = settings, app, views
         self.refreshed = False
         self.source_keys: SourceKeys | None = None
+        self.made_directory: Path | None = None  # the default store's folder, if opening made it
 
     @classmethod
     def open(cls, settings: StoreSettings, *, create: bool = False, encrypt: bool = False) -> Store:
@@ -65,14 +67,18 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def append(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
-        return self.append_pages([batch], auto_register=auto_register)
+    def append(
+        self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
+        return self.append_pages([batch], auto_register=auto_register, allow_future=allow_future)
 
-    def append_pages(self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False) -> AppendPlan:
+    def append_pages(
+        self, pages: Iterable[Sequence[Development]], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
         """Record every page in one transaction, all or nothing, reading the next page only when the last
         is written (a file of any length costs one page of memory)."""
         with translate(self.settings):
-            return self.app.record_pages(pages, auto_register=auto_register)
+            return self.app.record_pages(pages, auto_register=auto_register, allow_future=allow_future)
 
     @contextmanager
     def writing(self, *, rollback: bool = False) -> Iterator[Any]:
@@ -86,28 +92,30 @@ class Store:
         return self.app.mapper.to_domain_event(notification)
 
     def refresh(self, *, say: Say = quiet, progress: catchup.Progress | None = None) -> int:
-        """Bring the views up to date; rebuild them first if their rules changed or they are damaged."""
+        """Bring the views up to date; rebuild them first if lost, damaged or built by other rules."""
         # Imported here, not at the top: an append never projects, and it starts a process each time.
-        from chronicle.integrity import chain
         from chronicle.projections.sql import catchup
+        from chronicle.service import healing
 
         with translate(self.settings):
+            if healing.heal_missing(self, say=say, progress=progress):
+                return 0
             try:
                 version = catchup.views_version(self.views)
             except (PersistenceError, sqlite3.Error):
                 version = None
+            healing.chain_check(self)
             if version != catchup.VIEWS_VERSION:
                 say(
                     "views were built by other rules (version "
                     f"{version or 'none'}, now {catchup.VIEWS_VERSION}): rebuilding them"
                 )
-                self.rebuild(progress=progress)
-                chain.chain_up(self.views, self.app.recorder)  # else a head published now misses events
+                current = catchup.VIEWS_VERSION
+                healing.rebuild(self, progress=progress, unless=lambda: catchup.views_version(self.views) == current)
                 return 0
             if self._caught_up():
                 self.refreshed = True
                 return 0
-            chain.chain_up(self.views, self.app.recorder)
             try:
                 count = catchup.catch_up(
                     self.views,
@@ -116,6 +124,7 @@ class Store:
                     progress=progress,
                     fields=self.app.mapper.fields,
                     open_log=self.open_log,
+                    rebuild_in_turn=lambda unless: healing.rebuild(self, progress=progress, unless=unless),
                 )
             except (PersistenceError, sqlite3.Error, ValueError) as damage:
                 say(f"views are damaged ({first_line(damage)}): rebuilding them")
@@ -141,19 +150,12 @@ class Store:
         return not recorder.select_notifications(tracked, 1, topics=[catchup.RECORDED_TOPIC], inclusive_of_start=False)
 
     def rebuild(self, *, progress: catchup.Progress | None = None) -> catchup.RebuildSummary:
-        from chronicle.projections.sql import catchup
+        """Rebuild every view aside and swap it in (after any other process's rebuild: `healing.rebuild`)."""
+        from chronicle.service import healing
 
-        with translate(self.settings):
-            with self.views.write() as c:
-                self.views.create_meta(c)
-            return catchup.rebuild(
-                self.views,
-                self.app.recorder,
-                self.decode,
-                progress=progress,
-                fields=self.app.mapper.fields,
-                open_log=self.open_log,
-            )
+        summary = healing.rebuild(self, progress=progress)
+        assert summary is not None  # only a rebuild asked to skip itself (`unless`) is skipped
+        return summary
 
     def open_log(self) -> LogApart:
         """The log through a connection of its own: what a rebuild's second process reads (a database

@@ -10,6 +10,7 @@ import orjson
 from pydantic import ValidationError
 
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES
+from chronicle.domain.problems import no_type, problems_of, reserved, unknown_type
 from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES, bounded_lines
 
 MAX_PROBLEMS_PER_LINE = 20
@@ -28,34 +29,21 @@ class Report:
         return self.invalid_lines == 0 and self.valid > 0
 
 
-def _where(loc: tuple[Any, ...], kind: Any) -> str:
-    parts = list(loc)
-    if parts and isinstance(kind, str) and parts[0] == kind:
-        parts = parts[1:]  # pydantic names the union member first: drop the tag, it is the type
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 def line_problems(value: Any) -> list[str]:
     """Every way a decoded JSON value breaks the format, each as `field: message`."""
     if not isinstance(value, dict):
         return [f"expected a JSON object, got {type(value).__name__}"]
     kind = value.get("type")
     if kind is None:
-        return ["type: missing field (one of " + ", ".join(TYPES) + ")"]
+        return [no_type()]
     if not isinstance(kind, str) or kind not in TYPES:
-        return [f"type: unknown type {kind!r} (one of {', '.join(TYPES)})"]
+        return [unknown_type(kind)]
+    if refused := reserved(kind):
+        return [refused]
     try:
         DEVELOPMENT_ADAPTER.validate_python(value)
     except ValidationError as error:
-        found = []
-        for item in error.errors(include_url=False):
-            where = _where(tuple(item["loc"]), kind)
-            message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
-            found.append(f"{where}: {message}" if where else message)
-        return found
+        return problems_of(error.errors(include_url=False), kind)
     return []
 
 

@@ -21,6 +21,7 @@ from eventsourcing.persistence import StoredEvent
 from chronicle.domain.developments import Development
 from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
 from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
+from chronicle.integrity.extending import ChainCursor, extend, refuse_unchained
 
 
 def utc_now() -> datetime:
@@ -82,10 +83,12 @@ class Session:
     def existing_milestones(self, streams: Sequence[str]) -> set[str]:
         return self.existing_streams(streams)
 
-    def record(self, batch: Sequence[Development], *, auto_register: bool = False) -> AppendPlan:
+    def record(
+        self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
+    ) -> AppendPlan:
         """Check `batch` by the rules against the store as this transaction sees it, then write it; on a
         `BatchError` nothing of the batch is written (the caller may drop the bad item and retry)."""
-        plan = plan_append(batch, self, auto_register=auto_register, now=utc_now)
+        plan = plan_append(batch, self, auto_register=auto_register, allow_future=allow_future, now=utc_now)
         if plan.events:
             self.insert(plan.events)
         return plan
@@ -104,6 +107,16 @@ class Session:
 
 
 @contextmanager
+def _chained(session: Session) -> Iterator[None]:
+    """Refuse to write beside an event nobody chained; link what the append wrote, before it commits."""
+    schema = getattr(session.recorder.datastore, "schema", "")
+    chain = ChainCursor(session.cursor, session.table, session.postgres, schema)
+    refuse_unchained(chain)
+    yield
+    extend(chain)
+
+
+@contextmanager
 def reading(recorder: Any, mapper: Any) -> Iterator[Session]:
     """Lookups only, no lock: what the store holds now."""
     with recorder.datastore.transaction(commit=False) as cursor:
@@ -117,14 +130,18 @@ def writing(recorder: Any, mapper: Any, sealer: Sealer | None, *, rollback: bool
     if hasattr(recorder.datastore, "schema"):
         with recorder.datastore.transaction(commit=not rollback) as cursor:
             recorder._lock_table(cursor)  # EXCLUSIVE on the events table: readers go on, writers wait
-            yield Session(recorder, mapper, cursor, sealer)
+            session = Session(recorder, mapper, cursor, sealer)
+            with _chained(session):
+                yield session
         return
     with recorder.datastore.get_connection(commit=True) as connection:
         raw: sqlite3.Connection = connection._sqlite_conn
         cursor = raw.cursor()
         cursor.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first insert
         try:
-            yield Session(recorder, mapper, cursor, sealer)
+            session = Session(recorder, mapper, cursor, sealer)
+            with _chained(session):
+                yield session
         except BaseException:
             raw.rollback()
             raise

@@ -146,3 +146,30 @@ def run_chronicle(
         timeout=timeout,
         check=False,
     )
+
+
+# The process's own high-water mark (Linux's VmHWM, reset by exec). `ru_maxrss` is not: Linux carries the
+# parent's peak over into a child that execs, so a pytest worker grown by an earlier test set a floor
+# under every measurement (three commands once "peaked" at the same 72.27 MiB: the worker's size).
+PEAK_SCRIPT = (
+    "import atexit, resource, runpy, sys\n"
+    "def peak():\n"
+    "    try:\n"
+    "        lines = open('/proc/self/status').read().splitlines()\n"
+    "        return int(next(l for l in lines if l.startswith('VmHWM:')).split()[1])\n"
+    "    except (OSError, StopIteration):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "atexit.register(lambda: sys.stderr.write(f'peak-kib={peak()}\\n'))\n"
+    "sys.argv = ['chronicle', *sys.argv[1:]]\n"
+    "runpy.run_module('chronicle.cli.main', run_name='__main__')\n"
+)
+
+
+def peak_mib(store_url: str, *args: str) -> float:
+    env = dict(os.environ, CHRONICLE_STORE=store_url, NO_COLOR="1")
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, *args], capture_output=True, env=env, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    peak = [line for line in done.stderr.decode().splitlines() if line.startswith("peak-kib=")]
+    return int(peak[-1].partition("=")[2]) / 1024

@@ -25,7 +25,7 @@ from chronicle.projections.sql.rebuilding import Rebuilder, read_revisions
 from chronicle.projections.sql.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
-VIEWS_VERSION = "6"
+VIEWS_VERSION = "7"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)
@@ -87,14 +87,21 @@ def catch_up(
     progress: Progress | None = None,
     fields: Fields,
     open_log: OpenLog | None = None,
+    rebuild_in_turn: Callable[[Callable[[], bool]], Any] | None = None,
 ) -> int:
-    """Project everything recorded since the live views' tracked position; return the count."""
+    """Project everything recorded since the live views' tracked position; return the count.
+
+    `rebuild_in_turn(unless)` rebuilds under the store's rebuild lock, unless `unless()` says another
+    process did it meanwhile; without it, the rebuild runs here unlocked."""
     with store.read() as c:
         position = store.tracked(c, LIVE_TRACKING)
     backlog = (log.max_notification_id() or 0) - position
     if backlog > max(BULK_BACKLOG, position):
         # A bulk import: page-by-page catch-up refolds entities once per page; a rebuild folds once.
-        rebuild(store, log, decode, progress=progress, fields=fields, open_log=open_log)
+        if rebuild_in_turn is None:
+            rebuild(store, log, decode, progress=progress, fields=fields, open_log=open_log)
+        else:
+            rebuild_in_turn(lambda: not bulk_backlog(store, log))
         return backlog
     done = 0
     total = 0
@@ -207,6 +214,13 @@ def _pages(log: EventLog, *, stop: int, page: int) -> Iterator[Sequence[Notifica
     ):
         yield notifications
         position = notifications[-1].id
+
+
+def bulk_backlog(store: ViewStore, log: EventLog) -> bool:
+    """Whether so much is new that catching up costs more than a rebuild."""
+    with store.read() as c:
+        position = store.tracked(c, LIVE_TRACKING)
+    return (log.max_notification_id() or 0) - position > max(BULK_BACKLOG, position)
 
 
 def views_version(store: ViewStore) -> str | None:

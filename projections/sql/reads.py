@@ -61,17 +61,51 @@ def registered_states(store: ViewStore, c: Cursor, kind: str) -> list[Any]:
     return store.rows(c, q.REGISTERED_STATES, (kind,))
 
 
-def entity_records(store: ViewStore, c: Cursor, key: str, known_at: str | None) -> list[Any]:
-    """Every row indexed for an entity, and the revisions aimed at them (those recorded by `known_at`,
-    if given), in record order."""
-    recorded = "" if known_at is None else q.RECORDED_BY
-    extra: tuple[str, ...] = () if known_at is None else (known_at,)
-    rows = store.rows(c, q.ENTITY_ROWS + recorded, (key, *extra))
+def horizon(reported: str | None, recorded: str | None) -> tuple[str, tuple[str, ...]]:
+    """The conditions appended to a statement over `t` (and their parameters) that keep the rows known
+    within a horizon: reported by `reported`, recorded by `recorded` (None: no limit)."""
+    sql, params = "", tuple[str, ...]()
+    if reported is not None:
+        sql, params = q.REPORTED_BY, (reported,)
+    if recorded is not None:
+        sql, params = sql + q.RECORDED_BY, (*params, recorded)
+    return sql, params
+
+
+def entity_records(store: ViewStore, c: Cursor, key: str, reported: str | None, recorded: str | None) -> list[Any]:
+    """Every row indexed for an entity, and the revisions aimed at them (those reported by `reported`
+    and recorded by `recorded`, if given), in record order."""
+    known, extra = horizon(reported, recorded)
+    rows = store.rows(c, q.ENTITY_ROWS + known, (key, *extra))
     # Only rows that have ever been corrected or retracted have revisions to fetch (most never are).
     ids = [r["dev_id"] for r in rows if r["corrected_by"] != "[]" or r["retracted_by"]]
     for chunk in _chunks(ids):
-        rows += store.rows(c, q.REVISIONS_OF + q.marks(len(chunk)) + recorded, (*chunk, *extra))
+        rows += store.rows(c, q.REVISIONS_OF + q.marks(len(chunk)) + known, (*chunk, *extra))
     return sorted(rows, key=lambda r: int(r["position"]))
+
+
+def story_bounds(store: ViewStore, c: Cursor) -> Any:
+    return store.one(c, q.STORY_BOUNDS)
+
+
+def development_rows(
+    store: ViewStore, c: Cursor, dev_id: str, reported: str | None, recorded: str | None = None
+) -> list[Any]:
+    """A development's row and the corrections and retractions aimed at it (those known within a
+    horizon, `horizon`), in record order."""
+    known, extra = horizon(reported, recorded)
+    rows = store.rows(c, q.DEVELOPMENT_ROWS + known, (dev_id, dev_id, *extra))
+    return sorted(rows, key=lambda r: int(r["position"]))
+
+
+def development_row(store: ViewStore, c: Cursor, dev_id: str) -> Any:
+    """The timeline row of one development, or None."""
+    return store.one(c, q.DEVELOPMENT_ROW, (dev_id,))
+
+
+def revisions_of(store: ViewStore, c: Cursor, dev_id: str) -> list[Any]:
+    """The corrections and retractions aimed at one development, in no order."""
+    return store.rows(c, q.REVISIONS_OF + q.marks(1), (dev_id,))
 
 
 def ended_by(store: ViewStore, c: Cursor, key: str, as_of: str) -> list[Any]:
@@ -89,13 +123,15 @@ def log_query(
     keys: Sequence[str],
     types: Sequence[str],
     *,
-    known_at: str | None,
+    reported: str | None,
+    recorded: str | None,
     since: str | None,
     until: str | None,
     include_retracted: bool,
 ) -> tuple[str, list[Any]]:
-    """The timeline rows a log filter can narrow down by index: every entity in `keys`, of `types`;
-    without `known_at` the stored interval is the believed one, so the dates and retractions filter too."""
+    """The timeline rows a log filter can narrow down by index: every entity in `keys`, of `types`; known
+    within a horizon (`horizon`), or, without one, the stored interval is the believed one, so the dates
+    and retractions filter too."""
     where: list[str] = []
     params: list[Any] = []
     statement = q.LOG_ROWS
@@ -105,9 +141,10 @@ def log_query(
     if types:
         where.append("t.type IN " + q.marks(len(types)))
         params += list(types)
-    if known_at is not None:
-        where.append("t.recorded <= ?")
-        params.append(known_at)
+    if reported is not None or recorded is not None:
+        known, known_params = horizon(reported, recorded)
+        where.append("TRUE" + known)
+        params += list(known_params)
     else:
         if since:
             where.append("t.occ_end >= ?")
@@ -134,9 +171,10 @@ def ever_revised(store: ViewStore, c: Cursor, query: tuple[str, list[Any]]) -> l
     return store.rows(c, query[0] + q.EVER_REVISED, query[1])
 
 
-def revisions_by(store: ViewStore, c: Cursor, known_at: str) -> list[Any]:
-    """Every correction and retraction recorded by `known_at`."""
-    return store.rows(c, q.REVISIONS_BY, (known_at,))
+def revisions_by(store: ViewStore, c: Cursor, reported: str | None, recorded: str | None) -> list[Any]:
+    """Every correction and retraction known within a horizon (`horizon`)."""
+    known, params = horizon(reported, recorded)
+    return store.rows(c, q.REVISIONS + known, params)
 
 
 def play_page(store: ViewStore, c: Cursor, after: tuple[str, int], size: int) -> list[Any]:
@@ -144,11 +182,20 @@ def play_page(store: ViewStore, c: Cursor, after: tuple[str, int], size: int) ->
     return store.rows(c, q.PLAY_PAGE, (*after, size))
 
 
+def every_row(store: ViewStore, c: Cursor) -> list[Any]:
+    """Every timeline row with its record and reported times and its body as recorded, in record order."""
+    return store.rows(c, q.EVERY_ROW)
+
+
 # -- what changed between two points, and who vouches ----------------------------------------------
 
 
 def recorded_between(store: ViewStore, c: Cursor, bounds: Sequence[str]) -> list[Any]:
     return store.rows(c, q.RECORDED_BETWEEN, bounds)
+
+
+def reported_between(store: ViewStore, c: Cursor, bounds: Sequence[str]) -> list[Any]:
+    return store.rows(c, q.REPORTED_BETWEEN, bounds)
 
 
 def entities_of(store: ViewStore, c: Cursor, ids: Sequence[str]) -> Iterable[Any]:
@@ -165,6 +212,11 @@ def revised_after(store: ViewStore, c: Cursor, recorded: str) -> list[Any]:
     return store.rows(c, q.REVISED_AFTER, (recorded,))
 
 
+def revised_reported_after(store: ViewStore, c: Cursor, reported: str) -> list[Any]:
+    """The entities of developments a revision reported after `reported` is aimed at."""
+    return store.rows(c, q.REVISED_REPORTED_AFTER, (reported,))
+
+
 def figures(store: ViewStore, c: Cursor) -> list[Any]:
     return store.rows(c, q.FIGURES)
 
@@ -172,3 +224,19 @@ def figures(store: ViewStore, c: Cursor) -> list[Any]:
 def believed_sources(store: ViewStore, c: Cursor) -> list[Any]:
     """Every development not retracted, in story order: its publishers, and its body if corrected."""
     return store.rows(c, q.BELIEVED_SOURCES)
+
+
+# -- what an export copies -------------------------------------------------------------------------
+
+
+def originals_of(store: ViewStore, c: Cursor, ids: Sequence[str]) -> Iterable[Any]:
+    """The bodies the developments `ids` had when first recorded (`dev_id`, `original`)."""
+    for chunk in _chunks(ids):
+        yield from store.rows(c, q.ORIGINALS_OF + q.marks(len(chunk)), chunk)
+
+
+def originals_in_record_order(store: ViewStore, c: Cursor, reported: str | None, recorded: str | None) -> Iterator[Any]:
+    """Every development's body as first recorded (those known within a horizon, `horizon`), in record
+    order, streamed with confidential sources unsealed."""
+    known, params = horizon(reported, recorded)
+    return store.stream(c, q.ORIGINALS + known + q.RECORD_ORDER, params, sources=True)

@@ -43,6 +43,7 @@ TIMELINE_COLUMNS = (
     "target",
     "entities",
     "sources",
+    "reported",
 )
 INDEX_COLUMNS = ("entity", "position")
 TIMELINE = "{s}{p}timeline"
@@ -51,7 +52,7 @@ ENTITY_INDEX = "{s}{p}entity_index"
 ROW_COLUMNS = (
     "t.position, t.dev_id, t.type, t.occurred, t.occ_start, t.occ_end, t.recorded, t.summary, "
     + ORIGINAL_T
-    + ", t.current, t.corrected_by, t.retracted_by, t.target"
+    + ", t.current, t.corrected_by, t.retracted_by, t.target, t.reported"
 )
 
 # -- written by the projector and the rebuild (on either set of tables) ---------------------------
@@ -92,7 +93,20 @@ ENTITY_ROWS = live(
     "SELECT " + ROW_COLUMNS + " FROM {s}{p}entity_index i JOIN {s}{p}timeline t ON t.position = i.position "
     "WHERE i.entity=?"
 )
-RECORDED_BY = " AND t.recorded <= ?"  # appended to a statement over `t`: only rows recorded by then
+# The story's span: every interval, the day-dated ones alone (what a timeline first opens on), record times.
+STORY_BOUNDS = live(
+    "SELECT MIN(t.occ_start) AS first, MAX(t.occ_end) AS last, "
+    "MIN(CASE WHEN t.occ_start = t.occ_end THEN t.occ_start END) AS first_day, "
+    "MAX(CASE WHEN t.occ_start = t.occ_end THEN t.occ_end END) AS last_day, "
+    "MIN(t.recorded) AS first_recorded, MAX(t.recorded) AS last_recorded, COUNT(*) AS developments "
+    "FROM {s}{p}timeline t WHERE t.retracted_by IS NULL"
+)
+# One development and the revisions aimed at it, in record order.
+DEVELOPMENT_ROWS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE (t.dev_id=? OR t.target=?)")
+# Appended to a statement over `t`: only rows reported by then, only rows this store held by then.
+REPORTED_BY = " AND t.reported <= ?"
+RECORDED_BY = " AND t.recorded <= ?"
+DEVELOPMENT_ROW = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.dev_id = ?")
 REVISIONS_OF = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.target IN ")  # + a list of marks
 # As believed now, only the developments that had ended by `as_of` (figures count from their own `as_of`).
 ENDED_BY = live(
@@ -111,7 +125,7 @@ BELIEVED_NOW = live(
 
 LOG_ROWS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t")  # + joins on the index, + WHERE
 LOG_JOIN = live(" JOIN {s}{p}entity_index i{n} ON i{n}.position = t.position AND i{n}.entity = ?")
-REVISIONS_BY = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.recorded <= ? AND t.target IS NOT NULL")
+REVISIONS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.target IS NOT NULL")  # + a horizon
 STORY_ORDER = " ORDER BY t.occ_start, t.position"
 NEVER_REVISED = " AND t.corrected_by = '[]' AND t.retracted_by IS NULL"
 EVER_REVISED = " AND (t.corrected_by <> '[]' OR t.retracted_by IS NOT NULL)"
@@ -123,14 +137,24 @@ PLAY_PAGE = live(
     "ORDER BY t.occ_start, t.position LIMIT ?"
 )
 
+# Every development, correction and retraction with its times, in record order (for the reported play).
+EVERY_ROW = live(
+    "SELECT t.position, t.recorded, t.reported, " + ORIGINAL_T + " FROM {s}{p}timeline t ORDER BY t.position"
+)
+
 # -- what changed between two points, and who vouches ----------------------------------------------
 
 RECORDED_BETWEEN = live("SELECT entities, target FROM {s}{p}timeline WHERE recorded > ? AND recorded <= ?")
+REPORTED_BETWEEN = live("SELECT entities, target FROM {s}{p}timeline WHERE reported > ? AND reported <= ?")
 ENTITIES_OF = live("SELECT entities FROM {s}{p}timeline WHERE dev_id IN ")  # + a list of marks
 ENDED_BETWEEN = live("SELECT entities FROM {s}{p}timeline WHERE occ_end > ? AND occ_end <= ?")
 REVISED_AFTER = live(
     "SELECT t.entities FROM {s}{p}timeline t WHERE t.dev_id IN "
     "(SELECT r.target FROM {s}{p}timeline r WHERE r.target IS NOT NULL AND r.recorded > ?)"
+)
+REVISED_REPORTED_AFTER = live(
+    "SELECT t.entities FROM {s}{p}timeline t WHERE t.dev_id IN "
+    "(SELECT r.target FROM {s}{p}timeline r WHERE r.target IS NOT NULL AND r.reported > ?)"
 )
 FIGURES = live("SELECT t.entities, " + CURRENT_T + " FROM {s}{p}timeline t WHERE t.type = 'figure_reported'")
 BELIEVED_SOURCES = live(
@@ -138,6 +162,13 @@ BELIEVED_SOURCES = live(
     "CASE WHEN corrected_by = '[]' THEN NULL ELSE current END AS corrected "
     "FROM {s}{p}timeline WHERE retracted_by IS NULL ORDER BY occ_start, position"
 )
+
+
+# -- what an export copies -------------------------------------------------------------------------
+
+ORIGINALS_OF = live("SELECT t.dev_id, " + ORIGINAL_T + " FROM {s}{p}timeline t WHERE t.dev_id IN ")  # + a list of marks
+ORIGINALS = live("SELECT " + ORIGINAL_T + " FROM {s}{p}timeline t WHERE TRUE")  # + a horizon, + RECORD_ORDER
+RECORD_ORDER = " ORDER BY t.position"
 
 
 def marks(count: int) -> str:

@@ -21,7 +21,14 @@ from chronicle.domain.errors import StoreError
 LIVE = "view_"
 ASIDE = "rebuild_"
 TABLES = ("timeline", "entity_index", "entities")
-INDEXES = ("timeline_dev", "timeline_story", "timeline_end", "timeline_recorded", "timeline_target")
+INDEXES = (
+    "timeline_dev",
+    "timeline_story",
+    "timeline_end",
+    "timeline_recorded",
+    "timeline_reported",
+    "timeline_target",
+)
 META = "chronicle_meta"
 CHAIN = "chronicle_chain"
 SOURCE_KEYS = "chronicle_source_keys"
@@ -50,11 +57,12 @@ def _ddl(
         "occurred TEXT NOT NULL, occ_start TEXT NOT NULL, occ_end TEXT NOT NULL, "
         "recorded TEXT NOT NULL, summary TEXT NOT NULL, "
         "current TEXT, corrected_by TEXT NOT NULL, retracted_by TEXT, "
-        "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL)",
+        "target TEXT, entities TEXT NOT NULL, sources TEXT NOT NULL, reported TEXT NOT NULL)",
         f"CREATE UNIQUE INDEX IF NOT EXISTS {i}timeline_dev ON {{s}}{p}timeline (dev_id)",
         f"CREATE INDEX IF NOT EXISTS {i}timeline_story ON {{s}}{p}timeline (occ_start, position)",
         f"CREATE INDEX IF NOT EXISTS {i}timeline_end ON {{s}}{p}timeline (occ_end)",
         f"CREATE INDEX IF NOT EXISTS {i}timeline_recorded ON {{s}}{p}timeline (recorded)",
+        f"CREATE INDEX IF NOT EXISTS {i}timeline_reported ON {{s}}{p}timeline (reported)",
         # Only revisions have a target: the index holds those few rows, not a NULL for every development.
         f"CREATE INDEX IF NOT EXISTS {i}timeline_target ON {{s}}{p}timeline (target) WHERE target IS NOT NULL",
         f"CREATE TABLE IF NOT EXISTS {{s}}{p}entity_index ("
@@ -290,6 +298,26 @@ class ViewStore:
 
     def tracking_table(self) -> str:
         raise NotImplementedError
+
+    def table_names(self, c: Cursor) -> set[str]:
+        """The tables the store holds now (a read heals those of them that are derived)."""
+        if self.dialect == "postgres":
+            schema = self.datastore.schema or "public"  # type: ignore[attr-defined]
+            found = self.rows(
+                c, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?", (schema,)
+            )
+        else:
+            found = self.rows(c, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {str(r["name"]) for r in found}
+
+    def create_missing(self) -> None:
+        """Create every table that is not there (the recorder's own statements all say IF NOT EXISTS)."""
+        self.create_table()  # type: ignore[attr-defined]
+
+    def derived_tables(self) -> list[str]:
+        """The tables rebuilt from the log: the views and their tracking record."""
+        tracking = str(getattr(self, "tracking_table_name", "tracking"))
+        return [*(f"{LIVE}{t}" for t in TABLES), tracking]
 
     # Both backends' eventsourcing tracking recorders take the caller's cursor in these private
     # methods: that is what lets the view rows and the tracking record share one transaction.

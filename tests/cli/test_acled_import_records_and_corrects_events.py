@@ -267,13 +267,12 @@ def test_a_long_export_is_imported_in_pages_with_registrations_dated_by_the_earl
 
 
 def test_importing_ten_times_the_rows_takes_no_more_memory(store, tmp_path: Path) -> None:
-    from helpers import run_chronicle
-    from test_memory_does_not_grow_with_the_file_or_the_store import _peak_mib
+    from helpers import peak_mib, run_chronicle
 
     small, large = store, store.sibling()
     peaks = []
     for ref, count in ((small, 1_500), (large, 15_000)):
         assert run_chronicle("init", store_url=ref.url).returncode == 0
-        peaks.append(_peak_mib(ref.url, "import", "acled", str(_long_export(tmp_path, count, f"{count}.csv"))))
+        peaks.append(peak_mib(ref.url, "import", "acled", str(_long_export(tmp_path, count, f"{count}.csv"))))
     # Held whole, 13,500 more rows cost about 100 MiB; in pages, a few.
     assert peaks[1] - peaks[0] < 25, peaks

@@ -115,7 +115,7 @@ def test_file_from_stdin_records_all_and_prints_each_id(cli):
 def test_same_id_same_content_is_a_no_op(story):
     before = story.store.digest()
     result = story.ok("append", "--file", str(SEED))
-    assert "already recorded" in result.stderr
+    assert result.stderr.endswith(" already present\n") and "recorded 0 developments" in result.stderr
     assert story.store.digest() == before
 
 

@@ -524,7 +524,7 @@ def by_field(changes: Any, dev_id: str, field: str) -> dict[str, Any]:
 
 
 def test_history_lists_every_change_in_story_order(truce: Story) -> None:
-    changes = truce.cli.json("history", "actor", "alpha")
+    changes = truce.cli.json("history", "actor", "alpha", "--all")
     assert steps(changes) == ALPHA_HISTORY
     # The development behind a change, as believed now, with when it was recorded and its sources.
     assert by_field(changes, "strike-october", "strikes_carried_out")["development"] == {
@@ -540,7 +540,7 @@ def test_history_lists_every_change_in_story_order(truce: Story) -> None:
 
 
 def test_history_marks_what_later_corrections_and_retractions_changed(truce: Story) -> None:
-    changes = truce.cli.json("history", "actor", "alpha")
+    changes = truce.cli.json("history", "actor", "alpha", "--all")
     value = by_field(changes, "troops-early", "figures[troops/border].value")
     assert (value["after"], value["as_recorded"], value["corrected_by"], value["in_effect"]) == (
         1100,
@@ -558,7 +558,7 @@ def test_history_marks_what_later_corrections_and_retractions_changed(truce: Sto
 
 
 def test_history_known_at_shows_what_we_believed_then(truce: Story) -> None:
-    changes = truce.cli.json("history", "actor", "alpha", "--known-at", truce.t1)
+    changes = truce.cli.json("history", "actor", "alpha", "--all", "--known-at", truce.t1)
     facts = [s for s in steps(changes) if s[1] not in ("developments", "last_development")]
     assert facts == [
         ("raids-2023", "attacks_suffered", 0, 2),
@@ -585,7 +585,7 @@ def test_history_known_at_shows_what_we_believed_then(truce: Story) -> None:
 
 
 def test_history_as_of_stops_at_that_date(truce: Story) -> None:
-    changes = truce.cli.json("history", "negotiation", "truce", "--as-of", "2023-11-19")
+    changes = truce.cli.json("history", "negotiation", "truce", "--all", "--as-of", "2023-11-19")
     assert [s for s in steps(changes) if s[1] not in ("developments", "last_development")] == [
         ("truce-opened", "registered", False, True),
         ("truce-opened", "title", None, "Border truce"),
@@ -609,10 +609,10 @@ def test_history_replayed_gives_the_state_show_prints(truce: Story) -> None:
         ("actor", "alpha", ("--as-of", "2023-10-31", "--known-at", truce.t1)),
     ):
         state: dict[str, Any] = {}
-        for change in truce.cli.json("history", kind, name, *flags):  # type: ignore[union-attr]
+        for change in truce.cli.json("history", kind, name, "--all", *flags):  # type: ignore[union-attr]
             if change["in_effect"]:
                 state[change["field"]] = change["after"]
-        blamed = {b["field"]: b["value"] for b in truce.cli.json("blame", kind, name, *flags)}  # type: ignore[union-attr]
+        blamed = {b["field"]: b["value"] for b in truce.cli.json("blame", kind, name, "--all", *flags)}  # type: ignore[union-attr]
         assert {f: v for f, v in state.items() if v is not None} == {
             f: v for f, v in blamed.items() if f in state and v is not None
         }
@@ -637,7 +637,7 @@ def blamed(lines: Any) -> list[tuple[Any, ...]]:
 
 
 def test_blame_names_the_development_that_set_each_current_value(truce: Story) -> None:
-    assert blamed(truce.cli.json("blame", "actor", "alpha")) == [
+    assert blamed(truce.cli.json("blame", "actor", "alpha", "--all")) == [
         ("id", "alpha", None),
         ("registered", True, "reg-alpha"),
         ("name", "Alphaland", "reg-alpha"),
@@ -657,7 +657,8 @@ def test_blame_names_the_development_that_set_each_current_value(truce: Story) -
         ("attacks_carried_out", 0, None),
         ("attacks_suffered", 2, "raids-2023"),
         ("developments", 7, "talks-1"),
-        ("first_development", {"id": "raids-2023", "occurred": "2023-06"}, "raids-2023"),
+        # The raids' date as believed now was set by the correction that dated them.
+        ("first_development", {"id": "raids-2023", "occurred": "2023-06"}, "raids-dated"),
         ("last_development", {"id": "talks-1", "occurred": "2023-11-20"}, "talks-1"),
         ("registered_in", "reg-alpha", "reg-alpha"),
         ("corroboration.aliases", 1, "reg-alpha"),
@@ -672,12 +673,15 @@ def test_blame_names_the_development_that_set_each_current_value(truce: Story) -
 
 def test_blame_of_one_field_at_a_point_in_both_times(truce: Story) -> None:
     (now,) = truce.cli.json("blame", "actor", "alpha", "figures[troops/border].value", "--as-of", "2023-11-14")
+    # The value as believed now is the correction's: credited to it, its date and its sources.
     assert (now["value"], now["development"]["id"], now["corrected_by"], now["as_recorded"]) == (
         1100,
-        "troops-early",
+        "troops-fix",
         ["troops-fix"],
         1000,
     )
+    assert now["corrects"] == "troops-early"
+    assert now["development"]["occurred"] == "2024-03-01"
     assert now["development"]["sources"] == ["AP"]
     (then,) = truce.cli.json(
         "blame", "actor", "alpha", "figures[troops/border].value", "--as-of", "2023-11-14", "--known-at", truce.t1
@@ -931,7 +935,7 @@ def test_a_correction_that_moves_a_development_to_another_entity(cli: Cli) -> No
     ]
     for batch in (first, later):
         cli.ok("append", "--file", "-", input="\n".join(json.dumps(d) for d in batch))
-    z = [c for c in cli.json("history", "actor", "z") if c["development"]["id"] == "strike"]  # type: ignore[union-attr]
+    z = [c for c in cli.json("history", "actor", "z", "--all") if c["development"]["id"] == "strike"]  # type: ignore[union-attr]
     assert [(c["field"], c["before"], c["after"], c["as_recorded"], c["in_effect"]) for c in z] == [
         ("strikes_suffered", 0, 1, 0, True),
         ("developments", 1, 2, 1, True),
@@ -944,7 +948,7 @@ def test_a_correction_that_moves_a_development_to_another_entity(cli: Cli) -> No
         ),
         ("corroboration.strikes_suffered", None, 1, None, True),
     ]
-    y = [c for c in cli.json("history", "actor", "y") if c["development"]["id"] == "strike"]  # type: ignore[union-attr]
+    y = [c for c in cli.json("history", "actor", "y", "--all") if c["development"]["id"] == "strike"]  # type: ignore[union-attr]
     assert [(c["field"], c["before"], c["after"], c["as_recorded"], c["in_effect"], c["corrected_by"]) for c in y] == [
         ("strikes_suffered", 0, 0, 1, False, ["retarget"]),
         ("developments", 1, 1, 2, False, ["retarget"]),
@@ -1029,7 +1033,7 @@ def test_a_figure_reported_later_about_an_earlier_date_changes_nothing(cli: Cli)
         },
     ]
     cli.ok("append", "--file", "-", input="\n".join(json.dumps(d) for d in lines))
-    changes = cli.json("history", "actor", "x")
+    changes = cli.json("history", "actor", "x", "--all")
     assert [(c["field"], c["before"], c["after"]) for c in changes if c["development"]["id"] == "fig-jan"] == [  # type: ignore[union-attr]
         ("developments", 2, 3),
         ("last_development", {"id": "fig-feb", "occurred": "2024-02-01"}, {"id": "fig-jan", "occurred": "2024-03-01"}),

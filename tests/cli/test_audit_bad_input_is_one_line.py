@@ -48,7 +48,7 @@ CASES = {
         "--known-to 2024-01-05T11:00:00.000000+00:00 is before --known-from 2024-01-05T12:00:00.000000+00:00",
     ),
     "from without to": (("diff", "actor", "us", "--from", "2024-01-05"), 2, "--from and --to go together"),
-    "no points": (("diff", "actor", "us"), 2, "give --from/--to (valid time) or --known-from/--known-to"),
+    "no points": (("diff", "actor", "us"), 2, "give --from/--to (valid time), --known-from/--known-to (reported time)"),
     "kind without name": (
         ("diff", "actor", "--from", "2024-01-01", "--to", "2024-01-02"),
         2,
@@ -62,7 +62,7 @@ CASES = {
     "known-at with a record-time diff": (
         ("diff", "--known-from", "2024-01-01", "--known-to", "2024-01-02", "--known-at", "2024-01-03"),
         2,
-        "--known-at pins record time",
+        "--known-at pins reported time",
     ),
     "bad diff date": (("diff", "--from", "2024-1-1", "--to", "2024-01-02"), 2, "--from: invalid date '2024-1-1'"),
 }

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import GOLDEN, Cli
 
-from chronicle.projections import exports
+from chronicle.exports import markdown, page, timelinejs
+from chronicle.exports.story import Item, build_story
 from chronicle.service.interchange import parse_development
 
 UPDATE = bool(os.environ.get("CHRONICLE_UPDATE_GOLDEN"))
@@ -66,7 +67,9 @@ def test_export_narrows_to_an_actor_a_date_and_what_was_known(revised_story: Cli
     assert "coalition-exit-opened" not in as_of and "attacks-on-us-personnel" not in as_of
     recorded = {e["id"]: e["recorded"] for e in revised_story.jsonl("log", "--include-retracted")}
     before = datetime.fromisoformat(str(recorded["strike-toll-revised"])) - timedelta(microseconds=1)
-    timeline = json.loads(_export(revised_story, tmp_path, "--format", "timelinejs", "--known-at", before.isoformat()))
+    # The seed's sources were all published on 5 Jan 2024: only the record time tells the two sittings apart.
+    held = ("--recorded-at", before.isoformat())
+    timeline = json.loads(_export(revised_story, tmp_path, "--format", "timelinejs", *held))
     events = {e["unique_id"]: e for e in timeline["events"]}
     assert "strike-toll-revised" not in events and "retaliation-claim-retracted" not in events
     assert "<strong>deaths</strong>: 1<" in events["us-strike-baghdad"]["text"]["text"]
@@ -166,8 +169,8 @@ def test_bad_export_requests_fail_with_one_line_and_write_nothing(
 # -- pure: negotiation phases and deadlines, without a store ------------------------------------------
 
 
-def _items(lines: list[dict[str, object]]) -> list[exports.Item]:
-    return [exports.Item(parse_development(d), n) for n, d in enumerate(lines, start=1)]
+def _items(lines: list[dict[str, object]]) -> list[Item]:
+    return [Item(parse_development(d), n) for n, d in enumerate(lines, start=1)]
 
 
 def _dev(type_: str, ident: str, occurred: str, summary: str, **fields: object) -> dict[str, object]:
@@ -205,7 +208,7 @@ NEGOTIATION = [
 
 def test_negotiation_phases_and_deadlines_follow_its_status() -> None:
     items = _items(NEGOTIATION)
-    story = exports.build_story(items, items)
+    story = build_story(items, items)
     phases = [(p.status, p.start.isoformat(), p.end.isoformat(), p.ongoing) for p in story.phases]
     assert phases == [
         ("opened", "2024-01-01", "2024-01-02", False),
@@ -218,19 +221,19 @@ def test_negotiation_phases_and_deadlines_follow_its_status() -> None:
     ]
     marks = {m.milestone: (m.due.text, m.state) for m in story.deadlines}
     assert marks == {"handover": ("2024-02-01", "completed 2024-02-05 (late)"), "withdrawal": ("2024-03", "pending")}
-    data = exports.timeline_data(story)
+    data = page.timeline_data(story)
     assert sum(1 for i in data["items"] if "phase" in i["className"].split()) == 7
     deadlines = [i for i in data["items"] if i["className"].startswith("deadline ") or i["className"] == "deadline"]
     assert sorted(i["start"] for i in deadlines) == ["2024-02-01T12:00:00", "2024-03-31T12:00:00"]
     assert date.fromisoformat(data["window"]["end"]) > date(2024, 3, 31)
-    assert len(exports.to_timelinejs(story)["eras"]) == 7
-    assert "- Deadline: handover, due 2024-02-01, completed 2024-02-05 (late)" in exports.to_markdown(story)
+    assert len(timelinejs.to_timelinejs(story)["eras"]) == 7
+    assert "- Deadline: handover, due 2024-02-01, completed 2024-02-05 (late)" in markdown.to_markdown(story)
 
 
 def test_a_retracted_development_leaves_no_trace_in_phases() -> None:
     items = _items(NEGOTIATION[:4])
-    retracted = [exports.Item(i.development, i.position, retracted_by="x" if i.id == "n3" else None) for i in items]
-    story = exports.build_story(retracted, retracted)
+    retracted = [Item(i.development, i.position, retracted_by="x" if i.id == "n3" else None) for i in items]
+    story = build_story(retracted, retracted)
     assert [p.status for p in story.phases] == ["opened", "committee_formed"]
 
 

@@ -102,11 +102,11 @@ def test_an_export_narrowed_to_an_actor_brings_what_it_needs_to_import_cleanly(
     assert shown["part_of"] == "us" and shown["developments"] == 2  # type: ignore[index]
 
 
-def test_an_export_as_known_at_a_time_leaves_out_what_was_recorded_later(revised_story: Cli, tmp_path: Path) -> None:
+def test_an_export_as_recorded_at_a_time_leaves_out_what_was_recorded_later(revised_story: Cli, tmp_path: Path) -> None:
     recorded = {e["id"]: e["recorded"] for e in revised_story.jsonl("log", "--include-retracted")}
     before = datetime.fromisoformat(str(recorded["unverified-retaliation-claim"])) - timedelta(microseconds=1)
     exported = tmp_path / "then.jsonl"
-    revised_story.ok("export", "--format", "jsonl", "--known-at", before.isoformat(), "-o", str(exported))
+    revised_story.ok("export", "--format", "jsonl", "--recorded-at", before.isoformat(), "-o", str(exported))
     seed = SEED.read_text()
     assert [parse_development(json.loads(line)) for line in exported.read_text().splitlines()] == [
         parse_development(json.loads(line)) for line in seed.splitlines() if line.strip()

@@ -221,25 +221,34 @@ def test_tags_filter_the_log_and_replies_name_what_they_answer(deal):
 BAD = {
     "unknown outcome": (
         {**STORY[11], "id": "x", "outcome": "abandoned"},
-        "outcome: Input should be 'concluded', 'expired', 'withdrawn' or 'collapsed'",
+        "outcome: 'abandoned' is not one of concluded, expired, withdrawn, collapsed",
     ),
     "supersedes an unknown milestone": (
         {**STORY[5], "id": "x", "supersedes": ["term 9 ends"]},
         "supersedes: negotiation 'nuclear-deal' has no milestone 'term 9 ends' to supersede",
     ),
-    "until before occurred": ({**STORY[13], "id": "x", "until": "2016-11"}, "until: Value error, '2016-11' is before"),
-    "latitude out of range": ({**STORY[13], "id": "x", "place": {"lat": 91, "lon": 0}}, "place.lat: Input should be"),
+    "until before occurred": (
+        {**STORY[13], "id": "x", "until": "2016-11"},
+        "until: '2016-11' is before occurred '2017-03-01'",
+    ),
+    "latitude out of range": (
+        {**STORY[13], "id": "x", "place": {"lat": 91, "lon": 0}},
+        "place.lat: 91 is too large: at most 90",
+    ),
     "longitude out of range": (
         {**STORY[13], "id": "x", "place": {"lat": 0, "lon": -180.5}},
-        "place.lon: Input should be",
+        "place.lon: -180.5 is too small: at least -180",
     ),
-    "unknown country": ({**STORY[13], "id": "x", "place": {"country": "XY"}}, "place.country: Value error, unknown"),
+    "unknown country": (
+        {**STORY[13], "id": "x", "place": {"country": "XY"}},
+        "place.country: unknown country code 'XY'",
+    ),
     "answers an unknown development": (
         {**STORY[13], "id": "x", "responds_to": ["ghost"]},
         "responds_to: unknown development 'ghost'",
     ),
-    "answers itself": ({**STORY[13], "id": "x", "responds_to": ["x"]}, "responds_to: Value error, 'x' cannot answer"),
-    "tag not a slug": ({**STORY[13], "id": "x", "tags": ["Maritime Trade"]}, "tags.0: String should match pattern"),
+    "answers itself": ({**STORY[13], "id": "x", "responds_to": ["x"]}, "responds_to: 'x' cannot answer itself"),
+    "tag not a slug": ({**STORY[13], "id": "x", "tags": ["Maritime Trade"]}, "tags[0]: 'Maritime Trade' is not an id"),
 }
 
 

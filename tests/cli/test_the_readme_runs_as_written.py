@@ -53,5 +53,5 @@ def test_every_block_of_the_guide_runs_in_order_and_tells_the_story(tmp_path: Pa
     # the retracted statement is out of the story; the log shows the retraction itself
     assert "iraq-wants-exit-retracted" in said
     assert not re.search(r"^\S.*statement\s+Iraq wants the coalition to leave", said, flags=re.M)
-    assert re.search(r"^OK: \d+ events verified", said, flags=re.M)
+    assert re.search(r"^OK: \d+ developments \(\d+ stored events\) verified", said, flags=re.M)
     assert (tmp_path / "story.html").stat().st_size > 10_000

@@ -47,14 +47,14 @@ def test_every_problem_of_every_bad_line_is_reported_and_the_exit_is_2(cli: Cli,
     problems = [line.split(": ", 2)[2] for line in result.stderr.splitlines()]
     assert problems[3].startswith("line 3: malformed JSON: ")  # the JSON parser's own words follow
     assert problems[:3] + problems[4:] == [
-        "line 2: occurred: Value error, invalid date '2024-02-30': no such day or month",
-        "line 2: deaths: Input should be greater than or equal to 0",
+        "line 2: occurred: '2024-02-30' is not a date: no such day or month",
+        "line 2: deaths: -1 is too small: at least 0",
         "line 2: colour: unknown field",
-        "line 4: type: unknown type 'parade' (one of actor_registered, strike, attack, statement, "
+        "line 4: type: unknown type 'parade': one of actor_registered, strike, attack, statement, "
         "figure_reported, negotiation_opened, committee_formed, talks_held, position_taken, "
         "agreement_reached, milestone_completed, negotiation_suspended, negotiation_resumed, "
-        "correction, retraction, source_redacted, agreement_extended, negotiation_ended)",
-        "line 6: sources[0].publisher: Field required",
+        "correction, retraction, source_redacted, agreement_extended, negotiation_ended",
+        "line 6: sources[0].publisher: missing: this field is required",
         "line 7: expected a JSON object, got list",
         "line 8: id: 's1' was used on line 1 for other content",
     ]

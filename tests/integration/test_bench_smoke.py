@@ -65,3 +65,19 @@ def test_bench_bounds_switches_parts_off_and_leaves_real_views(tmp_path: Path) -
     assert set(rates) == {"full", "no folds", "no folds or rows"}
     # The variants left empty views behind; the last rebuild is real.
     assert json.loads(run_chronicle("show", "actor", "us", "--json", store_url=url).stdout) == before
+
+
+@pytest.mark.slow
+def test_the_commands_bench_times_every_command_against_its_baseline(tmp_path: Path) -> None:
+    out = tmp_path / "commands.json"
+    printed = _bench(
+        "bench.commands", "--size", "300", "--pairs", "1", "--workdir", str(tmp_path / "work"), "--out", str(out)
+    )
+    report = json.loads(out.read_text())
+    names = [row["name"] for row in report["rows"]]
+    assert len(names) == len(set(names)) >= 14
+    for row in report["rows"]:
+        assert row["name"] in printed
+        assert row["seconds"] > 0 and row["peak_mb"] > 0
+        assert row["verdict"] in ("met", "not met", "loaded")
+        assert row["baseline_seconds"] is None or row["baseline_seconds"] > 0

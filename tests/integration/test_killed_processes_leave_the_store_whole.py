@@ -87,7 +87,7 @@ def test_a_rebuild_killed_midway_leaves_the_old_views_and_the_next_replay_comple
     assert cli.json("show", "actor", "k-actor-7") == expected_strike  # the old views still serve
     assert cli.json("actors") == expected_actors
     result = cli.ok("replay")
-    assert "rebuilt every view from 30050 events" in result.stdout
+    assert "rebuilt every view from 30050 developments" in result.stdout
     assert cli.json("actors") == expected_actors
     assert _aside_progress(cli.store) == 0
 

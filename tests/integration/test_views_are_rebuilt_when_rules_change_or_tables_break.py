@@ -42,8 +42,8 @@ def test_replay_rebuilds_the_same_views_and_reports_a_summary(story):
         "log": story.jsonl("log", "--include-retracted"),
     }
     result = story.ok("replay")
-    assert result.stdout.startswith("rebuilt every view from 18 events in ")
-    assert result.stdout.rstrip().endswith("events/s)")
+    assert result.stdout.startswith("rebuilt every view from 18 developments in ")
+    assert result.stdout.rstrip().endswith("developments/s)")
     after = {
         "actors": story.json("actors"),
         "negotiations": story.json("negotiations"),

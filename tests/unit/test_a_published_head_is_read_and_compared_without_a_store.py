@@ -1,11 +1,12 @@
-"""A published head is read from `POSITION:HASH`, refused when malformed or past the chain, and compared
-with the history recomputed now: the messages and exit codes `verify --against` shows, with no store."""
+"""A published head is read from `POSITION:HASH`, refused when malformed, named as lost events when past
+the chain, and compared with the history recomputed now: the messages and exit codes `verify --against`
+shows, with no store."""
 
 from __future__ import annotations
 
 import pytest
 
-from chronicle.domain.errors import InvalidInput
+from chronicle.domain.errors import IntegrityFailure, InvalidInput
 from chronicle.integrity.heads import HeadCheck, PublishedHead, compare_head, parse_head, require_within
 
 DIGEST = "9f2c" + "0123456789abcdef" * 3 + "a1b2c3d4e5f6"
@@ -50,13 +51,13 @@ def test_the_label_names_where_the_head_came_from() -> None:
         parse_head("x", label="the published head")
 
 
-def test_a_head_past_the_current_one_is_refused() -> None:
+def test_a_head_past_the_current_one_is_named_as_lost_events() -> None:
     require_within(PublishedHead(212, DIGEST), 212)
     require_within(PublishedHead(0, DIGEST), 0)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(IntegrityFailure) as refused:
         require_within(PublishedHead(213, DIGEST), 212)
-    assert str(refused.value) == "position 213 is beyond the current head 212"
-    assert refused.value.exit_code == 2
+    assert str(refused.value) == "the log has lost events since the head you published (213 -> 212)"
+    assert refused.value.exit_code == 3
 
 
 def test_an_unchanged_history_is_confirmed_with_the_published_hash_shortened() -> None:

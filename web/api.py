@@ -1,0 +1,212 @@
+"""The JSON API: the CLI's `--json` answers, field for field, from the same service functions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from chronicle.domain.errors import InvalidInput
+from chronicle.service import auditing, comparing, developments, reading, verifying
+from chronicle.web.state import Served
+
+DateQ = Annotated[str | None, Query(description="YYYY-MM-DD")]
+InstantQ = Annotated[str | None, Query(description="ISO 8601; UTC if no offset; a date = end of day")]
+KINDS = {"actors": "actor", "negotiations": "negotiation"}
+
+
+def day(text: str | None, name: str) -> date | None:
+    from chronicle.domain.dates import parse_day
+
+    if text is None or text == "":
+        return None
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise InvalidInput(f"{name}: {error}") from None
+
+
+def instant(text: str | None, name: str) -> datetime | None:
+    from chronicle.domain.dates import parse_instant
+
+    if text is None or text == "":
+        return None
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise InvalidInput(f"{name}: {error}") from None
+
+
+def record_time(known_at: str | None, recorded_at: str | None) -> datetime | None:
+    """`known_at`, or `recorded_at`: the workspace rewinds by record time, which the use cases take as
+    `recorded_at` (the CLI's `--known-at` asks by reported time)."""
+    if known_at and recorded_at and known_at != recorded_at:
+        raise InvalidInput("known_at and recorded_at name one axis: give one")
+    return instant(known_at or recorded_at, "known_at" if known_at else "recorded_at")
+
+
+def router(served: Served) -> APIRouter:
+    api = APIRouter(prefix="/api")
+
+    def _diff(kind: str | None, name: str | None, request: Request) -> dict[str, Any]:
+        p = request.query_params
+        a, b = comparing.points(
+            day(p.get("from"), "from"),
+            day(p.get("to"), "to"),
+            instant(p.get("known_from"), "known_from"),
+            instant(p.get("known_to"), "known_to"),
+            day(p.get("as_of"), "as_of"),
+            record_time(p.get("known_at"), p.get("recorded_at")),
+        )
+        found = served.use(lambda s: auditing.diff(s, kind, name, a, b))
+        body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
+        if kind is None:
+            body["entities"] = [d.as_json() for d in found]
+        else:
+            body.update(found[0].as_json())
+        return body
+
+    diff_params = (
+        "Query: from/to (valid time) or known_from/known_to (record time); as_of or known_at pins the other axis."
+    )
+
+    @api.get("/diff", summary="Every entity that changed, as `chronicle diff --json`", description=diff_params)
+    def diff_all(request: Request) -> dict[str, Any]:
+        return _diff(None, None, request)
+
+    @api.get("/log", summary="As `chronicle log --json` (a JSON array of its lines)")
+    def log(
+        actor: str | None = None,
+        negotiation: str | None = None,
+        type: Annotated[list[str] | None, Query()] = None,
+        since: DateQ = None,
+        until: DateQ = None,
+        search: str | None = None,
+        include_retracted: bool = False,
+        as_of: DateQ = None,
+        known_at: InstantQ = None,
+        recorded_at: InstantQ = None,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+    ) -> Response:
+        reading.check_types(type or [])
+        s_, u_, a_ = day(since, "since"), day(until, "until"), day(as_of, "as_of")
+        k_ = record_time(known_at, recorded_at)
+
+        def run(store: Any) -> list[dict[str, Any]]:
+            entries = reading.log(
+                store,
+                actor=actor or None,
+                negotiation=negotiation or None,
+                types=tuple(type or ()),
+                since=s_,
+                until=u_,
+                as_of=a_,
+                recorded_at=k_,
+                include_retracted=include_retracted,
+                text=search or None,
+            )
+            out = []
+            for entry in entries:
+                out.append(entry.as_json())
+                if len(out) >= limit:
+                    break
+            return out
+
+        return _json(served.use(run))
+
+    @api.get("/developments/{dev_id}", summary="One development: as believed, as recorded, its revisions")
+    def development(dev_id: str, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
+        k = record_time(known_at, recorded_at)
+        return served.use(lambda s: developments.development(s, dev_id, recorded_at=k)).as_json()
+
+    @api.get("/bounds", summary="The story's span: first and last day, of day-dated developments, record times")
+    def bounds() -> dict[str, Any]:
+        return served.use(developments.bounds)
+
+    @api.get("/sources", summary="As `chronicle sources --json`")
+    def sources() -> dict[str, Any]:
+        report = served.use(auditing.sources)
+        body: dict[str, Any] = report.as_json()
+        return body
+
+    @api.get("/head", summary="As `chronicle verify --root --json`")
+    def head() -> dict[str, Any]:
+        position, digest = served.use(verifying.root)
+        return {"position": position, "hash": digest}
+
+    @api.post("/verify", summary="As `chronicle verify --json`: the whole log and every view")
+    def verify() -> dict[str, Any]:
+        report = served.use(verifying.verify)
+        return {
+            "ok": report.ok,
+            "events": report.events,
+            "head": {"position": report.head_position, "hash": report.head_hash},
+            "problems": report.problems,
+        }
+
+    for kinds, kind in KINDS.items():
+        _entity_routes(api, served, kinds, kind, _diff)
+    return api
+
+
+def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: Any) -> None:
+    """The reads of one kind of entity, at /api/actors... or /api/negotiations..."""
+
+    @api.get(f"/{kinds}", summary=f"Every {kind}, as `chronicle {kinds} --json`", operation_id=f"list_{kinds}")
+    def listing(as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> list[dict[str, Any]]:
+        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
+        views = served.use(lambda s: reading.list_entities(s, kind, as_of=a, recorded_at=k))
+        times = reading.times_json(a, None, k)  # named as the CLI's --json names them
+        return [v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views]
+
+    @api.get(f"/{kinds}/{{name}}", summary=f"As `chronicle show {kind} NAME --json`", operation_id=f"show_{kind}")
+    def one(name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
+        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
+        view = served.use(lambda s: reading.show(s, kind, name, as_of=a, recorded_at=k))
+        dumped: dict[str, Any] = view.model_dump(mode="json")
+        times = reading.times_json(a, None, k)
+        if times:
+            dumped["times"] = times
+        return dumped
+
+    @api.get(
+        f"/{kinds}/{{name}}/history",
+        summary=f"As `chronicle history {kind} NAME --json`",
+        operation_id=f"history_{kind}",
+    )
+    def history(
+        name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None
+    ) -> list[dict[str, Any]]:
+        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
+        changes = served.use(lambda s: auditing.history(s, kind, name, as_of=a, recorded_at=k))
+        return [c.as_json() for c in changes]
+
+    @api.get(
+        f"/{kinds}/{{name}}/blame", summary=f"As `chronicle blame {kind} NAME --json`", operation_id=f"blame_{kind}"
+    )
+    def blame(
+        name: str,
+        field: str | None = None,
+        as_of: DateQ = None,
+        known_at: InstantQ = None,
+        recorded_at: InstantQ = None,
+    ) -> list[dict[str, Any]]:
+        a, k = day(as_of, "as_of"), record_time(known_at, recorded_at)
+        lines = served.use(lambda s: auditing.blame(s, kind, name, field or None, as_of=a, recorded_at=k))
+        return [line.as_json() for line in lines]
+
+    @api.get(f"/{kinds}/{{name}}/diff", summary=f"As `chronicle diff {kind} NAME --json`", operation_id=f"diff_{kind}")
+    def diff_one(name: str, request: Request) -> dict[str, Any]:
+        result: dict[str, Any] = diff(kind, name, request)
+        return result
+
+
+def _json(value: Any) -> Response:
+    import orjson
+
+    return Response(orjson.dumps(value), media_type="application/json")
+
+
+__all__ = ["JSONResponse", "day", "instant", "router"]
