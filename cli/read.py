@@ -54,6 +54,17 @@ def log(
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Show retracted developments too.")
     ] = False,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only developments tagged TAG; repeat: all of them.", metavar="TAG"),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only developments placed in this country (ISO code).", metavar="CODE")
+    ] = None,
+    near: Annotated[
+        str | None, typer.Option(help="Only developments placed within --km of LAT,LON.", metavar="LAT,LON")
+    ] = None,
+    km: Annotated[float | None, typer.Option(help="The distance for --near, in kilometres.", metavar="N")] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     recorded_at: RecordedAtOpt = None,
@@ -67,12 +78,15 @@ def log(
     \b
       chronicle log --actor us --since 2024-01-01
       chronicle log --type strike --type attack --json | jq .summary
+      chronicle log --tag maritime --country YE
+      chronicle log --near 33.3,44.4 --km 50
     """
     with errors():
         from chronicle.cli import render
         from chronicle.service import reading
 
         reading.check_types(type_ or [])
+        tags, code, point = reading.check_place_filters(tag or [], country, near, km)
         with open_store(store) as opened:
             entries = reading.log(
                 opened,
@@ -85,6 +99,9 @@ def log(
                 known_at=parse_instant(known_at, "--known-at"),
                 include_retracted=include_retracted,
                 text=search,
+                tags=tags,
+                country=code,
+                near=point,
                 recorded_at=parse_instant(recorded_at, "--recorded-at"),
                 say=say,
             )

@@ -74,8 +74,24 @@ def _timeline_lines(entries: Iterable[Any]) -> Iterator[tuple[str, str]]:
         note = getattr(entry, "note", "")  # what corrections changed, when they kept the summary
         yield (
             f"{d.occurred:<10}  {d.type:<21} {d.summary}{note}{mark}",
-            f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}",
+            f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}{_moves(d, getattr(entry, 'ongoing', False))}",
         )
+
+
+def _moves(d: Any, ongoing: bool) -> str:
+    """The optional marks of a development: its span, place, tags and what it answers (none: nothing)."""
+    marks = [f"until {d.until}" + (" (ongoing)" if ongoing else "")] if d.until else []
+    if d.place:
+        where = ", ".join(x for x in (d.place.name, d.place.admin1, d.place.country) if x)
+        point = f" ({d.place.lat:g}, {d.place.lon:g})" if d.place.lat is not None else ""
+        marks.append(f"at {where}{point}".replace("at  (", "at ("))
+    if d.tags:
+        marks.append("#" + " #".join(d.tags))
+    if d.responds_to:
+        marks.append("answers " + ", ".join(d.responds_to))
+    if getattr(d, "by", None) and d.type in ("negotiation_suspended", "negotiation_resumed", "negotiation_ended"):
+        marks.append(f"by {d.by}")
+    return "".join(f" · {m}" for m in marks)
 
 
 def styled_timeline(console: Any, entries: Iterable[Any]) -> None:
@@ -127,7 +143,8 @@ def actor(view: Any) -> None:
     _line(console, "part of", view.part_of)
     for f in view.figures:
         scope = f" in {f.scope}" if f.scope else ""
-        _line(console, f"{f.metric}{scope}", f"{f.value:,} as of {f.as_of} ({f.development})")
+        disputed = f", disputed: {f.sources} source(s)" if f.disputed else ""
+        _line(console, f"{f.metric}{scope}", f"{f.value:,} as of {f.as_of} ({f.development}{disputed})")
     for negotiation, p in view.positions.items():
         _line(console, f"position: {negotiation}", f"{p.position}: {p.text} ({p.development})")
     _line(console, "strikes carried out", view.strikes_carried_out)
@@ -146,6 +163,8 @@ def negotiation(view: Any) -> None:
     status = view.status
     if view.status == "suspended" and view.status_before_suspension:
         status += f" (was {view.status_before_suspension})"
+    if view.status == "ended":
+        status += f": {view.outcome} on {view.ended_on}" + (f" by {view.ended_by}" if view.ended_by else "")
     _line(console, "status", status)
     _line(console, "subject", view.subject)
     _line(console, "parties", view.parties)
@@ -159,7 +178,9 @@ def negotiation(view: Any) -> None:
         _line(console, f"position: {actor_id}", f"{p.position}: {p.text}")
     _line(console, "terms", view.terms)
     for d in view.deadlines:
-        state = f"completed {d.completed}" + (" (late)" if d.late else "") if d.completed else "pending"
+        state = f"completed {d.completed}" + (" (late)" if d.late else "") if d.completed else (d.state or "pending")
+        if d.superseded_by:
+            state = f"superseded on {d.superseded_on} by {d.superseded_by}"
         _line(console, f"deadline: {d.milestone}", f"due {d.due or '?'}, {state}")
     _line(console, "developments", view.developments)
     if view.first_development:

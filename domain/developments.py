@@ -6,7 +6,6 @@ These names are a public contract (files, `--json` output, the JSON Schema): ext
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 import orjson
@@ -15,9 +14,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
+    SerializerFunctionWrapHandler,
     TypeAdapter,
-    model_validator,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
 )
 
 from chronicle.domain.dates import FuzzyDate
@@ -25,12 +26,11 @@ from chronicle.domain.fields import (
     MAX_COUNT,
     MAX_ITEMS,
     MAX_SOURCES,
-    MAX_TEXT,
     ActorKind,
     Confidence,
     Count,
     DateText,
-    Flag,
+    EndOutcome,
     LongText,
     MomentText,
     ShortText,
@@ -41,55 +41,18 @@ from chronicle.domain.fields import (
     absent,
     refs,
 )
+from chronicle.domain.places import Place
+
+# Part of the format, so imported from here too.
+from chronicle.domain.values import Deadline as Deadline
+from chronicle.domain.values import Source as Source
+from chronicle.domain.values import source_identity as source_identity
 
 
 class Record(BaseModel):
     """Base of every value in the format: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def source_identity(source: Mapping[str, Any]) -> str:
-    """`Source.distinct_as` of a source's fields (its model's, or its stored JSON)."""
-    ident = source.get("id")
-    return f"#{ident}" if source.get("confidential") and ident else str(source["publisher"]).strip().casefold()
-
-
-class Source(Record):
-    """Who reported a development; a confidential one (it needs an `id`) is stored sealed with its own key."""
-
-    publisher: ShortText
-    url: ShortText | None = None
-    title: ShortText | None = None
-    authors: Annotated[list[ShortText], Field(max_length=MAX_SOURCES)] = []
-    published: MomentText | None = None
-    id: Slug | None = Field(default=None, description="the same id in many developments is the same source")
-    confidential: Flag = Field(
-        default=False,
-        description="publisher, url, title, authors and published are stored encrypted with a key of this source's own",
-    )
-    sealed: Annotated[str, StringConstraints(max_length=MAX_TEXT * 4)] | None = Field(
-        default=None, description="set by Chronicle: the confidential fields, encrypted (never write it yourself)"
-    )
-
-    @model_validator(mode="after")
-    def _confidential_needs_an_id(self) -> Source:
-        if self.confidential and not self.id:
-            raise ValueError("a confidential source needs an id")
-        return self
-
-    def distinct_as(self) -> str:
-        """What makes two sources independent: the id of a confidential one, else the publisher."""
-        return source_identity(self.__dict__)
-
-    CONFIDENTIAL_FIELDS: ClassVar[tuple[str, ...]] = ("publisher", "url", "title", "authors", "published")
-
-
-class Deadline(Record):
-    """A milestone an agreement set, and when it is due."""
-
-    milestone: ShortText
-    due: DateText
 
 
 class Development(Record):
@@ -100,6 +63,14 @@ class Development(Record):
     summary: ShortText
     sources: Annotated[list[Source], Field(max_length=MAX_SOURCES)] = []
     confidence: Confidence = Confidence.reported
+    until: DateText | None = Field(default=None, description="the last day of a span that starts at `occurred`")
+    place: Place | None = None
+    tags: Annotated[list[Slug], Field(max_length=MAX_SOURCES)] = Field(default=[], description="slugs, e.g. maritime")
+    responds_to: Slugs = Field(default=[], description="ids of the developments this one answers")
+
+    # Fields added to v1 after its first files: left out of a development's JSON (so of its digest and of
+    # the id generated from it) while unset, so a development written before them reads and digests the same.
+    extension_fields: ClassVar[tuple[str, ...]] = ("until", "place", "tags", "responds_to")
     # Left out of the JSON when absent, so a development without it keeps its bytes, digest and id.
     reported: MomentText | None = Field(
         default=None,
@@ -114,6 +85,29 @@ class Development(Record):
     actor_fields: ClassVar[tuple[str, ...]] = ()
     negotiation_fields: ClassVar[tuple[str, ...]] = ()
     either_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("until")
+    @classmethod
+    def _until_not_before_occurred(cls, value: str | None, info: ValidationInfo) -> str | None:
+        occurred = info.data.get("occurred")
+        if value is not None and occurred and FuzzyDate.parse(value).end < FuzzyDate.parse(occurred).start:
+            raise ValueError(f"{value!r} is before occurred {occurred!r}")
+        return value
+
+    @field_validator("responds_to")
+    @classmethod
+    def _not_to_itself(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("id") and info.data["id"] in value:
+            raise ValueError(f"{info.data['id']!r} cannot answer itself")
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_unset_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self.extension_fields:
+            if name in data and (data[name] is None or data[name] == []):
+                del data[name]
+        return data
 
     def actor_refs(self) -> list[str]:
         """Actor ids this development refers to (all must exist)."""
@@ -282,18 +276,45 @@ class MilestoneCompleted(NegotiationDevelopment):
     milestone: ShortText
 
 
+class AgreementExtended(NegotiationDevelopment):
+    """An agreement's terms were renewed or amended: new deadlines, replacing (`supersedes`) earlier ones."""
+
+    type: Literal["agreement_extended"]
+    terms: LongText | None = None
+    deadlines: Annotated[list[Deadline], Field(max_length=MAX_ITEMS)] = []
+    supersedes: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] = Field(
+        default=[], description="milestones of earlier deadlines these terms replace"
+    )
+
+
 class NegotiationSuspended(NegotiationDevelopment):
-    """A negotiation was suspended."""
+    """A negotiation was suspended (by one party, if `by` is given)."""
 
     type: Literal["negotiation_suspended"]
     reason: LongText | None = None
+    by: Slug | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+    extension_fields: ClassVar[tuple[str, ...]] = (*Development.extension_fields, "by")
 
 
 class NegotiationResumed(NegotiationDevelopment):
-    """A suspended negotiation resumed where it was."""
+    """A suspended or ended negotiation resumed where it was."""
 
     type: Literal["negotiation_resumed"]
     reason: LongText | None = None
+    by: Slug | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+    extension_fields: ClassVar[tuple[str, ...]] = (*Development.extension_fields, "by")
+
+
+class NegotiationEnded(NegotiationDevelopment):
+    """A negotiation ended: concluded, expired, left by a party (`withdrawn`) or collapsed."""
+
+    type: Literal["negotiation_ended"]
+    by: Slug | None = None
+    outcome: EndOutcome
+    text: LongText
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
 
 
 class CorrectionIssued(Development):
@@ -337,7 +358,9 @@ AnyDevelopment: TypeAlias = Annotated[
     | NegotiationResumed
     | CorrectionIssued
     | RetractionIssued
-    | SourceRedacted,
+    | SourceRedacted
+    | AgreementExtended
+    | NegotiationEnded,
     Field(discriminator="type"),
 ]
 
@@ -362,6 +385,8 @@ TYPES: dict[str, type[Development]] = {
         CorrectionIssued,
         RetractionIssued,
         SourceRedacted,
+        AgreementExtended,
+        NegotiationEnded,
     )
 }
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from chronicle.domain.developments import AnyDevelopment
-from chronicle.domain.keys import DEVELOPMENT, EntityKey
+from chronicle.domain.keys import DEVELOPMENT, MILESTONE, EntityKey
 
 
 class DomainEvent(BaseModel):
@@ -57,6 +57,12 @@ class NegotiationIdClaimed(DomainEvent):
     development: str
 
 
+class MilestoneClaimed(DomainEvent):
+    """A negotiation's milestone was first set by the agreement `development` (a later one may supersede it)."""
+
+    development: str
+
+
 def development_stream(dev_id: str) -> str:
     return str(EntityKey(DEVELOPMENT, dev_id))
 
@@ -67,3 +73,8 @@ def actor_stream(actor_id: str) -> str:
 
 def negotiation_stream(negotiation_id: str) -> str:
     return str(EntityKey.negotiation(negotiation_id))
+
+
+def milestone_stream(negotiation_id: str, milestone: str) -> str:
+    """A milestone's claim stream: milestones match whatever their case, as the fold matches them."""
+    return str(EntityKey(MILESTONE, f"{negotiation_id}/{milestone.casefold()}"))

@@ -157,3 +157,10 @@ class Stance(StrEnum):
     supports = "supports"
     opposes = "opposes"
     neutral = "neutral"
+
+
+class EndOutcome(StrEnum):
+    concluded = "concluded"
+    expired = "expired"
+    withdrawn = "withdrawn"
+    collapsed = "collapsed"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 ACTOR = "actor"
 NEGOTIATION = "negotiation"
 DEVELOPMENT = "development"  # a stream kind only: developments are not entities with views
+MILESTONE = "milestone"  # a stream kind only: a negotiation's milestone, claimed by the agreement that set it
 KINDS = (ACTOR, NEGOTIATION)
 SEPARATOR = ":"
 

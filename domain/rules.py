@@ -16,6 +16,8 @@ from chronicle.domain.developments import (
     DEVELOPMENT_ADAPTER,
     TYPES,
     ActorRegistered,
+    AgreementExtended,
+    AgreementReached,
     CorrectionIssued,
     Development,
     NegotiationOpened,
@@ -28,9 +30,11 @@ from chronicle.domain.events import (
     DevelopmentRecorded,
     DevelopmentRetracted,
     DomainEvent,
+    MilestoneClaimed,
     NegotiationIdClaimed,
     actor_stream,
     development_stream,
+    milestone_stream,
     negotiation_stream,
 )
 from chronicle.domain.fields import ActorKind
@@ -113,6 +117,8 @@ class Lookup(Protocol):
 
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]: ...
 
+    def existing_milestones(self, streams: Sequence[str]) -> set[str]: ...
+
 
 class BatchError(InvalidInput):
     """A rule failed for item `index` (0-based) of a batch."""
@@ -156,6 +162,7 @@ class _Planner:
         self.states: dict[str, DevelopmentState] = {}
         self.actors: set[str] = set()
         self.negotiations: set[str] = set()
+        self.milestones: dict[str, bool] = {}  # milestone stream: claimed yet
 
     def prefetch(self, batch: Sequence[Development]) -> None:
         # Claims are read before developments: a registration commits both at once, so a writer racing
@@ -170,9 +177,20 @@ class _Planner:
         self.negotiations = set(self.lookup.existing_negotiations(sorted(neg_ids)))
         dev_ids = {d.id for d in batch if d.id}
         dev_ids |= {d.target for d in batch if isinstance(d, CorrectionIssued | RetractionIssued)}
+        dev_ids |= {answered for d in batch for answered in d.responds_to}
+        dev_ids |= {i for d in batch if isinstance(d, CorrectionIssued) for i in _listed(d.changes.get("responds_to"))}
         dev_ids |= {f"auto-register-{a}" for d in batch for a in d.actor_refs()}
         dev_ids |= {f"auto-register-{a}" for a in changed}
         self.states = dict(self.lookup.developments(sorted(dev_ids)))
+        self.claimed([milestone_stream(n, m) for d in batch for n, m in _milestones_named(d)])
+
+    def claimed(self, streams: Sequence[str]) -> set[str]:
+        """Which of these milestone streams are claimed, asking the store only about those not seen yet."""
+        unseen = sorted({s for s in streams if s not in self.milestones})
+        if unseen:
+            found = self.lookup.existing_milestones(unseen)
+            self.milestones.update({s: s in found for s in unseen})
+        return {s for s in streams if self.milestones[s]}
 
     def add(self, development: Development) -> None:
         assert development.id is not None
@@ -219,6 +237,16 @@ class _Planner:
                 1,
                 development=development.id,
             )
+        elif isinstance(development, AgreementReached | AgreementExtended):
+            self.claim_milestones(development.negotiation, [d.milestone for d in development.deadlines], development.id)
+
+    def claim_milestones(self, negotiation: str, milestones: Sequence[str], dev_id: str) -> None:
+        streams = list(dict.fromkeys(milestone_stream(negotiation, m) for m in milestones))
+        known = self.claimed(streams)
+        for stream in streams:
+            if stream not in known:
+                self.milestones[stream] = True
+                self.emit(MilestoneClaimed, stream, 1, development=dev_id)
 
     def emit(self, cls: type[DomainEvent], stream: str, version: int, **fields: Any) -> None:
         self.plan.events.append(cls(originator_id=stream, originator_version=version, timestamp=self.now(), **fields))
@@ -243,6 +271,11 @@ class _Planner:
             )
         missing = [a for a in development.actor_refs() if a not in self.actors]
         missing += [x for x in development.either_refs() if x not in self.actors and x not in self.negotiations]
+        unknown = [d for d in development.responds_to if d not in self.states and d not in known]
+        if unknown:
+            raise UnknownReference(f"responds_to: unknown development {unknown[0]!r}")
+        if isinstance(development, AgreementExtended):
+            self.check_supersedes(development)
         missing = [a for a in dict.fromkeys(missing) if a not in known]
         if not missing:
             return
@@ -255,6 +288,15 @@ class _Planner:
                 continue
             self.record(auto, auto.content_digest())
             self.plan.notes.append(f"registered unknown actor {actor_id!r} as an organization")
+
+    def check_supersedes(self, development: AgreementExtended) -> None:
+        streams = [milestone_stream(development.negotiation, m) for m in development.supersedes]
+        known = self.claimed(streams)
+        for milestone, stream in zip(development.supersedes, streams, strict=True):
+            if stream not in known:
+                raise UnknownReference(
+                    f"supersedes: negotiation {development.negotiation!r} has no milestone {milestone!r} to supersede"
+                )
 
     def apply_to_target(self, development: CorrectionIssued | RetractionIssued) -> None:
         assert development.id is not None
@@ -281,11 +323,14 @@ class _Planner:
             )
             revised = target.corrected(corrected)
             # What the correction names anew obeys the rule of an append; what it keeps was checked then.
-            kept = {*revised.current.actor_refs(), *revised.current.either_refs(), *revised.current.negotiation_refs()}
-            before = {*target.current.actor_refs(), *target.current.either_refs(), *target.current.negotiation_refs()}
+            kept = {*_named(revised.current)}
+            before = {*_named(target.current)}
             self.require(revised.current, development, before & kept)
-            self.states[development.target] = revised
+            self.states[development.target] = state = revised
             self.plan.events.append(corrected)
+            if isinstance(state.current, AgreementReached | AgreementExtended) and "deadlines" in development.changes:
+                milestones = [d.milestone for d in state.current.deadlines]
+                self.claim_milestones(state.current.negotiation, milestones, development.id)
         else:
             retracted = DevelopmentRetracted(
                 originator_id=stream,
@@ -295,6 +340,30 @@ class _Planner:
             )
             self.states[development.target] = target.retracted(retracted)
             self.plan.events.append(retracted)
+
+
+def _named(development: Development) -> list[str]:
+    """Every id a development names: actors, negotiations, and the developments it answers."""
+    return [
+        *development.actor_refs(),
+        *development.either_refs(),
+        *development.negotiation_refs(),
+        *development.responds_to,
+    ]
+
+
+def _milestones_named(development: Development) -> list[tuple[str, str]]:
+    """The (negotiation, milestone) pairs a development sets or supersedes, whose claims the plan asks about."""
+    if not isinstance(development, AgreementReached | AgreementExtended):
+        return []
+    named = [d.milestone for d in development.deadlines]
+    named += list(development.supersedes) if isinstance(development, AgreementExtended) else []
+    return [(development.negotiation, m) for m in named]
+
+
+def _listed(value: object) -> list[str]:
+    """The ids in a correction's new value of a list field (anything else is refused later)."""
+    return [i for i in value if isinstance(i, str)] if isinstance(value, list) else []
 
 
 def _named_in_changes(correction: CorrectionIssued) -> set[str]:

@@ -10,6 +10,7 @@ from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import (
     TYPES,
     ActorRegistered,
+    AgreementExtended,
     AgreementReached,
     AttackReported,
     CommitteeFormed,
@@ -18,6 +19,7 @@ from chronicle.domain.developments import (
     FigureReported,
     MilestoneCompleted,
     NegotiationDevelopment,
+    NegotiationEnded,
     NegotiationOpened,
     NegotiationResumed,
     NegotiationSuspended,
@@ -49,7 +51,9 @@ RANK: dict[NegotiationStatus, int] = {
     "implementing": 4,
     "concluded": 5,
     "suspended": -1,
+    "ended": -1,
 }
+PAUSED = ("suspended", "ended")  # states a negotiation leaves only when resumed
 
 
 def touched(development: Development) -> list[str]:
@@ -147,7 +151,7 @@ def claim(facts: Facts, fact: str, key: tuple[Any, ...]) -> bool:
 
 
 def _advance(view: NegotiationView, status: NegotiationStatus) -> None:
-    if view.status == "suspended":
+    if view.status in PAUSED:
         before = view.status_before_suspension or "opened"
         if RANK[status] > RANK[before]:
             view.status_before_suspension = status
@@ -193,10 +197,28 @@ def _on_actor(view: ActorView, step: Step, facts: Facts) -> None:
         view.positions[d.negotiation] = _position(d, sources)
 
 
+def value_key(value: float) -> str:
+    """What tells two reported values apart (the same in a model and in its JSON)."""
+    return repr(value)
+
+
+def figure_claims(facts: Facts, group: str, start: str, value: float, key: tuple[str, int]) -> tuple[bool, bool]:
+    """Max-registers for a figure of `group` dated `start`: whether it is the latest report of its value on
+    that date, and whether its date is the group's latest (so it is shown) or later (the others go)."""
+    latest_of_value = claim(facts, f"{group}@{start}={value_key(value)}", key)
+    old = facts.get(group)
+    if old is not None and old[0] > start:
+        return False, False
+    claim(facts, group, (start, *key))
+    return latest_of_value, old is None or old[0] < start
+
+
 def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts: Facts, sources: int) -> None:
     as_of = d.effective_as_of
-    # The latest `as_of` wins; among equal dates, the later development in story order.
-    if not claim(facts, f"figure:{d.metric}/{d.scope or ''}", (as_of.start.isoformat(), *key)):
+    # The latest `as_of` wins; values given for that same date stand side by side, each its latest report.
+    group = f"figure:{d.metric}/{d.scope or ''}"
+    shown, newer = figure_claims(facts, group, as_of.start.isoformat(), d.value, key)
+    if not shown:
         return
     figure = Figure(
         metric=d.metric,
@@ -206,12 +228,14 @@ def _set_figure(view: ActorView, d: FigureReported, key: tuple[str, int], facts:
         development=d.id or "",
         sources=sources,
     )
-    for index, old in enumerate(view.figures):
-        if (old.metric, old.scope) == (d.metric, d.scope):
-            view.figures[index] = figure
-            return
-    view.figures.append(figure)
-    view.figures.sort(key=lambda f: (f.metric, f.scope or ""))
+    same = [f for f in view.figures if (f.metric, f.scope) == (d.metric, d.scope)]
+    rivals = [] if newer else [f for f in same if value_key(f.value) != value_key(d.value)]
+    for f in (*rivals, figure):
+        f.disputed = bool(rivals)
+    others = [f for f in view.figures if (f.metric, f.scope) != (d.metric, d.scope)]
+    view.figures = sorted(
+        [*others, *rivals, figure], key=lambda f: (f.metric, f.scope or "", -f.sources, value_key(f.value))
+    )
 
 
 def _position(d: PositionTaken, sources: int) -> Position:
@@ -260,20 +284,34 @@ def _on_negotiation(view: NegotiationView, step: Step) -> None:
         for deadline in d.deadlines:
             _set_deadline(view, deadline.milestone, deadline.due, dev_id)
         _advance(view, "agreed")
+    elif isinstance(d, AgreementExtended):
+        view.terms = d.terms or view.terms
+        for milestone in d.supersedes:
+            for existing in view.deadlines:
+                if existing.milestone.casefold() == milestone.casefold():
+                    existing.superseded_by, existing.superseded_on = dev_id, d.occurred
+        for deadline in d.deadlines:
+            _set_deadline(view, deadline.milestone, deadline.due, dev_id)
+        _advance(view, "agreed")
     elif isinstance(d, MilestoneCompleted):
         _complete(view, d)
     elif isinstance(d, NegotiationSuspended):
-        if view.status != "suspended":
+        if view.status not in PAUSED:
             view.status_before_suspension, view.status = view.status, "suspended"
-    elif isinstance(d, NegotiationResumed) and view.status == "suspended":
+    elif isinstance(d, NegotiationEnded):
+        if view.status not in PAUSED:
+            view.status_before_suspension = view.status
+        view.status, view.outcome, view.ended_on, view.ended_by = "ended", d.outcome.value, d.occurred, d.by
+    elif isinstance(d, NegotiationResumed) and view.status in PAUSED:
         view.status = view.status_before_suspension or "opened"
-        view.status_before_suspension = None
+        view.status_before_suspension = view.outcome = view.ended_on = view.ended_by = None
 
 
 def _set_deadline(view: NegotiationView, milestone: str, due: str, dev_id: str) -> None:
     for existing in view.deadlines:
         if existing.milestone.casefold() == milestone.casefold():
             existing.due, existing.development = due, dev_id
+            existing.superseded_by = existing.superseded_on = None  # set again: renewed
             return
     view.deadlines.append(DeadlineState(milestone=milestone, due=due, development=dev_id))
 
@@ -288,7 +326,7 @@ def _complete(view: NegotiationView, d: MilestoneCompleted) -> None:
         view.deadlines.append(deadline)
     deadline.completed = d.occurred
     deadline.late = None if deadline.due is None else done.start > FuzzyDate.parse(deadline.due).end
-    complete = all(x.completed for x in view.deadlines)
+    complete = all(x.completed or x.superseded_by for x in view.deadlines)
     _advance(view, "concluded" if complete else "implementing")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer, model_serializer
 
 
 class ReadModel(BaseModel):
@@ -30,6 +30,16 @@ class Figure(ReadModel):
     as_of: str
     development: str
     sources: int = 0
+    # Set when other sources gave another value for the same date: all are shown, most corroborated first.
+    disputed: bool = False
+
+    @model_serializer(mode="wrap")
+    def _disputed_only_when_so(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # An undisputed figure reads as it did before figures could be disputed.
+        data: dict[str, Any] = handler(self)
+        if not data.get("disputed", True):
+            del data["disputed"]
+        return data
 
 
 class Position(ReadModel):
@@ -93,17 +103,25 @@ class Round(ReadModel):
     development: str
 
 
+DeadlineStatus = Literal["pending", "met", "lapsed", "superseded"]
+
+
 class DeadlineState(ReadModel):
     milestone: str
     due: str | None
     completed: str | None = None
     late: bool | None = None
     development: str
+    superseded_by: str | None = None
+    superseded_on: str | None = None
+    # Depends on the date asked about, so worked out when read (`deadlines.as_of`), never stored.
+    state: DeadlineStatus | None = None
 
 
 NegotiationStatus = Literal[
-    "opened", "committee_formed", "in_talks", "agreed", "implementing", "concluded", "suspended"
+    "opened", "committee_formed", "in_talks", "agreed", "implementing", "concluded", "suspended", "ended"
 ]
+EndOutcome = Literal["concluded", "expired", "withdrawn", "collapsed"]
 
 
 class NegotiationView(ReadModel):
@@ -114,7 +132,10 @@ class NegotiationView(ReadModel):
     title: str | None = None
     subject: str | None = None
     status: NegotiationStatus = "opened"
-    status_before_suspension: NegotiationStatus | None = None
+    status_before_suspension: NegotiationStatus | None = None  # also the status before it ended
+    outcome: EndOutcome | None = None
+    ended_on: str | None = None
+    ended_by: str | None = None
     parties: list[str] = []
     committee: Committee | None = None
     rounds: int = 0

@@ -5,7 +5,8 @@
   - a field of a nested object is `object.field`: `committee.members`, `corroboration.name`;
     `first_development` and `last_development` are single values (`{"id", "occurred"}`);
   - an item of a keyed collection is `collection[key].field`, keyed by what identifies it:
-    `figures[metric/scope]` (`figures[troops]` when there is no scope), `positions[negotiation]`
+    `figures[metric/scope]` (`figures[troops]` when there is no scope; a disputed figure adds
+    `@development`: `figures[troops/iraq@d7]`), `positions[negotiation]`
     (an actor's) or `positions[actor]` (a negotiation's), `talks[development id]`,
     `deadlines[milestone]`; the identifying fields themselves are not repeated.
 A path that is absent is null: a `before` of null means the value did not exist yet.
@@ -23,7 +24,8 @@ from chronicle.projections.fold import View
 
 
 def _figure_key(item: dict[str, Any]) -> str:
-    return f"{item['metric']}/{item['scope']}" if item.get("scope") else str(item["metric"])
+    key = f"{item['metric']}/{item['scope']}" if item.get("scope") else str(item["metric"])
+    return f"{key}@{item['development']}" if item.get("disputed") else key  # disputed ones stand side by side
 
 
 # Lists of objects, each item named by a key; the fields making the key are not repeated.

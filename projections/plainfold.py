@@ -22,12 +22,15 @@ from chronicle.domain.keys import ACTOR_PREFIX, KINDS, NEGOTIATION_PREFIX, Entit
 from chronicle.projections.fold import (
     DEATH_FACTS,
     NEGOTIATION_ORDERED,
+    PAUSED,
     RANK,
     REGISTRATION_FACTS,
     Facts,
     View,
     claim,
+    figure_claims,
     new_view,
+    value_key,
 )
 from chronicle.projections.models import ActorView, NegotiationView
 
@@ -158,24 +161,34 @@ def _on_actor(view: Data, step: PlainStep, facts: Facts) -> None:
 
 def _set_figure(view: Data, d: Data, key: StoryKey, facts: Facts, sources: int) -> None:
     as_of = FuzzyDate.parse(d["as_of"] or d["occurred"])
-    metric, scope = d["metric"], d["scope"]
-    if not claim(facts, f"figure:{metric}/{scope or ''}", (as_of.start.isoformat(), *key)):
+    metric, scope, value = d["metric"], d["scope"], d["value"]
+    shown, newer = figure_claims(facts, f"figure:{metric}/{scope or ''}", as_of.start.isoformat(), value, key)
+    if not shown:
         return
     figure = {
         "metric": metric,
         "scope": scope,
-        "value": d["value"],
+        "value": value,
         "as_of": as_of.text,
         "development": d["id"] or "",
         "sources": sources,
     }
     figures: list[Data] = view["figures"]
-    for index, old in enumerate(figures):  # a busy actor's figures are many: no tuple made per figure
-        if old["metric"] == metric and old["scope"] == scope:
-            figures[index] = figure
-            return
-    figures.append(figure)
-    figures.sort(key=lambda f: (f["metric"], f["scope"] or ""))
+    # a busy actor's figures are many: one pass, no tuple made per figure
+    others, rivals = [], []
+    for old in figures:
+        if old["metric"] != metric or old["scope"] != scope:
+            others.append(old)
+        elif not newer and value_key(old["value"]) != value_key(value):
+            rivals.append(old)
+    for f in (*rivals, figure):
+        if rivals:
+            f["disputed"] = True
+        else:
+            f.pop("disputed", None)
+    figures[:] = sorted(
+        [*others, *rivals, figure], key=lambda f: (f["metric"], f["scope"] or "", -f["sources"], value_key(f["value"]))
+    )
 
 
 def _position(d: Data, sources: int) -> Data:
@@ -189,7 +202,7 @@ def _position(d: Data, sources: int) -> Data:
 
 
 def _advance(view: Data, status: str) -> None:
-    if view["status"] == "suspended":
+    if view["status"] in PAUSED:
         before = view["status_before_suspension"] or "opened"
         if RANK[status] > RANK[before]:  # type: ignore[index]
             view["status_before_suspension"] = status
@@ -234,24 +247,48 @@ def _on_negotiation(view: Data, step: PlainStep) -> None:
         for deadline in d["deadlines"]:
             _set_deadline(view, deadline["milestone"], deadline["due"], dev_id)
         _advance(view, "agreed")
+    elif kind == "agreement_extended":
+        view["terms"] = d.get("terms") or view["terms"]
+        for milestone in d.get("supersedes", ()):
+            for existing in view["deadlines"]:
+                if existing["milestone"].casefold() == milestone.casefold():
+                    existing["superseded_by"], existing["superseded_on"] = dev_id, d["occurred"]
+        for deadline in d.get("deadlines", ()):
+            _set_deadline(view, deadline["milestone"], deadline["due"], dev_id)
+        _advance(view, "agreed")
     elif kind == "milestone_completed":
         _complete(view, d)
     elif kind == "negotiation_suspended":
-        if view["status"] != "suspended":
+        if view["status"] not in PAUSED:
             view["status_before_suspension"], view["status"] = view["status"], "suspended"
-    elif kind == "negotiation_resumed" and view["status"] == "suspended":
+    elif kind == "negotiation_ended":
+        if view["status"] not in PAUSED:
+            view["status_before_suspension"] = view["status"]
+        view["status"], view["outcome"], view["ended_on"] = "ended", d["outcome"], d["occurred"]
+        view["ended_by"] = d.get("by")
+    elif kind == "negotiation_resumed" and view["status"] in PAUSED:
         view["status"] = view["status_before_suspension"] or "opened"
-        view["status_before_suspension"] = None
+        view["status_before_suspension"] = view["outcome"] = view["ended_on"] = view["ended_by"] = None
 
 
 def _deadline(milestone: str, due: str | None, dev_id: str) -> Data:
-    return {"milestone": milestone, "due": due, "completed": None, "late": None, "development": dev_id}
+    return {
+        "milestone": milestone,
+        "due": due,
+        "completed": None,
+        "late": None,
+        "development": dev_id,
+        "superseded_by": None,
+        "superseded_on": None,
+        "state": None,
+    }
 
 
 def _set_deadline(view: Data, milestone: str, due: str, dev_id: str) -> None:
     for existing in view["deadlines"]:
         if existing["milestone"].casefold() == milestone.casefold():
             existing["due"], existing["development"] = due, dev_id
+            existing["superseded_by"] = existing["superseded_on"] = None
             return
     view["deadlines"].append(_deadline(milestone, due, dev_id))
 
@@ -269,4 +306,5 @@ def _complete(view: Data, d: Data) -> None:
     deadline["completed"] = d["occurred"]
     due = deadline["due"]
     deadline["late"] = None if due is None else done.start > FuzzyDate.parse(due).end
-    _advance(view, "concluded" if all(x["completed"] for x in deadlines) else "implementing")
+    done_all = all(x["completed"] or x["superseded_by"] for x in deadlines)
+    _advance(view, "concluded" if done_all else "implementing")

@@ -3,6 +3,7 @@ and which developments make up the story."""
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -12,9 +13,11 @@ from typing import Any
 import orjson
 
 from chronicle.domain.corrections import correction_note
+from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import TYPES, Development
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
+from chronicle.domain.places import within
 from chronicle.domain.rules import apply_changes_data
 from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
@@ -209,6 +212,9 @@ class LogFilter:
     known_at: datetime | None = None
     include_retracted: bool = False
     text: str | None = None
+    tags: tuple[str, ...] = ()  # every one of them
+    country: str | None = None  # ISO 3166-1 alpha-2 or alpha-3, upper-case
+    near: tuple[float, float, float] | None = None  # latitude, longitude, kilometres
     recorded_at: datetime | None = None
 
     @property
@@ -230,6 +236,7 @@ class LogEntry:
     corrected_by: list[str]
     retracted_by: str | None
     note: str = ""  # `corrections.correction_note`: for text, never in the JSON
+    ongoing: bool = False  # a span that `--as-of` falls inside
 
     def as_json(self) -> dict[str, Any]:
         """The development's own fields, plus where and when the log holds it.
@@ -244,6 +251,8 @@ class LogEntry:
             corrected_by=self.corrected_by,
             retracted_by=self.retracted_by,
         )
+        if self.ongoing:
+            body["ongoing"] = True
         return body
 
 
@@ -296,7 +305,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         found = reads.in_story_order(store, c, query)
         rows = (row_of(r) for r in _holding(found, flt.text))
         believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by, _note(r)) for r in rows)
-        yield from (entry for entry in believed if _shown(entry, flt, keys))
+        yield from (_ongoing(entry, flt) for entry in believed if _shown(entry, flt, keys))
         return
     # As believed then: corrections and retractions recorded later are not applied yet. A development
     # never revised reads the same at any time, and its stored interval orders it: streamed. Those with
@@ -322,7 +331,16 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     revised_entries.sort(key=_story_order)
     found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
     as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in found)
-    yield from heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
+    merged = heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
+    yield from (_ongoing(entry, flt) for entry in merged)
+
+
+def _ongoing(entry: LogEntry, flt: LogFilter) -> LogEntry:
+    """The entry, marked ongoing when `--as-of` falls inside its span."""
+    d = entry.development
+    if flt.as_of is None or d.until is None or not d.when.start <= flt.as_of <= FuzzyDate.parse(d.until).end:
+        return entry
+    return dataclasses.replace(entry, ongoing=True)
 
 
 def _note(row: Row) -> str:
@@ -366,6 +384,10 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
     if flt.until and when.start > flt.until:
         return False
     if flt.as_of and counts_from(d) > flt.as_of:
+        return False
+    if flt.tags and not set(flt.tags) <= set(d.tags):
+        return False
+    if (flt.country is not None or flt.near is not None) and not within(d.place, flt.country, flt.near):
         return False
     return not (flt.text and not _matches_text(d, flt.text))
 

@@ -78,3 +78,7 @@ class Chronicle(Application[str]):
     def claims(self, kind: str) -> dict[str, str]:
         with reading(self.recorder, self.mapper) as session:
             return session.claims(kind)
+
+    def existing_milestones(self, streams: Sequence[str]) -> set[str]:
+        with reading(self.recorder, self.mapper) as session:
+            return session.existing_milestones(streams)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from chronicle.domain.errors import InvalidInput
@@ -31,6 +31,9 @@ def log(
     known_at: datetime | None = None,
     include_retracted: bool = False,
     text: str | None = None,
+    tags: tuple[str, ...] = (),
+    country: str | None = None,
+    near: tuple[float, float, float] | None = None,
     recorded_at: datetime | None = None,
     say: Say = quiet,
 ) -> Iterator[Any]:
@@ -48,6 +51,9 @@ def log(
             known_at=known_at,
             include_retracted=include_retracted,
             text=text,
+            tags=tags,
+            country=country,
+            near=near,
             recorded_at=recorded_at,
         )
 
@@ -60,6 +66,38 @@ def _streamed(store: Store, flt: Any) -> Iterator[Any]:
 
     with store.reading() as c:
         yield from queries.iter_log(store.views, c, flt)
+
+
+def check_place_filters(tags: list[str], country: str | None, near: str | None, km: float | None) -> Any:
+    """`--tag`, `--country`, `--near LAT,LON` and `--km N` checked as a development's fields are: the
+    country code, the latitude and longitude in range; returns (tags, country, (lat, lon, km) or None)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from chronicle.domain.fields import Slug
+    from chronicle.domain.places import CountryCode, Latitude, Longitude
+
+    def checked(adapter: Any, value: Any, flag: str) -> Any:
+        try:
+            return TypeAdapter(adapter).validate_python(value)
+        except ValidationError as error:
+            problem = error.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+            raise InvalidInput(f"{flag} {value!r}: {problem}") from None
+
+    tags_ok = tuple(checked(Slug, t, "--tag") for t in tags)
+    code = None if country is None else checked(CountryCode, country, "--country")
+    if (near is None) != (km is None):
+        raise InvalidInput("--near LAT,LON and --km N go together")
+    point = None
+    if near is not None and km is not None:
+        lat_s, sep, lon_s = near.partition(",")
+        try:
+            lat, lon = float(lat_s), float(lon_s)
+        except ValueError:
+            raise InvalidInput(f"--near {near!r}: expected LAT,LON in degrees, e.g. 33.3,44.4") from None
+        if not sep or km < 0:
+            raise InvalidInput(f"--near {near!r} --km {km}: expected LAT,LON and a distance of 0 km or more")
+        point = (checked(Latitude, lat, "--near latitude"), checked(Longitude, lon, "--near longitude"), km)
+    return tags_ok, code, point
 
 
 def show(
@@ -79,7 +117,14 @@ def show(
         ident = queries.resolve(views, c, kind, name)
         return queries.view_at(views, c, kind, ident, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
 
-    return store.query(run, say=say)
+    return _dated(store.query(run, say=say), as_of)
+
+
+def _dated(view: Any, as_of: date | None) -> Any:
+    """Deadlines' states as of the day asked about (today when none is)."""
+    from chronicle.projections.deadlines import dated
+
+    return dated(view, as_of or datetime.now(UTC).date())
 
 
 def list_entities(
@@ -99,7 +144,7 @@ def list_entities(
             return queries.views_at(views, c, kind, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
         return queries.list_views(views, c, kind)
 
-    return store.query(run, say=say)
+    return [_dated(view, as_of) for view in store.query(run, say=say)]
 
 
 def show_development(

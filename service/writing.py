@@ -98,6 +98,9 @@ class Session:
     def existing_negotiations(self, ids: Sequence[str]) -> set[str]:
         return {s.partition(":")[2] for s in self.existing_streams([negotiation_stream(i) for i in ids])}
 
+    def existing_milestones(self, streams: Sequence[str]) -> set[str]:
+        return self.existing_streams(streams)
+
     def record(
         self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
     ) -> AppendPlan:

@@ -45,7 +45,37 @@ def write_jsonl(path: Path, rows: Iterator[dict[str, object]] | list[dict[str, o
 ACTORS = ["us", "iraq", "militia", "coalition", "envoy"]
 NEGOTIATIONS = ["exit", "truce"]
 DATES = ["2023", "2023-12", "2023-12-31", "2024", "2024-01", "2024-01-04", "2024-01-05", "2024-02-10"]
-MILESTONES = ["phase one", "phase two"]
+MILESTONES = ["phase one", "phase two", "Term Three"]
+TAGS = ["maritime", "protest", "ceasefire"]
+PLACES: list[dict[str, Any] | None] = [
+    None,
+    {"name": "Baghdad", "country": "IQ", "lat": 33.3, "lon": 44.4, "precision": 1},
+    {"country": "SYR", "admin1": "Deir ez-Zor"},
+]
+
+
+def _start(text: str) -> str:
+    from chronicle.domain.dates import FuzzyDate
+
+    return FuzzyDate.parse(text).start.isoformat()
+
+
+def _end(text: str) -> str:
+    from chronicle.domain.dates import FuzzyDate
+
+    return FuzzyDate.parse(text).end.isoformat()
+
+
+def _extensions(draw: Any, common: dict[str, Any], earlier: list[str]) -> None:
+    """The optional fields every development may carry: a span, a place, tags, the ones it answers."""
+    if draw(st.integers(0, 3)) == 0:
+        common["until"] = draw(st.sampled_from([d for d in DATES if _end(d) >= _start(common["occurred"])]))
+    if (place := draw(st.sampled_from(PLACES))) is not None:
+        common["place"] = place
+    if draw(st.integers(0, 2)) == 0:
+        common["tags"] = draw(st.lists(st.sampled_from(TAGS), min_size=1, max_size=2, unique=True))
+    if earlier and draw(st.integers(0, 3)) == 0:
+        common["responds_to"] = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=2, unique=True))
 
 
 @st.composite
@@ -53,11 +83,13 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
     """Valid developments (registrations first where needed), with corrections and retractions, in batches."""
     registered: list[str] = []
     opened: list[str] = []
+    milestones: dict[str, list[str]] = {}  # the milestones each negotiation's agreements set
     recorded: list[dict[str, Any]] = []
     retracted: set[str] = set()
     rows: list[dict[str, Any]] = []
     for n in range(draw(st.integers(3, 22))):
         common = {"id": f"d{n}", "occurred": draw(st.sampled_from(DATES)), "summary": f"development {n}"}
+        _extensions(draw, common, [r["id"] for r in rows])
         if draw(st.integers(1, 3)) > 1 and len(registered) < len(ACTORS):
             actor = next(a for a in ACTORS if a not in registered)
             kind = draw(st.sampled_from(["state", "person", "armed_group"]))
@@ -68,7 +100,8 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
         else:
             choices = ["strike", "attack", "figure", "statement", "open"]
             if opened:
-                choices += ["committee", "talks", "position", "agreement", "milestone", "suspend", "resume"]
+                choices += ["committee", "talks", "position", "agreement", "milestone", "suspend", "resume", "end"]
+                choices += ["extend"] if any(milestones.values()) else []
             live = [r for r in recorded if r["id"] not in retracted]
             if live:
                 choices += ["correction", "retraction"]
@@ -157,6 +190,32 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
                     "terms": "t",
                     "deadlines": deadlines,
                 }
+                milestones.setdefault(negotiation, []).extend(d["milestone"] for d in deadlines)
+            elif choice == "extend":
+                negotiation = draw(st.sampled_from(sorted(n for n, ms in milestones.items() if ms)))
+                deadlines = [
+                    {"milestone": m, "due": draw(st.sampled_from(DATES))}
+                    for m in draw(st.lists(st.sampled_from(MILESTONES), max_size=2, unique=True))
+                ]
+                supersedes = draw(st.lists(st.sampled_from(milestones[negotiation]), max_size=2, unique=True))
+                row = {
+                    **common,
+                    "type": "agreement_extended",
+                    "negotiation": negotiation,
+                    "terms": draw(st.sampled_from([None, "renewed"])),
+                    "deadlines": deadlines,
+                    "supersedes": [m.upper() if draw(st.booleans()) else m for m in supersedes],
+                }
+                milestones[negotiation].extend(d["milestone"] for d in deadlines)
+            elif choice == "end":
+                row = {
+                    **common,
+                    "type": "negotiation_ended",
+                    "negotiation": negotiation,
+                    "by": draw(st.sampled_from([None, actor])),
+                    "outcome": draw(st.sampled_from(["concluded", "expired", "withdrawn", "collapsed"])),
+                    "text": "ended",
+                }
             elif choice == "milestone":
                 row = {
                     **common,
@@ -171,6 +230,8 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
                     "negotiation": negotiation,
                 }
                 row["type"] = "negotiation_suspended" if choice == "suspend" else "negotiation_resumed"
+                if draw(st.booleans()):
+                    row["by"] = actor
             elif choice == "correction":
                 target = draw(st.sampled_from(live))
                 changes: dict[str, Any] = {"occurred": draw(st.sampled_from(DATES))}
@@ -178,6 +239,9 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
                     changes["deaths"] = draw(st.integers(0, 20))
                 if target["type"] == "figure_reported":
                     changes["value"] = draw(st.integers(0, 5000))
+                if "until" in target:  # a span still ends on or after its (corrected) start
+                    later = [d for d in DATES if _end(d) >= _start(changes["occurred"])]
+                    changes["until"] = draw(st.sampled_from(later))
                 row = {**common, "type": "correction", "target": target["id"], "changes": changes, "reason": "r"}
             else:
                 target = draw(st.sampled_from(live))

@@ -25,7 +25,7 @@ from chronicle.projections.sql.rebuilding import Rebuilder, read_revisions
 from chronicle.projections.sql.views import ASIDE, LIVE, Cursor, ViewStore
 
 # Bump when the fold rules or the view tables change: stores rebuild their views on next use.
-VIEWS_VERSION = "6"
+VIEWS_VERSION = "7"
 LIVE_TRACKING = "views"
 ASIDE_TRACKING = "views-rebuild"
 RECORDED_TOPIC = get_topic(DevelopmentRecorded)

@@ -53,7 +53,7 @@ def test_every_problem_of_every_bad_line_is_reported_and_the_exit_is_2(cli: Cli,
         "line 4: type: unknown type 'parade': one of actor_registered, strike, attack, statement, "
         "figure_reported, negotiation_opened, committee_formed, talks_held, position_taken, "
         "agreement_reached, milestone_completed, negotiation_suspended, negotiation_resumed, "
-        "correction, retraction, source_redacted",
+        "correction, retraction, source_redacted, agreement_extended, negotiation_ended",
         "line 6: sources[0].publisher: missing: this field is required",
         "line 7: expected a JSON object, got list",
         "line 8: id: 's1' was used on line 1 for other content",

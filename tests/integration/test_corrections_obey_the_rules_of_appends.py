@@ -59,7 +59,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "agreement_reached": {"negotiation": "n", "terms": "t"},
     "milestone_completed": {"negotiation": "n", "milestone": "m"},
     "negotiation_suspended": {"negotiation": "n"},
-    "negotiation_resumed": {"negotiation": "n"},
+    "negotiation_resumed": {"negotiation": "n", "by": "a"},
+    "agreement_extended": {"negotiation": "n", "deadlines": [{"milestone": "renewal", "due": "2024-06"}]},
+    "negotiation_ended": {"negotiation": "n", "by": "a", "outcome": "withdrawn", "text": "t"},
 }
 
 
