@@ -5,7 +5,7 @@ Pure: the service layer supplies the lookup and saves the events the plan return
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,7 +13,6 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from chronicle.domain.developments import (
-    DEVELOPMENT_ADAPTER,
     TYPES,
     ActorRegistered,
     AgreementExtended,
@@ -40,6 +39,7 @@ from chronicle.domain.events import (
 from chronicle.domain.fields import ActorKind
 from chronicle.domain.problems import problem
 from chronicle.domain.reported import future_fields, stated_report
+from chronicle.domain.revisions import DevelopmentState
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -47,65 +47,6 @@ def describe_validation_error(error: ValidationError) -> str:
     first = error.errors(include_url=False)[0]
     loc = first["loc"]
     return problem(first, loc[0] if loc and loc[0] in TYPES else None)
-
-
-@dataclass(frozen=True)
-class DevelopmentState:
-    """A development as the write side knows it: what was recorded and what now applies."""
-
-    version: int
-    original: Development
-    digest: str
-    current: Development
-    retracted_by: str | None = None
-
-    def corrected(self, event: DevelopmentCorrected) -> DevelopmentState:
-        return DevelopmentState(
-            event.originator_version,
-            self.original,
-            self.digest,
-            apply_changes(self.current, event.changes),
-            self.retracted_by,
-        )
-
-    def retracted(self, event: DevelopmentRetracted) -> DevelopmentState:
-        return DevelopmentState(event.originator_version, self.original, self.digest, self.current, event.retraction)
-
-
-def fold_development(events: Iterable[DomainEvent]) -> DevelopmentState | None:
-    """Rebuild a development's write-side state from its own stream."""
-    state: DevelopmentState | None = None
-    for event in events:
-        if isinstance(event, DevelopmentRecorded):
-            state = DevelopmentState(event.originator_version, event.development, event.digest, event.development)
-        elif isinstance(event, DevelopmentCorrected) and state is not None:
-            state = state.corrected(event)
-        elif isinstance(event, DevelopmentRetracted) and state is not None:
-            state = state.retracted(event)
-    return state
-
-
-def apply_changes(development: Development, changes: dict[str, Any]) -> Development:
-    """The development as if it had been recorded with `changes`; identity fields cannot change."""
-    return apply_changes_data(type(development), development.model_dump(mode="json"), changes)
-
-
-def apply_changes_data(kind: type[Development], data: dict[str, Any], changes: dict[str, Any]) -> Development:
-    """`apply_changes` of a development of type `kind` given as its JSON object (`model_dump(mode="json")`,
-    as the log stores it): a rebuild applies a log's corrections without parsing each target first."""
-    # `reported` is when the record itself became public; a correction is known from its own.
-    frozen = {"type", "id", "reported", *kind.identity_fields}
-    touched = sorted(frozen & changes.keys())
-    if touched:
-        raise InvalidInput(f"a correction cannot change {', '.join(touched)}")
-    unknown = sorted(changes.keys() - kind.model_fields.keys())
-    if unknown:
-        named = data.get("type", "development")
-        raise InvalidInput(f"a correction names unknown field(s) of {named}: {', '.join(unknown)}")
-    try:
-        return DEVELOPMENT_ADAPTER.validate_python(data | changes)
-    except ValidationError as error:
-        raise InvalidInput(f"the corrected development is invalid: {describe_validation_error(error)}") from None
 
 
 class Lookup(Protocol):

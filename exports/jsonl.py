@@ -13,7 +13,7 @@ from chronicle.domain.developments import (
     RetractionIssued,
 )
 from chronicle.domain.errors import InvalidInput
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.revisions import apply_changes
 
 
 def _refs(development: Development) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import Step, View, apply, new_view, touched
 from chronicle.projections.scratch import scratch_db
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from chronicle.domain.corrections import correction_note
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import Step, fold, touched
 from chronicle.projections.history import is_bookkeeping
 from chronicle.projections.paths import FieldChange, changed_paths, flatten_dump

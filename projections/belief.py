@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
 from chronicle.domain.reported import reported_time
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import Step, View, fold, touched
 
 

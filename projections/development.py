@@ -10,7 +10,7 @@ from typing import Any
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
 from chronicle.domain.errors import NotFound
 from chronicle.domain.reported import Horizon, parse_moment, stated_report
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import touched
 from chronicle.projections.history import history_of, is_bookkeeping
 from chronicle.projections.paths import FieldChange

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, Protocol
 
 from chronicle.domain.developments import TYPES
 from chronicle.domain.keys import NEGOTIATION_PREFIX
-from chronicle.domain.rules import apply_changes_data
+from chronicle.domain.revisions import apply_changes_data
 from chronicle.projections.fold import NO_STEP, touched, touched_data
 from chronicle.projections.plainfold import (
     Data,

@@ -15,7 +15,7 @@ from chronicle.domain.developments import (
 )
 from chronicle.domain.events import DevelopmentRecorded
 from chronicle.domain.keys import EntityKey
-from chronicle.domain.rules import apply_changes
+from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import NO_STEP, Facts, Step, View, apply, new_view, order_matters, touched
 from chronicle.projections.sql import reads
 from chronicle.projections.sql import statements as q

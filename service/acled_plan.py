@@ -14,7 +14,8 @@ from typing import Any, Protocol
 from chronicle.domain.developments import ActorRegistered, Development, Source
 from chronicle.domain.errors import InvalidInput
 from chronicle.domain.fields import Confidence
-from chronicle.domain.rules import BatchError, DevelopmentState
+from chronicle.domain.revisions import DevelopmentState
+from chronicle.domain.rules import BatchError
 from chronicle.service.acled import ActorRef, Row, short
 from chronicle.service.interchange import at_line, parse_development
 

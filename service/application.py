@@ -10,7 +10,8 @@ from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from chronicle.domain.developments import Development
-from chronicle.domain.rules import AppendPlan, BatchError, DevelopmentState
+from chronicle.domain.revisions import DevelopmentState
+from chronicle.domain.rules import AppendPlan, BatchError
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
 from chronicle.service.writing import Sealer, Session, reading, writing
 

@@ -77,7 +77,7 @@ def _resolve(name: str, item: Any, kinds: tuple[str, ...], labels: Labels, auto:
     if found:
         both = " and ".join(f"the {kind} {ident!r}" for kind, ident in found)
         raise InvalidInput(f"{name}: {item!r} is ambiguous: it could be {both}")
-    from chronicle.projections.queries import nearest
+    from chronicle.projections.who import nearest
 
     close = [n for kind in kinds if (n := nearest(wanted, labels[kind]))]
     if close and not auto:

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES, Development
 from chronicle.domain.errors import UnknownReference
 from chronicle.domain.problems import no_type, problems_of, reserved, unknown_type
-from chronicle.domain.rules import DevelopmentState, check_each
+from chronicle.domain.revisions import DevelopmentState
+from chronicle.domain.rules import check_each
 from chronicle.service.failures import translate
 from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES, bounded_lines
 from chronicle.service.writing import utc_now

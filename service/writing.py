@@ -21,7 +21,8 @@ from eventsourcing.persistence import StoredEvent
 from chronicle.domain.developments import Development
 from chronicle.domain.events import DomainEvent, actor_stream, development_stream, negotiation_stream
 from chronicle.domain.keys import EntityKey, prefix
-from chronicle.domain.rules import AppendPlan, DevelopmentState, fold_development, plan_append
+from chronicle.domain.revisions import DevelopmentState, fold_development
+from chronicle.domain.rules import AppendPlan, plan_append
 from chronicle.integrity.extending import ChainCursor, extend, refuse_unchained
 
 
