@@ -63,6 +63,8 @@ const StoryMap = (() => {
       marker.bindTooltip(label, { direction: "top" });
       marker.on("click", () => onSelect && onSelect(d.id, "map"));
       marker.addTo(layer);
+      const drawn = marker.getElement();
+      if (drawn) drawn.dataset.id = d.id;  // so a point can be found by its development
       markers.set(d.id, marker);
       placed.push(at);
     }
