@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -68,9 +68,16 @@ def _streamed(store: Store, flt: Any) -> Iterator[Any]:
         yield from queries.iter_log(store.views, c, flt)
 
 
-def check_place_filters(tags: list[str], country: str | None, near: str | None, km: float | None) -> Any:
+def check_place_filters(
+    tags: list[str],
+    country: str | None,
+    near: str | None,
+    km: float | None,
+    spell: Callable[[str], str] = lambda name: f"--{name}",
+) -> Any:
     """`--tag`, `--country`, `--near LAT,LON` and `--km N` checked as a development's fields are: the
-    country code, the latitude and longitude in range; returns (tags, country, (lat, lon, km) or None)."""
+    country code, the latitude and longitude in range; returns (tags, country, (lat, lon, km) or None).
+    `spell` names a parameter as the caller's user wrote it (a flag, or a query parameter)."""
     from pydantic import TypeAdapter, ValidationError
 
     from chronicle.domain.fields import Slug
@@ -83,20 +90,26 @@ def check_place_filters(tags: list[str], country: str | None, near: str | None, 
             problem = error.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
             raise InvalidInput(f"{flag} {value!r}: {problem}") from None
 
-    tags_ok = tuple(checked(Slug, t, "--tag") for t in tags)
-    code = None if country is None else checked(CountryCode, country, "--country")
+    tags_ok = tuple(checked(Slug, t, spell("tag")) for t in tags)
+    code = None if country is None else checked(CountryCode, country, spell("country"))
     if (near is None) != (km is None):
-        raise InvalidInput("--near LAT,LON and --km N go together")
+        raise InvalidInput(f"{spell('near')} LAT,LON and {spell('km')} N go together")
     point = None
     if near is not None and km is not None:
         lat_s, sep, lon_s = near.partition(",")
         try:
             lat, lon = float(lat_s), float(lon_s)
         except ValueError:
-            raise InvalidInput(f"--near {near!r}: expected LAT,LON in degrees, e.g. 33.3,44.4") from None
+            raise InvalidInput(f"{spell('near')} {near!r}: expected LAT,LON in degrees, e.g. 33.3,44.4") from None
         if not sep or km < 0:
-            raise InvalidInput(f"--near {near!r} --km {km}: expected LAT,LON and a distance of 0 km or more")
-        point = (checked(Latitude, lat, "--near latitude"), checked(Longitude, lon, "--near longitude"), km)
+            raise InvalidInput(
+                f"{spell('near')} {near!r} {spell('km')} {km}: expected LAT,LON and a distance of 0 km or more"
+            )
+        point = (
+            checked(Latitude, lat, f"{spell('near')} latitude"),
+            checked(Longitude, lon, f"{spell('near')} longitude"),
+            km,
+        )
     return tags_ok, code, point
 
 

@@ -81,6 +81,10 @@ def router(served: Served) -> APIRouter:
         since: DateQ = None,
         until: DateQ = None,
         search: str | None = None,
+        tag: Annotated[list[str] | None, Query()] = None,
+        country: str | None = None,
+        near: str | None = None,
+        km: float | None = None,
         include_retracted: bool = False,
         as_of: DateQ = None,
         known_at: InstantQ = None,
@@ -88,6 +92,7 @@ def router(served: Served) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
     ) -> Response:
         reading.check_types(type or [])
+        tags, code, point = reading.check_place_filters(tag or [], country or None, near or None, km, spell=str)
         s_, u_, a_ = day(since, "since"), day(until, "until"), day(as_of, "as_of")
         k_, r_ = instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
 
@@ -104,6 +109,9 @@ def router(served: Served) -> APIRouter:
                 recorded_at=r_,
                 include_retracted=include_retracted,
                 text=search or None,
+                tags=tags,
+                country=code,
+                near=point,
             )
             out = []
             for entry in entries:

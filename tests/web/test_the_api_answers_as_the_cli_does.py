@@ -101,11 +101,67 @@ def test_bad_input_answers_with_the_clis_one_line(story: Any) -> None:
             "/api/log?since=soon",
             "/api/actors/us/diff?from=2024-01-01",
             "/api/log?type=picnic",
+            "/api/log?tag=Not%20A%20Slug",
+            "/api/log?country=ZZ",
+            "/api/log?near=91,0&km=5",
+            "/api/log?near=33,44",
         ]:
             got = c.get(path)
             assert got.status_code == 422, path
             assert list(got.json()) == ["error"] and "\n" not in got.json()["error"], path
         assert c.get("/api/log?as_of=2024-13-01").json()["error"].startswith("as_of: ")
+        assert c.get("/api/log?country=ZZ").json()["error"].startswith("country 'ZZ': ")
+        assert c.get("/api/log?near=33,44").json()["error"] == "near LAT,LON and km N go together"
+
+
+def test_the_log_filters_by_tag_country_and_distance_as_the_cli_does(cli: Any, tmp_path: Any) -> None:
+    placed = {"name": "Basra", "country": "IQ", "lat": 30.51, "lon": 47.78}
+    lines = [
+        {
+            "type": "actor_registered",
+            "id": "reg-navy",
+            "occurred": "2024-02-01",
+            "summary": "A navy",
+            "actor": "navy",
+            "name": "Navy",
+            "kind": "military",
+        },
+        {
+            "type": "statement",
+            "id": "patrol",
+            "occurred": "2024-02-02",
+            "summary": "A patrol off Basra",
+            "by": "navy",
+            "text": "On patrol",
+            "tags": ["maritime", "patrol"],
+            "place": placed,
+        },
+        {
+            "type": "statement",
+            "id": "drill",
+            "occurred": "2024-02-03",
+            "summary": "A drill in the Red Sea",
+            "by": "navy",
+            "text": "A drill",
+            "tags": ["maritime"],
+            "place": {"country": "YE", "lat": 15.0, "lon": 42.0},
+        },
+    ]
+    story = tmp_path / "placed.jsonl"
+    story.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    cli.ok("init")
+    cli.ok("append", "--file", str(story))
+    with client(cli.store.url) as c:
+        for query, flags in [
+            ("tag=maritime", ["--tag", "maritime"]),
+            ("tag=maritime&tag=patrol", ["--tag", "maritime", "--tag", "patrol"]),
+            ("country=YE", ["--country", "YE"]),
+            ("country=IRQ", ["--country", "IRQ"]),
+            ("near=30.5,47.8&km=50", ["--near", "30.5,47.8", "--km", "50"]),
+        ]:
+            expected = cli.jsonl("log", *flags)
+            assert expected, flags
+            assert c.get("/api/log?" + query).json() == expected, query
 
 
 def test_the_openapi_document_lists_every_read(story: Any) -> None:

@@ -97,10 +97,13 @@ class Tab:
 
 
 def _strike_reported_a_day_later(tmp_path: Path) -> Path:
-    """The seed story with the strike reported on the morning of 6 January, after the rest of the story."""
+    """The seed story with the strike reported on the morning of 6 January, after the rest of the story,
+    and tagged and placed on the map as an analyst would."""
     lines = SEED.read_text().splitlines()
     told = [
-        json.dumps({**json.loads(line), "reported": STRIKE_REPORTED}) if '"id": "us-strike-baghdad"' in line else line
+        json.dumps({**json.loads(line), "reported": STRIKE_REPORTED, "tags": ["airstrike"], "place": STRIKE_PLACE})
+        if '"id": "us-strike-baghdad"' in line
+        else line
         for line in lines
     ]
     story = tmp_path / "story.jsonl"
@@ -109,6 +112,7 @@ def _strike_reported_a_day_later(tmp_path: Path) -> Path:
 
 
 STRIKE_REPORTED = "2024-01-06T09:00Z"
+STRIKE_PLACE = {"name": "Baghdad", "country": "IQ", "lat": 33.31, "lon": 44.36, "precision": 1}
 
 
 def test_the_story_filters_links_the_map_and_rewinds_known_at(cli: Any, browser: Any, tmp_path: Path) -> None:
@@ -131,6 +135,19 @@ def test_the_story_filters_links_the_map_and_rewinds_known_at(cli: Any, browser:
         tab.wait(f"document.getElementById('timeline').dataset.items === {json.dumps(' '.join(pentagon))}")
         assert "actor=pentagon" in tab.page.url
         tab.page.select_option("#f-actor", "")
+
+        # tag and country: offered as the story carries them, answered as `log --tag` / `--country`
+        tab.wait(f"document.getElementById('timeline').dataset.items.split(' ').length === {len(everything)}")
+        tab.page.wait_for_selector("#f-tag", state="visible")
+        assert tab.page.is_visible("#f-country")
+        assert "airstrike (1)" in (tab.page.text_content("#f-tag") or "")
+        for flag, value, select in [("--tag", "airstrike", "#f-tag"), ("--country", "IQ", "#f-country")]:
+            tab.page.select_option(select, value)
+            wanted = [e["id"] for e in cli.jsonl("log", flag, value)]
+            assert wanted == ["us-strike-baghdad"]
+            tab.wait(f"document.getElementById('timeline').dataset.items === {json.dumps(' '.join(wanted))}")
+            tab.page.select_option(select, "")
+        tab.wait(f"document.getElementById('timeline').dataset.items.split(' ').length === {len(everything)}")
 
         # search
         tab.page.fill("#f-search", "Syria")

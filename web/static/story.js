@@ -19,7 +19,8 @@
   function filters() {
     const p = C.params();
     return { actor: p.get("actor") || "", type: p.get("type") || "", source: p.get("source") || "",
-      confidence: p.get("confidence") || "", q: p.get("q") || "" };
+      confidence: p.get("confidence") || "", q: p.get("q") || "", tag: p.get("tag") || "",
+      country: p.get("country") || "" };
   }
 
   async function fillFilters() {
@@ -36,6 +37,10 @@
     fill("f-actor", actors.map((a) => [a.id, a.name || a.id]), f.actor);
     fill("f-type", Object.keys(forms).map((t) => [t, t.replace(/_/g, " ")]), f.type);
     fill("f-confidence", ["confirmed", "reported", "claimed", "disputed"].map((c) => [c, c]), f.confidence);
+    for (const id of ["f-tag", "f-country"]) {
+      const select = document.getElementById(id);
+      select.addEventListener("change", () => { C.setParams({ [id.slice(2)]: select.value }); load(); });
+    }
     const search = document.getElementById("f-search");
     search.value = f.q;
     search.addEventListener("change", () => { C.setParams({ q: search.value.trim() }); load(); });
@@ -115,14 +120,34 @@
     fill("f-source", [...counts].sort((a, b) => b[1] - a[1]).map(([p, n]) => [p, p + " (" + n + ")"]), filters().source);
   }
 
+  // Tags and countries are offered as the developments in the window carry them (with their counts); a
+  // filter with nothing to offer stays hidden unless the address already asks for it.
+  function facets(entries) {
+    const f = filters();
+    const offer = (id, valuesOf, current) => {
+      const counts = new Map();
+      for (const d of entries) for (const v of new Set(valuesOf(d))) counts.set(v, (counts.get(v) || 0) + 1);
+      if (current && !counts.has(current)) counts.set(current, 0);
+      const select = document.getElementById(id);
+      select.replaceChildren(C.el("option", { value: "", text: "any" }));
+      for (const [v, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)))
+        select.append(C.el("option", { value: v, text: v + " (" + n + ")" }));
+      select.value = current;
+      select.closest("label").hidden = counts.size === 0;
+    };
+    offer("f-tag", (d) => d.tags || [], f.tag);
+    offer("f-country", (d) => (d.place && d.place.country ? [d.place.country] : []), f.country);
+  }
+
   async function load() {
     const f = filters();
     const view = timeline ? timeline.getWindow() : (await permalinked()) || initialWindow();
     const range = view ? { start: +view.start - (view.end - view.start), end: +view.end + (view.end - view.start) } : null;
-    const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q, limit: LIMIT,
+    const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q, tag: f.tag, country: f.country, limit: LIMIT,
       since: range ? day(range.start) : "", until: range ? day(range.end) : "" });
     fetched = range;
     publishers(all);
+    facets(all);
     shown = all.filter((d) => (!f.source || d.sources.some((s) => s.publisher === f.source)) &&
       (!f.confidence || d.confidence === f.confidence));
     document.getElementById("count").textContent = shown.length + " developments in view" +
