@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from chronicle.cli.common import StoreOpt, errors, fail, open_store, progress_bar, say
+from chronicle.cli.common import StoreOpt, bring_views_up_to_date, errors, fail, open_store, progress_bar, say
 from chronicle.cli.streams import stdin_bytes
 from chronicle.projections.gcpause import paused_gc
 
@@ -164,7 +164,11 @@ def append(
     with errors(), paused_gc():
         from chronicle.cli.names import record_file_by_name
 
-        report(record_file_by_name(file, store, auto_register, allow_future, _record_file))
+        plan = record_file_by_name(file, store, auto_register, allow_future, _record_file)
+    if plan.recorded:
+        with errors():
+            bring_views_up_to_date(store)
+    report(plan)
 
 
 def _record_file(
