@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from chronicle.cli.common import StoreOpt, errors, fail, open_store, progress_bar, say
+from chronicle.cli.common import StoreOpt, bring_views_up_to_date, errors, fail, open_store, progress_bar, say
 from chronicle.cli.streams import stdin_bytes
 from chronicle.projections.gcpause import paused_gc
 
@@ -45,9 +45,23 @@ def _one_line_usage_errors() -> Iterator[None]:
 
 
 class _AppendGroup(TyperGroup):
+    """The typed subcommands are built when asked for, so a process builds only the one it runs (and
+    `--help` all of them): each means a pydantic model read and a typer signature turned into options."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        from chronicle.domain.developments import TYPES
+
+        return [*self.commands, *(kind for kind in TYPES if kind not in self.commands)]
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         # A type is spelt with underscores in files; a dash is as easy to type and reads as the same.
-        return super().get_command(ctx, cmd_name.replace("-", "_"))
+        name = cmd_name.replace("-", "_")
+        if name not in self.commands:
+            from chronicle.domain.developments import TYPES
+
+            if name in TYPES:
+                self.commands[name] = _make_command(name, TYPES[name], self.rich_markup_mode)
+        return super().get_command(ctx, name)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
@@ -150,7 +164,11 @@ def append(
     with errors(), paused_gc():
         from chronicle.cli.names import record_file_by_name
 
-        report(record_file_by_name(file, store, auto_register, allow_future, _record_file))
+        plan = record_file_by_name(file, store, auto_register, allow_future, _record_file)
+    if plan.recorded:
+        with errors():
+            bring_views_up_to_date(store)
+    report(plan)
 
 
 def _record_file(
@@ -229,7 +247,7 @@ def _metavar(name: str, cli_type: Any, choices: list[str] | None) -> str:
     return "ID" if name not in ("name", "title", "location", "metric", "milestone", "aliases") else "TEXT"
 
 
-def _make_command(kind: str, model: Any) -> None:
+def _make_command(kind: str, model: Any, markup: Any) -> Any:
     params = []
     for name, info in model.model_fields.items():
         if name in _COMMON_SKIP:
@@ -306,8 +324,12 @@ def _make_command(kind: str, model: Any) -> None:
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *params]
     )
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
     doc = (model.__doc__ or kind).strip().splitlines()[0]
-    app.command(kind, help=doc, rich_help_panel="Development types", no_args_is_help=True)(command)
+    info = CommandInfo(kind, callback=command, help=doc, rich_help_panel="Development types", no_args_is_help=True)
+    return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=markup)
 
 
 def _body(kind: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -352,16 +374,6 @@ def _body(kind: str, values: dict[str, Any]) -> dict[str, Any]:
             deadlines.append({"milestone": milestone, "due": due})
         body["deadlines"] = deadlines
     return body
-
-
-def _register_all() -> None:
-    from chronicle.domain.developments import TYPES
-
-    for kind, model in TYPES.items():
-        _make_command(kind, model)
-
-
-_register_all()
 
 
 def register(main: typer.Typer) -> None:

@@ -85,25 +85,30 @@ def history(
         if json:
             print_json([change.as_json() for change in changes])
             return
-        from rich.markup import escape
+        from chronicle.cli.render import styled_lines
 
-        console = _console()
-        shown = None
-        for change in changes:
-            d = change.development
-            if d.id != shown:
-                shown = d.id
-                mark = revision_mark(change.corrected_by, change.retracted_by, retracted_note=": not in effect")
-                head = f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}"
-                console.print(head, markup=True)
-                console.print(
-                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · {escape(_sources(d.sources))}[/dim]",
-                    markup=True,
-                )
-            line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"
-            if change.as_recorded != change.after:
-                line += f"  (as first recorded: {_value(change.as_recorded)})"
-            console.print(line, markup=False)
+        styled_lines(_console(), _history_lines(changes, revision_mark))
+
+
+def _history_lines(changes: Iterable[Any], revision_mark: Any) -> Iterator[tuple[str | None, str]]:
+    from chronicle.cli.render import escape
+
+    shown = None
+    for change in changes:
+        d = change.development
+        if d.id != shown:
+            shown = d.id
+            mark = revision_mark(change.corrected_by, change.retracted_by, retracted_note=": not in effect")
+            yield (
+                f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}",
+                f"{d.occurred}  {d.id} ({d.type}){mark}",
+            )
+            summary = f"{d.summary} · recorded {d.recorded} · {_sources(d.sources)}"
+            yield f"  [dim]{escape(summary)}[/dim]", f"  {summary}"
+        line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"
+        if change.as_recorded != change.after:
+            line += f"  (as first recorded: {_value(change.as_recorded)})"
+        yield None, line
 
 
 def blame(
@@ -151,19 +156,22 @@ def blame(
         if json:
             print_json([line.as_json() for line in lines])
             return
-        console = _console()
-        width = max((len(line.field) for line in lines), default=0)
-        for line in lines:
-            c, d = line.change, line.setter
-            if c is None or d is None:
-                who = "-"
-            else:
-                who = f"{d.id} ({d.occurred}; {_sources(d.sources)})"
-                if line.credited is not None:
-                    who += f" correcting {c.development.id}"
-                elif c.corrected_by:
-                    who += f" corrected by {', '.join(c.corrected_by)}"
-            console.print(f"{line.field:<{width}}  {_value(line.value)}  <- {who}", markup=False)
+        _console().lines(_blame_lines(lines))
+
+
+def _blame_lines(lines: list[Any]) -> Iterator[str]:
+    width = max((len(line.field) for line in lines), default=0)
+    for line in lines:
+        c, d = line.change, line.setter
+        if c is None or d is None:
+            who = "-"
+        else:
+            who = f"{d.id} ({d.occurred}; {_sources(d.sources)})"
+            if line.credited is not None:
+                who += f" correcting {c.development.id}"
+            elif c.corrected_by:
+                who += f" corrected by {', '.join(c.corrected_by)}"
+        yield f"{line.field:<{width}}  {_value(line.value)}  <- {who}"
 
 
 def diff(
@@ -242,10 +250,15 @@ def diff(
 
 
 def _render_diff(a: Any, b: Any, found: Iterable[Any], *, every: bool) -> None:
-    from rich.markup import escape
+    from chronicle.cli.render import styled_lines
 
-    console = _console()
-    console.print(f"{a.describe()} -> {b.describe()}", markup=False)
+    styled_lines(_console(), _diff_lines(a, b, found, every=every))
+
+
+def _diff_lines(a: Any, b: Any, found: Iterable[Any], *, every: bool) -> Iterator[tuple[str | None, str]]:
+    from chronicle.cli.render import escape
+
+    yield None, f"{a.describe()} -> {b.describe()}"
     count = 0
     for d in found:
         count += 1
@@ -254,16 +267,16 @@ def _render_diff(a: Any, b: Any, found: Iterable[Any], *, every: bool) -> None:
             presence = " (enters the story)"
         elif d.registered == (True, False):
             presence = " (leaves the story)"
-        console.print(f"[bold]{escape(d.entity)}[/bold]{presence}", markup=True)
+        yield f"[bold]{escape(d.entity)}[/bold]{presence}", f"{d.entity}{presence}"
         if not d.changes:
-            console.print("    no change", markup=False)
+            yield None, "    no change"
         for c in d.changes:
-            console.print(f"    {c.field}: {_value(c.before)} -> {_value(c.after)}", markup=False)
+            yield None, f"    {c.field}: {_value(c.before)} -> {_value(c.after)}"
         for label, ids in (("added", d.added), ("removed", d.removed), ("revised", d.revised)):
             if ids:
-                console.print(f"  developments {label}: {', '.join(ids)}", markup=False)
+                yield None, f"  developments {label}: {', '.join(ids)}"
     if every and not count:
-        console.print("no entity changed", markup=False)
+        yield None, "no entity changed"
 
 
 def sources(json: JsonOpt = False, store: StoreOpt = None) -> None:

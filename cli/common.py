@@ -111,6 +111,13 @@ def open_store(store: str | None, *, create: bool = False, encrypt: bool = False
     return Store.open(resolve_store(store, KEY_FILE[0]), create=create, encrypt=encrypt)
 
 
+def bring_views_up_to_date(store: str | None) -> None:
+    """After a bulk write, project what it recorded (a bar on a TTY), so the next read finds the views
+    ready instead of projecting the whole write itself."""
+    with open_store(store) as opened, progress_bar("projecting") as progress:
+        opened.refresh(say=say, progress=progress)
+
+
 def parse_date(text: str | None, flag: str) -> date | None:
     if text is None:
         return None

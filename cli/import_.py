@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chronicle.cli.common import StoreOpt, errors, open_store, progress_bar, say
+from chronicle.cli.common import StoreOpt, bring_views_up_to_date, errors, open_store, progress_bar, say
 from chronicle.cli.streams import stdin_bytes
 
 
@@ -54,6 +54,8 @@ def import_acled(
             checking=lambda: progress_bar("checking ACLED rows"),
             say=say,
         )
+        if done.recorded and not dry_run:
+            bring_views_up_to_date(store)
         _report(file, done, skipped, dry_run=dry_run)
 
 

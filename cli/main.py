@@ -27,7 +27,10 @@ from chronicle.cli import (
     validate,
     verify,
 )
+from chronicle.cli.coercion import defer_unset_options
 from chronicle.cli.common import KeyFileOpt, suggesting_group
+
+defer_unset_options()
 
 app = typer.Typer(
     name="chronicle",

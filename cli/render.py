@@ -125,6 +125,19 @@ def write_plain(console: Any, lines: Iterable[str]) -> None:
     flush()
 
 
+def styled_lines(console: Any, lines: Iterable[tuple[str | None, str]]) -> None:
+    """Each line given twice, with rich markup (None: none) and as the text that markup shows: the styled
+    one on a terminal, the plain one elsewhere, batched (`write_plain`), since rich is slow per line."""
+    if not console.is_terminal:
+        write_plain(console, (plain for _, plain in lines))
+        return
+    for styled, plain in lines:
+        if styled is None:
+            console.print(plain, markup=False)
+        else:
+            console.print(styled, markup=True)
+
+
 def _line(console: Any, label: str, value: Any) -> None:
     if value in (None, [], {}, ""):
         return

@@ -52,7 +52,7 @@ from chronicle.domain.values import source_identity as source_identity
 class Record(BaseModel):
     """Base of every value in the format: immutable, strict about unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Development(Record):
@@ -364,7 +364,7 @@ AnyDevelopment: TypeAlias = Annotated[
     Field(discriminator="type"),
 ]
 
-DEVELOPMENT_ADAPTER: TypeAdapter[AnyDevelopment] = TypeAdapter(AnyDevelopment)
+DEVELOPMENT_ADAPTER: TypeAdapter[AnyDevelopment] = TypeAdapter(AnyDevelopment, config=ConfigDict(defer_build=True))
 
 TYPES: dict[str, type[Development]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from chronicle.domain.keys import DEVELOPMENT, MILESTONE, EntityKey
 class DomainEvent(BaseModel):
     """Base of stored events: immutable, with eventsourcing's originator id, version and timestamp."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     originator_id: str
     originator_version: int

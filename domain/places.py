@@ -32,7 +32,7 @@ Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, descrip
 class Place(BaseModel):
     """A place: `location` (text) still says where in words; this says where on a map."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: ShortText | None = None
     country: CountryCode | None = None

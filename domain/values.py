@@ -16,7 +16,7 @@ from chronicle.domain.fields import MAX_SOURCES, MAX_TEXT, DateText, Flag, Momen
 class Value(BaseModel):
     """Base of the values here: immutable, strict about unknown fields (as `developments.Record`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def source_identity(source: Mapping[str, Any]) -> str:

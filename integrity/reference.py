@@ -26,13 +26,16 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
 from chronicle.domain.revisions import apply_changes
-from chronicle.projections.fold import Step, View, apply, new_view, touched
+from chronicle.projections.fold import Step, View, apply, new_view, touched, touched_data
 from chronicle.projections.scratch import scratch_db
 
 Decode = Callable[[Notification], Any]
+Fields = Callable[[Notification], dict[str, Any]]
 PAGE = 2000
+REVISIONS = ("correction", "retraction")
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,9 @@ class Revision:
 class ReferenceFold:
     """Fed every recorded development in log order (`add`), then yields every entity's view (`views`)."""
 
-    def __init__(self, decode: Decode, db: sqlite3.Connection) -> None:
+    def __init__(self, decode: Decode, db: sqlite3.Connection, fields: Fields | None = None) -> None:
         self.decode = decode
+        self.fields = fields  # the stored JSON without a model, if the store can give it
         self.db = db  # `scratch.scratch_db`: no journal, gone however the process ends
         # `execute`, not `executescript`, which would commit the scratch file's one transaction first
         self.db.execute(
@@ -69,27 +73,48 @@ class ReferenceFold:
 
     def add(self, notification: Notification) -> None:
         """One `DevelopmentRecorded` event, in log order."""
-        development: Development = self.decode(notification).development
+        plain = self._plain(notification)
+        if plain is not None:
+            dev_id, keys, start = plain
+        else:
+            development: Development = self.decode(notification).development
+            dev_id = development.id or ""
+            if isinstance(development, CorrectionIssued):
+                self._revise(development.target, Revision(notification.id, development.changes))
+                self.marks.append((development.target, dev_id, notification.id, False))
+            elif isinstance(development, RetractionIssued):
+                self._revise(development.target, Revision(notification.id, None))
+                self.marks.append((development.target, dev_id, notification.id, True))
+            else:
+                keys, start = touched(development), development.when.start.isoformat()
         self.pending.append(
             (
                 notification.id,
-                development.id or "",
+                dev_id,
                 str(notification.originator_id),
                 notification.originator_version,
                 notification.topic,
                 bytes(notification.state),
             )
         )
-        if isinstance(development, CorrectionIssued):
-            self._revise(development.target, Revision(notification.id, development.changes))
-            self.marks.append((development.target, development.id or "", notification.id, False))
-        elif isinstance(development, RetractionIssued):
-            self._revise(development.target, Revision(notification.id, None))
-            self.marks.append((development.target, development.id or "", notification.id, True))
-        else:
-            self._steps(development, notification.id, revised=False)
+        if plain is not None or not isinstance(development, CorrectionIssued | RetractionIssued):
+            self.pending_steps.extend((key, start, notification.id, 0) for key in keys)
         if len(self.pending) >= PAGE:
             self._write()
+
+    def _plain(self, notification: Notification) -> tuple[str, list[str], str] | None:
+        """A development's id, the entities it touches and its start, read from its JSON without a model
+        (it is built once, when folded); None for a revision, or anything the JSON alone cannot answer,
+        which is decoded whole (and refused there if it cannot be read)."""
+        if self.fields is None:
+            return None
+        try:
+            data = self.fields(notification)["development"]
+            if data["type"] in REVISIONS or not data.get("id"):
+                return None
+            return str(data["id"]), touched_data(data), FuzzyDate.parse(data["occurred"]).start.isoformat()
+        except Exception:
+            return None
 
     def _revise(self, target: str, revision: Revision) -> None:
         self.revisions.setdefault(target, []).append(revision)
@@ -136,7 +161,7 @@ class ReferenceFold:
             self._steps(current, row[0], revised=True)
         self.revisions.clear()
         self._write()
-        self.db.execute("CREATE INDEX steps_in_story_order ON steps (entity, start, position)")
+        self.db.execute("CREATE INDEX steps_in_story_order ON steps (start, position, revised)")
 
     def timeline(self) -> Iterator[tuple[int, str, list[str], str | None]]:
         """Every development's timeline marks as the log makes them, in log order: (position, id,
@@ -173,28 +198,38 @@ class ReferenceFold:
         return int(self.db.execute("SELECT count(*) FROM steps").fetchone()[0])
 
     def views(self, progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, View]]:
-        """Every entity's view, folded from its developments in story order; entities in key order."""
+        """Every entity's view, folded from its developments in story order; entities in key order.
+
+        The log is walked once in story order, each development built once and applied to every entity
+        it touches; what is held is one view per entity, as the views themselves are."""
         self._believe()
-        for entity, steps in groupby(self._steps_in_story_order(progress), key=itemgetter(0)):
-            view, facts = new_view(entity), dict[str, list[Any]]()
-            for _, position, development in steps:
-                apply(view, Step(development, position), facts)
-            yield entity, view
+        folded: dict[str, tuple[View, dict[str, list[Any]]]] = {}
+        for entity, position, development in self._steps_in_story_order(progress):
+            if entity not in folded:
+                folded[entity] = (new_view(entity), {})
+            view, facts = folded[entity]
+            apply(view, Step(development, position), facts)
+        for entity in sorted(folded):
+            yield entity, folded.pop(entity)[0]
 
     def _steps_in_story_order(self, progress: Callable[[int], None] | None) -> Iterator[tuple[str, int, Development]]:
         rows = self.db.execute(
             "SELECT s.entity, s.revised, d.position, d.originator_id, d.originator_version, d.topic, d.state "
-            "FROM steps s JOIN developments d ON d.position = s.position ORDER BY s.entity, s.start, s.position"
+            "FROM steps s JOIN developments d ON d.position = s.position ORDER BY s.start, s.position, s.revised"
         )
         done = 0
+        last: tuple[int, int] | None = None
+        current: Development | None = None
         while batch := rows.fetchmany(PAGE):
             for entity, revised, *stored in batch:
                 position = stored[0]
                 if position in self.replaced and not revised:
                     continue
-                current = self._development(tuple(stored))
-                for change in self.corrections.get(position, ()):
-                    current = apply_changes(current, change)
+                if last != (position, revised):  # a development's steps are adjacent: built once for all
+                    last, current = (position, revised), self._development(tuple(stored))
+                    for change in self.corrections.get(position, ()):
+                        current = apply_changes(current, change)
+                assert current is not None
                 yield entity, position, current
             done += len(batch)
             if progress is not None:
@@ -205,9 +240,9 @@ class ReferenceFold:
 
 
 @contextmanager
-def reference_fold(decode: Decode) -> Iterator[ReferenceFold]:
+def reference_fold(decode: Decode, fields: Fields | None = None) -> Iterator[ReferenceFold]:
     """A `ReferenceFold` over a throwaway file (honours TMPDIR), gone when done or if the process is killed."""
-    fold = ReferenceFold(decode, scratch_db("chronicle-verify-"))
+    fold = ReferenceFold(decode, scratch_db("chronicle-verify-"), fields)
     try:
         yield fold
     finally:

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+
+def _unset(value: Any) -> bool:
+    return not value
 
 
 class ReadModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class DevelopmentRef(ReadModel):
@@ -31,15 +35,8 @@ class Figure(ReadModel):
     development: str
     sources: int = 0
     # Set when other sources gave another value for the same date: all are shown, most corroborated first.
-    disputed: bool = False
-
-    @model_serializer(mode="wrap")
-    def _disputed_only_when_so(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # An undisputed figure reads as it did before figures could be disputed.
-        data: dict[str, Any] = handler(self)
-        if not data.get("disputed", True):
-            del data["disputed"]
-        return data
+    # Left out when unset, so an undisputed figure reads as it did before figures could be disputed.
+    disputed: bool = Field(default=False, exclude_if=_unset)
 
 
 class Position(ReadModel):

@@ -46,7 +46,7 @@ def verify(store: Store, *, say: Say = quiet, progress: catchup.Progress | None 
         by_writer = store.views.get_meta(c, WRITER_CHAINS[0]) == WRITER_CHAINS[1]
     report = checks.Report()
     unreadable: list[str] = []
-    with translate(store.settings), reference_fold(store.decode) as fresh:
+    with translate(store.settings), reference_fold(store.decode, store.app.mapper.fields) as fresh:
         total = store.app.recorder.max_notification_id() or 0
 
         def recorded(notification: Any) -> None:
