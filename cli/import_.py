@@ -20,18 +20,28 @@ def import_acled(
         bool,
         typer.Option("--skip-bad", help="Skip bad rows (each listed on stderr) instead of refusing the file."),
     ] = False,
+    actor_map: Annotated[
+        str | None,
+        typer.Option(
+            "--actor-map",
+            metavar="FILE.json",
+            help="A JSON object of ACLED actor names to the ids of actors you already have.",
+        ),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Record the events of an ACLED export as developments (all or nothing).
 
     Each row becomes a strike, attack or statement whose id is the row's event_id_cnty (lower-cased):
     re-importing an updated export records a correction for every row whose content changed and does
-    nothing for unchanged rows. Actors are registered with ids derived from their names and a kind
-    from their inter code (1 state forces: military; 2-4 rebels and militias: armed_group; 5-8
-    rioters, protesters, civilians, others: organization). Battles and explosions are strikes when
-    actor1 is state forces, else attacks; violence against civilians and riots are attacks; protests
-    and strategic developments are statements. time_precision 1/2/3 gives a day/month/year date;
-    notes become the summary, source the sources, fatalities the deaths.
+    nothing for unchanged rows. An ACLED actor named in --actor-map, or whose name is an existing
+    actor's name or alias, is that actor; others are registered with ids derived from their names and
+    a kind from their inter code (1 state forces and 8 external forces: military; 2-4 rebels and
+    militias: armed_group; 5-7 rioters, protesters, civilians: organization). Battles and explosions
+    are strikes when actor1 is state forces, else attacks; violence against civilians and riots are
+    attacks; protests and strategic developments are statements. time_precision 1/2/3 gives a
+    day/month/year date; notes become the summary, source the sources, fatalities the deaths;
+    latitude, longitude, iso/country, admin1 and geo_precision the place. See docs/acled.md.
 
     A bad row is reported with its line number and the whole file is refused; with --skip-bad it is
     skipped and listed on stderr.
@@ -41,9 +51,12 @@ def import_acled(
     \b
       chronicle import acled acled-iraq-2024.csv --dry-run
       chronicle import acled acled-iraq-2024.csv --skip-bad
+      chronicle import acled acled-iraq-2024.csv --actor-map acled-names.json
     """
     with errors():
         from chronicle.service import importing
+
+        names = importing.read_actor_map(actor_map) if actor_map else None
 
         done, skipped = importing.import_acled(
             lambda: open_store(store),
@@ -53,6 +66,7 @@ def import_acled(
             dry_run=dry_run,
             checking=lambda: progress_bar("checking ACLED rows"),
             say=say,
+            actor_map=names,
         )
         if done.recorded and not dry_run:
             bring_views_up_to_date(store)

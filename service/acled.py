@@ -1,25 +1,10 @@
 """Read an ACLED export (CSV, columns per the ACLED codebook) and map its rows to developments.
 
-Mapping (documented in `chronicle import acled --help`):
-
-- `event_id_cnty`, lower-cased, is the development's id, hence the idempotency key. Re-importing a row
-  with the same content does nothing; a row whose content changed records a `correction` of the
-  development with the fields that changed (id `<event>-acled-rev<N>`); a row whose event type changed so
-  that the development type changes retracts the old development (`<event>-acled-reclassified`) and
-  records a new one with id `<event>-<type>`.
-- `event_type`: Battles, Explosions/Remote violence -> `strike` when actor1 is state forces (inter 1),
-  else `attack`; Violence against civilians -> `attack`; Riots -> `attack` (ACLED defines riots as
-  violent); Protests and Strategic developments -> `statement` by actor1 about actor2.
-- `actor1` is `by`; `actor2` and `assoc_actor_2` are the targets (or what a statement is about).
-  Actors are registered with stable ids derived from their names, dated by the earliest event naming
-  them; their kind comes from the inter code: 1 state forces -> military (`Government of ...`:
-  government); 2 rebels, 3 political militias, 4 identity militias -> armed_group;
-  5 rioters, 6 protesters, 7 civilians, 8 external/other forces -> organization.
-- `event_date` + `time_precision` (1 day, 2 month, 3 year) -> `occurred` with that precision.
-- `notes` -> the summary (a statement's text); `source` (`;`-separated) -> one source per publisher,
-  plus ACLED itself; `location, admin1, country` -> location; `fatalities` -> deaths.
-- `timestamp` (when ACLED last changed the row) dates a correction; it is not part of the content.
-- Latitude, longitude, assoc_actor_1, disorder_type and source_scale are not kept.
+The mapping, row by row, is documented in docs/acled.md (and in `chronicle import acled --help`): the
+event's id is the development's id, hence the idempotency key; its event type and actor1's inter code
+give the development type; its actors become actor ids (an `--actor-map`, an existing actor's name or
+alias, else a slug of the name); its coordinates, country and admin1 become the development's `place`.
+`timestamp` (when ACLED last changed the row) dates a correction; it is not part of the content.
 """
 
 from __future__ import annotations
@@ -28,11 +13,12 @@ import csv
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
+from chronicle.domain.countries import BY_NAME, BY_NUMERIC
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput
 from chronicle.domain.fields import MAX_SHORT, ActorKind
@@ -52,7 +38,7 @@ _INTER_KINDS = {
     "5": ActorKind.organization,
     "6": ActorKind.organization,
     "7": ActorKind.organization,
-    "8": ActorKind.organization,
+    "8": ActorKind.military,  # external forces: foreign states' militaries, in the main
 }
 # Newer ACLED exports spell the inter codes out.
 _INTER_NAMES = {
@@ -181,11 +167,50 @@ def _inter(value: str, column: str) -> str:
     return code
 
 
-def _actor(name: str, inter: str) -> ActorRef:
+Names = Mapping[str, str]  # an ACLED actor's name, casefolded -> the Chronicle id it stands for
+
+
+def _actor(name: str, inter: str, names: Names) -> ActorRef:
     kind = _INTER_KINDS[inter]
     if inter == "1" and name.casefold().startswith("government of"):
         kind = ActorKind.government  # ACLED codes governments as state forces
-    return ActorRef(slugify(name), name[:MAX_SHORT], kind)
+    return ActorRef(names.get(name.strip().casefold()) or slugify(name), name[:MAX_SHORT], kind)
+
+
+def _number(text: str, column: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a number") from None
+
+
+def _country(iso: str, name: str) -> str | None:
+    """The alpha-2 code of the row's country: by its numeric `iso` code, else by its name; None if neither
+    is known (ACLED also codes places that ISO 3166 does not list)."""
+    code = iso.removesuffix(".0")
+    if code.isdigit() and int(code) in BY_NUMERIC:
+        return BY_NUMERIC[int(code)]
+    return BY_NAME.get(name.casefold())
+
+
+def _place(get: Callable[[str], str]) -> dict[str, Any] | None:
+    """Where the row happened, as a map reads it (`place`), or None when the row says nothing of it."""
+    found: dict[str, Any] = {
+        "name": short(get("location")) or None,
+        "country": _country(get("iso"), get("country")),
+        "admin1": short(get("admin1")) or None,
+        "lat": _number(get("latitude"), "latitude"),
+        "lon": _number(get("longitude"), "longitude"),
+    }
+    precision = get("geo_precision").removesuffix(".0")
+    if precision:
+        if precision not in ("1", "2", "3"):
+            raise ValueError(f"geo_precision {get('geo_precision')!r} is not 1, 2 or 3")
+        found["precision"] = int(precision)
+    found = {k: v for k, v in found.items() if v is not None}
+    return found or None
 
 
 def _publishers(text: str) -> list[str]:
@@ -199,17 +224,18 @@ def short(text: str) -> str:
     return text if len(text) <= MAX_SHORT else text[: MAX_SHORT - 1].rstrip() + "\u2026"
 
 
-def map_row(line: int, row: dict[str, str]) -> Row:
-    """The development one ACLED row records; an InvalidInput naming the line and the problem."""
+def map_row(line: int, row: dict[str, str], names: Names | None = None) -> Row:
+    """The development one ACLED row records, its actors named by `names` where it names them; an
+    InvalidInput naming the line and the problem."""
     try:
-        return _map(line, row)
+        return _map(line, row, names or {})
     except ValueError as error:
         raise InvalidInput(f"line {line}: {error}") from None
     except InvalidInput as error:
         raise InvalidInput(f"line {line}: {error}") from None
 
 
-def _map(line: int, row: dict[str, str]) -> Row:
+def _map(line: int, row: dict[str, str], names: Names) -> Row:
     def get(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -231,13 +257,13 @@ def _map(line: int, row: dict[str, str]) -> Row:
     if not actor1:
         raise ValueError("actor1 is empty")
     inter1 = _inter(get("inter1"), "inter1")
-    actors = [_actor(actor1, inter1)]
+    actors = [_actor(actor1, inter1, names)]
     others: list[ActorRef] = []
     actor2 = get("actor2")
     if actor2:
         inter2 = _inter(get("inter2"), "inter2")
-        others.append(_actor(actor2, inter2))
-        others += [_actor(n.strip(), inter2) for n in get("assoc_actor_2").split(";") if n.strip()]
+        others.append(_actor(actor2, inter2, names))
+        others += [_actor(n.strip(), inter2, names) for n in get("assoc_actor_2").split(";") if n.strip()]
     by = actors[0].id
     targets = list(dict.fromkeys(a.id for a in others if a.id != by))
     fatalities_text = get("fatalities").removesuffix(".0")
@@ -259,6 +285,9 @@ def _map(line: int, row: dict[str, str]) -> Row:
         "sources": sources,
         "confidence": "reported",
     }
+    where = _place(get)
+    if where is not None:
+        body["place"] = where
     if family == "statement":
         text = notes or headline
         if deaths:
@@ -292,13 +321,13 @@ def _note_first(first: dict[str, Row], row: Row) -> None:
 
 
 def _checked(
-    numbered: Iterable[tuple[int, dict[str, str]]], skip_bad: bool, skipped: list[str], bad: set[int]
+    numbered: Iterable[tuple[int, dict[str, str]]], skip_bad: bool, skipped: list[str], bad: set[int], names: Names
 ) -> Iterator[Row]:
     """Each good row mapped; the first bad row raises, or with `skip_bad` is listed (and its line noted)."""
     first_line: dict[str, int] = {}
     for line, raw in numbered:
         try:
-            row = map_row(line, raw)
+            row = map_row(line, raw, names)
             seen = first_line.get(row.development.id or "")
             if seen is not None:
                 raise InvalidInput(f"line {line}: event {row.event} appears twice (first on line {seen})")
@@ -328,9 +357,10 @@ def scan(
     *,
     skip_bad: bool = False,
     progress: Callable[[], None] | None = None,
+    names: Names | None = None,
 ) -> Scan:
     found = Scan()
-    for row in _checked(numbered, skip_bad, found.skipped, found.bad):
+    for row in _checked(numbered, skip_bad, found.skipped, found.bad, names or {}):
         found.rows += 1
         _note_first(found.first, row)
         if progress is not None and found.rows % 500 == 0:
@@ -338,8 +368,10 @@ def scan(
     return found
 
 
-def good_rows(numbered: Iterable[tuple[int, dict[str, str]]], bad: set[int]) -> Iterator[Row]:
-    """The second pass: the rows `scan` found good, mapped again (mapping is pure)."""
+def good_rows(
+    numbered: Iterable[tuple[int, dict[str, str]]], bad: set[int], names: Names | None = None
+) -> Iterator[Row]:
+    """The second pass: the rows `scan` found good, mapped again (mapping is pure), with `names`."""
     for line, raw in numbered:
         if line not in bad:
-            yield map_row(line, raw)
+            yield map_row(line, raw, names)

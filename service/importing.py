@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
@@ -26,24 +26,28 @@ def import_acled(
     dry_run: bool = False,
     checking: Callable[[], AbstractContextManager[Any]] | None = None,
     say: Say = quiet,
+    actor_map: Mapping[str, str] | None = None,
 ) -> tuple[Any, list[str]]:
     """Record the rows of `file` ('-': `stdin`) all or nothing; return what was done and the rows skipped.
 
     The first pass checks every row and finds the earliest naming each actor (the store is opened only
-    if a row is good); the second plans and records page by page in one transaction. `checking` makes
-    the first pass's progress bar, if any."""
+    if a row is good); the second plans and records page by page in one transaction, an ACLED actor
+    named by `actor_map` (ACLED name -> id), else by an existing actor's name or alias, taking that id.
+    `checking` makes the first pass's progress bar, if any."""
     from chronicle.service import acled, acled_plan
 
+    mapped = {name.strip().casefold(): ident for name, ident in (actor_map or {}).items()}
     with _acled_source(file, stdin) as source:
         with source() as (stream, where), checking() if checking else _no_progress() as progress:
             tick = (lambda: progress(*where())) if progress is not None else None
-            found = acled.scan(acled.read_csv(stream), skip_bad=skip_bad, progress=tick)
+            found = acled.scan(acled.read_csv(stream), skip_bad=skip_bad, progress=tick, names=mapped)
         if not found.rows and not found.skipped:
             raise InvalidInput(f"{file}: no rows after the header")
         done = acled_plan.Imported()
         if found.rows:
             with open_store() as opened, opened.writing(rollback=dry_run) as session, source() as (stream, _):
-                rows = acled.good_rows(acled.read_csv(stream), found.bad)
+                names = _known_names(opened) | mapped
+                rows = acled.good_rows(acled.read_csv(stream), found.bad, names)
                 pages = iter(lambda: list(islice(rows, 1000)), [])
                 done = acled_plan.import_pages(session, pages, found.first, skip_bad=skip_bad, keep=dry_run)
     skipped = [*found.skipped, *done.skipped]
@@ -52,6 +56,35 @@ def import_acled(
     if skipped and not done.counts and not done.unchanged:
         raise InvalidInput(f"{file}: no row could be imported ({len(skipped)} skipped)")
     return done, skipped
+
+
+def read_actor_map(path: str) -> dict[str, str]:
+    """An `--actor-map` file: a JSON object from ACLED actor names to the ids of actors in the store."""
+    import re
+
+    import orjson
+
+    try:
+        found = orjson.loads(Path(path).read_bytes())
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+    except orjson.JSONDecodeError:
+        raise InvalidInput(f"--actor-map {path}: not a JSON object") from None
+    if not isinstance(found, dict):
+        raise InvalidInput(f"--actor-map {path}: expected an object of ACLED actor names to actor ids")
+    for name, ident in found.items():
+        if not isinstance(ident, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,127}", ident):
+            raise InvalidInput(f"--actor-map {path}: {name!r}: {ident!r} is not an id (lower-case, digits, '-')")
+    return found
+
+
+def _known_names(store: Store) -> dict[str, str]:
+    """Each name or alias of one actor in the store, casefolded, with that actor's id."""
+    from chronicle.domain.keys import ACTOR
+    from chronicle.service.naming import names_in_store
+
+    labels = names_in_store(store)[ACTOR]
+    return {label: ids[0] for label, ids in labels.items() if len(ids) == 1}
 
 
 @contextmanager

@@ -77,7 +77,7 @@ def test_actors_are_registered_once_with_kinds_from_inter_codes(imported: Cli) -
     assert kinds["government-of-iraq-2022"] == "government"
     assert kinds["islamic-state-iraq"] == kinds["harakat-al-nujaba"] == kinds["asa-ib-ahl-al-haq"] == "armed_group"
     assert kinds["protesters-iraq"] == kinds["civilians-iraq"] == kinds["rioters-iraq"] == "organization"
-    assert kinds["military-forces-of-the-united-states-2021"] == "organization"  # inter 8
+    assert kinds["military-forces-of-the-united-states-2021"] == "military"  # inter 8: external forces
     assert actors["asa-ib-ahl-al-haq"]["name"] == "Asa'ib Ahl al-Haq"
     assert len(actors) == 15
     # Registered as of the earliest event naming them, so `--as-of` finds them there.
@@ -276,3 +276,74 @@ def test_importing_ten_times_the_rows_takes_no_more_memory(store, tmp_path: Path
         peaks.append(peak_mib(ref.url, "import", "acled", str(_long_export(tmp_path, count, f"{count}.csv"))))
     # Held whole, 13,500 more rows cost about 100 MiB; in pages, a few.
     assert peaks[1] - peaks[0] < 25, peaks
+
+
+def test_each_row_keeps_its_place_on_the_map(imported: Cli) -> None:
+    log = {e["id"]: e for e in imported.jsonl("log")}
+    assert log["irq30005"]["place"] == {
+        "name": "Mutaibija",
+        "country": "IQ",  # from the numeric iso code 368
+        "admin1": "Salah al-Din",
+        "lat": 34.4667,
+        "lon": 44.0167,
+        "precision": 2,
+    }
+    assert log["irq30005"]["location"] == "Mutaibija, Salah al-Din, Iraq"
+    assert all(e["place"]["country"] == "IQ" for e in log.values() if e["id"].startswith("irq"))
+    near = [e["id"] for e in imported.jsonl("log", "--near", "33.33,44.43", "--km", "2")]
+    assert near == ["irq30001", "irq30002"]
+
+
+def test_a_row_without_coordinates_keeps_the_rest_of_its_place(cli: Cli, tmp_path: Path) -> None:
+    _, rows = _rows()
+    row = {**rows[0], "latitude": "", "longitude": "", "geo_precision": "", "iso": "", "country": "Iraq"}
+    cli.ok("init")
+    cli.ok("import", "acled", str(_write(tmp_path, [row])))
+    (event,) = [e for e in cli.jsonl("log") if e["id"] == "irq30001"]
+    assert event["place"] == {
+        "name": "Baghdad - Palestine Street",
+        "country": "IQ",  # from the country's name
+        "admin1": "Baghdad",
+        **dict.fromkeys(("lat", "lon", "precision")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("latitude", "north", "line 2: latitude 'north' is not a number"),
+        ("latitude", "95.5", "line 2: place.lat: 95.5 is too large: at most 90.0"),
+        ("longitude", "-181", "line 2: place.lon: -181.0 is too small: at least -180.0"),
+        ("geo_precision", "7", "line 2: geo_precision '7' is not 1, 2 or 3"),
+    ],
+)
+def test_a_bad_place_names_the_line_and_the_column(
+    cli: Cli, tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    _, rows = _rows()
+    cli.ok("init")
+    before = cli.store.digest()
+    result = cli("import", "acled", str(_write(tmp_path, [{**rows[0], column: value}])))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"chronicle: error: {message}"]
+    assert cli.store.digest() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2]", "expected an object of ACLED actor names to actor ids"),
+        ("{oops", "not a JSON object"),
+        ('{"Protesters (Iraq)": "Protesters Here"}', "'Protesters (Iraq)': 'Protesters Here' is not an id"),
+    ],
+)
+def test_a_bad_actor_map_is_refused_in_one_line(cli: Cli, tmp_path: Path, content: str, message: str) -> None:
+    names = tmp_path / "names.json"
+    names.write_text(content, encoding="utf-8")
+    cli.ok("init")
+    before = cli.store.digest()
+    result = cli("import", "acled", str(SAMPLE), "--actor-map", str(names))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"chronicle: error: --actor-map {names}: {message}"), line
+    assert cli.store.digest() == before

@@ -263,3 +263,28 @@ def test_bad_moves_are_refused_with_the_line_and_the_field(deal, case):
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"chronicle: error: line 2: {message}"), line
     assert deal.store.digest() == before
+
+
+def test_an_acled_import_keeps_coordinates_and_maps_to_the_actors_of_the_story(story, tmp_path):
+    from helpers import DATA
+
+    nujaba = {**_reg("nujaba", "armed_group"), "name": "Nujaba movement", "aliases": ["Harakat al-Nujaba"]}
+    story.ok("append", "--file", "-", input=_jsonl(nujaba))
+    names = tmp_path / "acled-names.json"
+    names.write_text(
+        json.dumps(
+            {"Military Forces of the United States (2021-)": "us", "Government of Iraq (2022-)": "iraq-government"}
+        )
+    )
+    done = story.ok("import", "acled", str(DATA / "acled_sample.csv"), "--actor-map", str(names))
+    assert "acled-actor-military-forces-of-the-united-states-2021" not in done.stdout.split()
+    assert "acled-actor-harakat-al-nujaba" not in done.stdout.split()
+    log = {e["id"]: e for e in story.jsonl("log")}
+    assert (log["irq30001"]["by"], log["irq30001"]["targets"]) == ("us", ["nujaba"])  # by the map; by an alias
+    assert log["irq30007"]["by"] == "iraq-government"
+    mine = [e["id"] for e in story.jsonl("log", "--actor", "us")]
+    assert {"us-strike-baghdad", "irq30001", "irq30003", "irq30010"} <= set(mine)
+    assert log["irq30001"]["place"]["lat"] == 33.3378 and log["irq30001"]["place"]["lon"] == 44.4326
+    baghdad = [e["id"] for e in story.jsonl("log", "--near", "33.3378,44.4326", "--km", "1")]
+    assert baghdad == ["irq30001"]
+    assert len(story.jsonl("log", "--country", "IRQ")) == 12
