@@ -122,6 +122,10 @@ def answer(python: str, store: Path, out: Path) -> None:
 
 def _normal(path: Path) -> bytes:
     data = path.read_bytes()
+    if path.name.startswith("export") and path.suffix == ".out":
+        from chronicle.exports.stamp import without
+
+        data = without(data)  # the head an export embeds: versions before it embedded none
     fields = TIMED.get(path.name.removesuffix(".out") + ".json") if path.suffix == ".out" else None
     if fields and data.strip():
         doc = json.loads(data)

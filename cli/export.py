@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
@@ -28,6 +28,9 @@ from chronicle.cli.common import (
     parse_instant,
     say,
 )
+
+if TYPE_CHECKING:
+    from chronicle.exports.stamp import Stamp
 
 
 class Format(StrEnum):
@@ -121,10 +124,28 @@ def export(
             title=title,
             recorded_at=parse_instant(recorded_at, "--recorded-at"),
         )
+        stamps = []
         with open_store(store) as opened:
-            size = _write(output, lambda out: export(fmt.value, opened, selection, out, say=say))
+            size = _write(output, lambda out: stamps.append(export(fmt.value, opened, selection, out, say=say)))
         if output != "-":
             say(f"wrote {fmt.value} to {output} ({_size(size)})")
+        if fmt is Format.csv and output != "-" and size >= 0:
+            _write_side_file(output, stamps[0])
+
+
+def _write_side_file(output: str, stamp: Stamp) -> None:
+    """CSV has no room for its head: it goes beside the file, for `verify --export`."""
+    from chronicle.exports.stamp import SIDE_SUFFIX, side_file
+
+    target = Path(output).resolve() if Path(output).is_symlink() else Path(output)
+    beside = str(target) + SIDE_SUFFIX
+    body = side_file(stamp)
+
+    def produce(out: BinaryIO) -> None:
+        out.write(body)
+
+    _write(beside, produce)
+    say(f"wrote its head {stamp.position}:{stamp.hash[:12]}… to {beside} (for chronicle verify --export)")
 
 
 def _size(n: int) -> str:

@@ -18,6 +18,12 @@ def verify(
             "--against", metavar="POSITION:HASH", help="Prove the history up to a published head is unchanged."
         ),
     ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option(
+            "--export", metavar="FILE", help="Prove an export file is what the store gave at the head it embeds."
+        ),
+    ] = None,
     json: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -34,9 +40,13 @@ def verify(
       chronicle verify
       chronicle verify --root                      # e.g. 212:9f2c…
       chronicle verify --against 212:9f2c…
+      chronicle verify --export story.html         # the page is what the story held at its head
     """
     from chronicle.service import verifying
 
+    if export is not None:
+        _verify_export(export, json=json, store=store)
+        return
     with errors(), open_store(store) as opened:
         if root:
             position, digest = verifying.root(opened, say=say)
@@ -79,6 +89,33 @@ def verify(
                 "views match the log; "
                 f"head {report.head_position}:{report.head_hash}"
             )
+
+
+def _verify_export(name: str, *, json: bool, store: str | None) -> None:
+    """Re-export the file's format as of its embedded head, with its coordinates, and compare bytes."""
+    from pathlib import Path
+
+    from chronicle.domain.errors import InvalidInput
+    from chronicle.service import provenance
+
+    with errors():
+        from chronicle.exports.stamp import SIDE_SUFFIX, find
+
+        try:
+            data = Path(name).read_bytes()
+            beside = Path(name + SIDE_SUFFIX)
+            side = beside.read_bytes() if find(data) is None and beside.is_file() else None
+        except OSError as error:
+            raise InvalidInput(f"cannot read {name}: {error.strerror or error}") from None
+        provenance.read_stamp(data, label=name, side=side)  # no head: refused before the store is opened
+        with open_store(store) as opened:
+            check = provenance.verify_export(opened, data, label=name, say=say, side=side)
+        if json:
+            print_json(check.as_json())
+        if not check.ok:
+            fail(f"{name} is not the {check.stamp.format} export of head {check.stamp.position}: {check.difference}", 3)
+        if not json:
+            print(provenance.confirmation(name, check))
 
 
 def register(app: typer.Typer) -> None:

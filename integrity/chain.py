@@ -41,6 +41,14 @@ def head(store: ViewStore, c: Cursor) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row["position"]), str(row["hash"]))
 
 
+def head_at(store: ViewStore, c: Cursor, position: int) -> tuple[int, str]:
+    """The chain's head as it stood at log position `position` (its last link at or before it)."""
+    row = store.one(
+        c, f"SELECT position, hash FROM {{s}}{CHAIN} WHERE position <= ? ORDER BY position DESC LIMIT 1", (position,)
+    )
+    return (0, GENESIS) if row is None else (int(row["position"]), str(row["hash"]))
+
+
 def chain_up(store: ViewStore, log: EventLog) -> int:
     """Extend the chain over everything recorded since its head; return how many events it linked."""
     linked = 0

@@ -11,13 +11,18 @@ import orjson
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import ChronicleError
-from chronicle.exports import chart, csvfile, jsonl, markdown, page, timelinejs
+from chronicle.exports import FORMATS, chart, csvfile, jsonl, markdown, page, timelinejs
+from chronicle.exports.stamp import KEY as STAMP_KEY
+from chronicle.exports.stamp import Stamp, embed, tail
 from chronicle.exports.story import Item, Story, build_story
 from chronicle.projections import queries
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import iso_utc, parse_development
+from chronicle.service import provenance
 from chronicle.service.store import Store
+
+__all__ = ["FORMATS", "Selection", "export", "gather_story", "render", "write_interchange"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Selection:
     known_at: datetime | None = None
     title: str | None = None
     recorded_at: datetime | None = None
+    upto: int | None = None  # the log position to export as of (an embedded head's); None: now
 
     @property
     def narrowed(self) -> bool:
@@ -66,14 +72,18 @@ def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -
     ]
 
 
-def gather_story(store: Store, selection: Selection, *, say: Any = None) -> Story:
-    """The story as believed (as of a date, as known at a time), narrowed to an actor or negotiation."""
+def gather_story(store: Store, selection: Selection, *, say: Any = None) -> tuple[Story, provenance.Head]:
+    """The story as believed (as of a date, as known at a time), narrowed to an actor or negotiation, and
+    the head it was read at."""
 
-    def run(views: ViewStore, c: Cursor) -> Story:
-        flt = _filter(views, c, selection, whole=False)
+    def run(views: ViewStore, c: Cursor) -> tuple[Story, provenance.Head]:
+        head = provenance.head_of(views, c, selection.upto)
+        asked = selection
+        selection_then = provenance.as_of_head(selection, head)
+        flt = _filter(views, c, selection_then, whole=False)
         entries = queries.log(views, c, flt)
         if flt.actor or flt.negotiation:
-            context = queries.log(views, c, _filter(views, c, selection, whole=True))
+            context = queries.log(views, c, _filter(views, c, selection_then, whole=True))
         else:
             context = entries
         corrected = sorted({e.development.id or "" for e in context if e.corrected_by})
@@ -85,32 +95,45 @@ def gather_story(store: Store, selection: Selection, *, say: Any = None) -> Stor
         elif flt.actor:
             view = queries.current_view(views, c, "actor", flt.actor)
             title = f"Chronicle timeline: {getattr(view, 'name', None) or flt.actor}"
-        return build_story(
+        story = build_story(
             _items(entries, originals),
             _items(context, originals),
-            title=selection.title or title,
-            as_of=selection.as_of,
-            known_at=iso_utc(selection.known_at) if selection.known_at else None,
-            recorded_at=iso_utc(selection.recorded_at) if selection.recorded_at else None,
+            title=asked.title or title,
+            as_of=asked.as_of,
+            known_at=iso_utc(asked.known_at) if asked.known_at else None,
+            recorded_at=iso_utc(asked.recorded_at) if asked.recorded_at else None,
         )
+        return story, head
 
     return store.query(run, say=say or _quiet)
 
 
-def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> None:
+def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> Stamp:
     """The jsonl export. The whole story is streamed from the timeline a page at a time (a backup of a
     store of any size holds one page); a narrowed one needs the records to find what it depends on."""
     from chronicle.projections.gcpause import paused_gc
     from chronicle.service.interchange import dump_jsonl
 
     if selection.narrowed:
-        for line in dump_jsonl(store.query(lambda views, c: _narrowed(views, c, selection), say=say or _quiet)):
+
+        def narrowed(views: ViewStore, c: Cursor) -> tuple[list[Development], provenance.Head]:
+            head = provenance.head_of(views, c, selection.upto)
+            return _narrowed(views, c, provenance.as_of_head(selection, head)), head
+
+        developments, head = store.query(narrowed, say=say or _quiet)
+        for line in dump_jsonl(developments):
             out.write(line)
-        return
+        stamp = provenance.stamp("jsonl", selection, head, title=None)
+        out.write(tail(stamp))
+        return stamp
     store.query(lambda _views, _c: None, say=say or _quiet)  # caught up, and healed if damaged
     with store.reading() as c, paused_gc():
-        for line in dump_jsonl(_in_record_order(store.views, c, selection)):
+        head = provenance.head_of(store.views, c, selection.upto)
+        for line in dump_jsonl(_in_record_order(store.views, c, provenance.as_of_head(selection, head))):
             out.write(line)
+    stamp = provenance.stamp("jsonl", selection, head, title=None)
+    out.write(tail(stamp))
+    return stamp
 
 
 def _in_record_order(views: ViewStore, c: Cursor, selection: Selection) -> Iterator[Development]:
@@ -133,30 +156,43 @@ def _quiet(_message: str) -> None:
     return None
 
 
-def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> None:
-    """Write the export in `fmt` to `out`."""
+def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> Stamp:
+    """Write the export in `fmt` to `out`; return the head it embeds (CSV's goes in a side file)."""
     if fmt == "jsonl":
-        write_interchange(store, selection, out, say=say)
-    else:
-        out.write(render(fmt, store, selection, say=say))
+        return write_interchange(store, selection, out, say=say)
+    body, stamp = _render(fmt, store, selection, say=say)
+    out.write(body)
+    return stamp
 
 
 def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> bytes:
     """The export in `fmt` (any but jsonl, which is streamed), as bytes ready to write."""
-    story = gather_story(store, selection, say=say)
-    if fmt == "csv":
-        return csvfile.to_csv(story).encode("utf-8")
-    if fmt == "markdown":
-        return markdown.to_markdown(story).encode("utf-8")
-    if fmt == "timelinejs":
-        return orjson.dumps(timelinejs.to_timelinejs(story), option=orjson.OPT_INDENT_2) + b"\n"
-    if fmt == "html":
-        js, css = page.vis_assets()
-        return page.to_html(story, js, css).encode("utf-8")
+    return _render(fmt, store, selection, say=say)[0]
+
+
+def _render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> tuple[bytes, Stamp]:
     if fmt in ("png", "svg"):
         try:
             import matplotlib  # noqa: F401
         except ImportError:
             raise ChronicleError(f"{fmt} export needs matplotlib: pip install 'chronicle[export]'") from None
+    story, head = gather_story(store, selection, say=say)
+    stamp = provenance.stamp(fmt, selection, head, title=None if fmt == "csv" else story.title)
+    if fmt == "timelinejs":
+        body = timelinejs.to_timelinejs(story)
+        body[STAMP_KEY] = stamp.as_json()
+        return orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", stamp
+    return embed(stamp, _unstamped(fmt, story)), stamp
+
+
+def _unstamped(fmt: str, story: Story) -> bytes:
+    if fmt == "csv":
+        return csvfile.to_csv(story).encode("utf-8")
+    if fmt == "markdown":
+        return markdown.to_markdown(story).encode("utf-8")
+    if fmt == "html":
+        js, css = page.vis_assets()
+        return page.to_html(story, js, css).encode("utf-8")
+    if fmt in ("png", "svg"):
         return chart.render_chart(story, fmt)
     raise ValueError(f"unknown format {fmt!r}")

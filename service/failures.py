@@ -24,6 +24,11 @@ def missing_table(message: str) -> bool:
 
 def pg_message(settings: StoreSettings, error: BaseException) -> str:
     detail = mask_passwords(first_line(error).removeprefix("connection failed: "))
+    if detail.startswith("permission denied for "):
+        return (
+            f"role {settings.user} has no grant for that on store {settings.describe()} ({detail}): its "
+            f"owner gives one with `chronicle init --grant-read {settings.user}` or `--grant-write {settings.user}`"
+        )
     return f"cannot use PostgreSQL store {settings.describe()}: {detail}"
 
 

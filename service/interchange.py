@@ -12,6 +12,7 @@ from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES, Developmen
 from chronicle.domain.errors import InvalidInput
 from chronicle.domain.problems import no_type, reserved, unknown_type
 from chronicle.domain.rules import BatchError, describe_validation_error
+from chronicle.exports.stamp import is_stamp_line
 
 MAX_LINE_BYTES = 1_000_000  # one line, not counting its line end
 MAX_FILE_BYTES = 1_000_000_000  # a whole file or stdin; 1M typical developments are about 420 MB
@@ -91,6 +92,8 @@ def jsonl_pages(
             value = orjson.loads(body)
         except orjson.JSONDecodeError as error:
             raise InvalidInput(f"line {number}: {_json_problem(body, error)}") from None
+        if is_stamp_line(value):
+            continue  # the head an export was made from: about the file, not a development in it
         if prepare is not None:
             try:
                 value = prepare(value, f"line {number}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from eventsourcing.persistence import PersistenceError
 
 from chronicle.domain.developments import Development
-from chronicle.domain.errors import StoreError
+from chronicle.domain.errors import ChronicleError, StoreError
 from chronicle.domain.rules import AppendPlan
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.service.application import Chronicle
@@ -46,6 +46,7 @@ class Store:
     def __init__(self, settings: StoreSettings, app: Chronicle, views: ViewStore) -> None:
         self.settings, self.app, self.views = settings, app, views
         self.refreshed = False
+        self.stale = False  # read by a role that may not catch the views up, and they were behind
         self.source_keys: SourceKeys | None = None
         self.made_directory: Path | None = None  # the default store's folder, if opening made it
 
@@ -98,6 +99,8 @@ class Store:
         from chronicle.service import healing
 
         with translate(self.settings):
+            if not self.views.may_write():
+                return self._refresh_read_only(say)
             if healing.heal_missing(self, say=say, progress=progress):
                 return 0
             try:
@@ -132,6 +135,30 @@ class Store:
                 count = 0
             self.refreshed = True
             return count
+
+    def _refresh_read_only(self, say: Say) -> int:
+        """For a role granted read only: the views as the last writer or worker left them, said when they
+        are behind the log (catching up would write them), refused when they need rebuilding."""
+        from chronicle.projections.sql import catchup
+        from chronicle.service import healing
+
+        with self.views.read() as c:
+            tables = self.views.table_names(c)
+        missing = [table for table in self.views.derived_tables() if table not in tables]
+        if missing or catchup.views_version(self.views) != catchup.VIEWS_VERSION:
+            raise ChronicleError(
+                f"the views need rebuilding and role {self.settings.user} may only read this store: "
+                "run `chronicle replay` as the store's owner"
+            )
+        healing.chain_check(self)
+        if not self._caught_up():
+            self.stale = True
+            say(
+                f"views are behind the log and role {self.settings.user} may only read them: showing the "
+                "story as last projected (`chronicle project` as a writer role catches them up)"
+            )
+        self.refreshed = True
+        return 0
 
     def _caught_up(self) -> bool:
         """Whether every committed event is chained and projected, found by reading only.

@@ -15,6 +15,8 @@ from chronicle.domain.errors import UnknownReference
 from chronicle.domain.problems import no_type, problems_of, reserved, unknown_type
 from chronicle.domain.revisions import DevelopmentState
 from chronicle.domain.rules import check_each
+from chronicle.exports.stamp import KEY as STAMP_KEY
+from chronicle.exports.stamp import is_stamp_line
 from chronicle.service.failures import translate
 from chronicle.service.interchange import MAX_LINE_BYTES, MAX_LINES, bounded_lines
 from chronicle.service.writing import utc_now
@@ -105,6 +107,16 @@ def validate(
     return report
 
 
+def stamp_line(body: bytes) -> bool:
+    """Whether a line is an export's embedded head (`exports.stamp`): data about the file, not a development."""
+    if not body.startswith(b'{"' + STAMP_KEY.encode()):
+        return False
+    try:
+        return is_stamp_line(orjson.loads(body))
+    except orjson.JSONDecodeError:
+        return False
+
+
 def _format_problems(raw: bytes) -> list[str]:
     if len(raw) > MAX_LINE_BYTES:
         return [f"longer than {MAX_LINE_BYTES} bytes"]
@@ -129,8 +141,8 @@ class _Nothing:
 
 
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Non-blank lines with their numbers, read exactly as `append` reads them."""
-    return ((number, body) for number, body in bounded_lines(stream) if body.strip())
+    """Non-blank lines with their numbers, read exactly as `append` reads them (an export's stamp skipped)."""
+    return ((number, body) for number, body in bounded_lines(stream) if body.strip() and not stamp_line(body))
 
 
 def _duplicate(development: Development, number: int, seen: dict[str, tuple[int, bytes]]) -> list[str]:

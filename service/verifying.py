@@ -32,7 +32,7 @@ def verify(store: Store, *, say: Say = quiet, progress: catchup.Progress | None 
 
     Two passes, neither holding the store in memory: the log (digests, chain, and each development
     copied aside for the fold), then the reference fold, entity by entity (`integrity.reference`)."""
-    from chronicle.domain.errors import IntegrityFailure
+    from chronicle.domain.errors import ChronicleError, IntegrityFailure
     from chronicle.integrity import checks
     from chronicle.integrity.extending import WRITER_CHAINS
     from chronicle.integrity.reference import reference_fold
@@ -42,6 +42,8 @@ def verify(store: Store, *, say: Say = quiet, progress: catchup.Progress | None 
         stale = ""
     except IntegrityFailure as failure:  # still read the whole log: name every problem, not the first
         stale = str(failure)
+    if store.stale:
+        raise ChronicleError("cannot verify views that are behind the log: run `chronicle project` as a writer role")
     with store.reading() as c:
         by_writer = store.views.get_meta(c, WRITER_CHAINS[0]) == WRITER_CHAINS[1]
     report = checks.Report()

@@ -84,6 +84,15 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
         with c.connection.cursor(name=name) as scrolling:  # type: ignore[attr-defined]
             yield scrolling
 
+    def may_write(self) -> bool:
+        with self.read() as c:
+            c.execute(
+                "SELECT has_table_privilege(%s, 'INSERT') AND has_table_privilege(%s, 'INSERT') AS ok",
+                (f"{self.schema_prefix()}{LIVE}timeline", self.tracking_table()),
+            )
+            row = c.fetchone()
+        return bool(row and (row["ok"] if isinstance(row, dict) else row[0]))
+
     def tracking_table(self) -> str:
         return f'{self.schema_prefix()}"{self.tracking_table_name}"'
 

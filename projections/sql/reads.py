@@ -240,3 +240,10 @@ def originals_in_record_order(store: ViewStore, c: Cursor, reported: str | None,
     order, streamed with confidential sources unsealed."""
     known, params = horizon(reported, recorded)
     return store.stream(c, q.ORIGINALS + known + q.RECORD_ORDER, params, sources=True)
+
+
+def recorded_around(store: ViewStore, c: Cursor, position: int) -> tuple[str | None, str | None]:
+    """The last record time at or before log position `position`, and the first one after it."""
+    before = store.one(c, q.RECORDED_UP_TO, (position,))
+    after = store.one(c, q.RECORDED_PAST, (position,))
+    return (before["recorded"] if before else None), (after["recorded"] if after else None)

@@ -170,6 +170,9 @@ BELIEVED_SOURCES = live(
 ORIGINALS_OF = live("SELECT t.dev_id, " + ORIGINAL_T + " FROM {s}{p}timeline t WHERE t.dev_id IN ")  # + a list of marks
 ORIGINALS = live("SELECT " + ORIGINAL_T + " FROM {s}{p}timeline t WHERE TRUE")  # + a horizon, + RECORD_ORDER
 RECORD_ORDER = " ORDER BY t.position"
+# The record times on either side of a log position: what an export made at that position held.
+RECORDED_UP_TO = live("SELECT MAX(t.recorded) AS recorded FROM {s}{p}timeline t WHERE t.position <= ?")
+RECORDED_PAST = live("SELECT MIN(t.recorded) AS recorded FROM {s}{p}timeline t WHERE t.position > ?")
 
 
 def marks(count: int) -> str:

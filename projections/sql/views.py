@@ -324,6 +324,10 @@ class ViewStore:
     def insert_tracking_in(self, c: Cursor, tracking: Tracking) -> None:
         self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
+    def may_write(self) -> bool:
+        """Whether this connection's role may write the views (PostgreSQL roles may be granted read only)."""
+        return True
+
     def tracked(self, c: Cursor, name: str) -> int:
         return self._max_tracking_id(name, c) or 0  # type: ignore[attr-defined]
 

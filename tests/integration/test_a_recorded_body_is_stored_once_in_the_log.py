@@ -16,7 +16,7 @@ def _view_text(store) -> str:
 
 def _bodies_as_recorded(revised_story) -> dict[str, dict[str, object]]:
     exported = revised_story.ok("export", "--format", "jsonl").stdout.split("\n")
-    developments = (json.loads(line) for line in exported if line)
+    developments = (json.loads(line) for line in exported if line and not line.startswith('{"chronicle_export"'))
     return {d["id"]: d for d in developments if d["type"] not in ("correction", "retraction")}
 
 
