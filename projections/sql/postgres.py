@@ -85,10 +85,13 @@ class PostgresViews(PostgresTrackingRecorder, ViewStore):
             yield scrolling
 
     def may_write(self) -> bool:
+        timeline, tracking = f"{self.schema_prefix()}{LIVE}timeline", self.tracking_table()
         with self.read() as c:
+            # A table that is gone (to be healed) is no sign of a reader: only a table present can refuse.
             c.execute(
-                "SELECT has_table_privilege(%s, 'INSERT') AND has_table_privilege(%s, 'INSERT') AS ok",
-                (f"{self.schema_prefix()}{LIVE}timeline", self.tracking_table()),
+                "SELECT (to_regclass(%s) IS NULL OR has_table_privilege(%s, 'INSERT'))"
+                " AND (to_regclass(%s) IS NULL OR has_table_privilege(%s, 'INSERT')) AS ok",
+                (timeline, timeline, tracking, tracking),
             )
             row = c.fetchone()
         return bool(row and (row["ok"] if isinstance(row, dict) else row[0]))

@@ -253,6 +253,9 @@ IDENTIFIERS: dict[str, set[str]] = {
     # the log's fixed statement, its joins and conditions fixed fragments with `?` for every value
     "projections/sql/reads.py": {"statement", "' AND '.join(where or ['TRUE'])"},
     "integrity/chain.py": _VIEW_NAMES,
+    # GRANT takes no bound parameters: the store's validated schema and a role `check_role` let through
+    # (lower-case letters, digits and '_'), both double-quoted
+    "service/grants.py": {"s", "r", "role"},  # and `role` in the message that suggests CREATE ROLE
     "integrity/checks.py": _VIEW_NAMES | {"marks"},  # placeholders only
     # CHAIN and META with the validated schema, eventsourcing's events table and its fixed id column
     # (`rowid` or `notification_id`), and a fixed page size
