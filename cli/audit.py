@@ -97,7 +97,8 @@ def history(
                 head = f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}"
                 console.print(head, markup=True)
                 console.print(
-                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} · {escape(_sources(d.sources))}[/dim]",
+                    f"  [dim]{escape(d.summary)} · recorded {d.recorded} by {escape(d.recorded_by)} · "
+                    f"{escape(_sources(d.sources))}[/dim]",
                     markup=True,
                 )
             line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"
@@ -158,7 +159,7 @@ def blame(
             if c is None or d is None:
                 who = "-"
             else:
-                who = f"{d.id} ({d.occurred}; {_sources(d.sources)})"
+                who = f"{d.id} ({d.occurred}; {_sources(d.sources)}; recorded by {d.recorded_by} {d.recorded[:16]}Z)"
                 if line.credited is not None:
                     who += f" correcting {c.development.id}"
                 elif c.corrected_by:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chronicle.cli.common import StoreOpt, errors, open_store, progress_bar, say
+from chronicle.cli.common import AsOpt, SigningKeyOpt, StoreOpt, errors, open_writing, progress_bar, say
 from chronicle.cli.streams import stdin_bytes
 
 
@@ -20,6 +20,8 @@ def import_acled(
         bool,
         typer.Option("--skip-bad", help="Skip bad rows (each listed on stderr) instead of refusing the file."),
     ] = False,
+    as_: AsOpt = None,
+    signing_key: SigningKeyOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Record the events of an ACLED export as developments (all or nothing).
@@ -46,7 +48,7 @@ def import_acled(
         from chronicle.service import importing
 
         done, skipped = importing.import_acled(
-            lambda: open_store(store),
+            lambda: open_writing(store),
             file,
             stdin_bytes() if file == "-" else io.BytesIO(),  # stdin is read only for "-": it may be closed
             skip_bad=skip_bad,

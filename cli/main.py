@@ -87,6 +87,7 @@ def _options(
 ) -> None:
     """Chronicle: an event-sourced timeline of a developing story."""
     common.KEY_FILE[0] = key_file
+    common.WRITER.update({"as": None, "signing_key": None})
 
 
 def _named(typer_app: typer.Typer, args: list[str]) -> typer.Typer:
