@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from chronicle.cli import common
-from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, say
+from chronicle.cli.common import AsOpt, KeyFileOpt, StoreOpt, errors, open_writing, say
 
 
 def init(
@@ -16,6 +16,11 @@ def init(
         bool, typer.Option("--encrypt", help="Encrypt events and views at rest (AES-GCM); needs a key.")
     ] = False,
     key_file: KeyFileOpt = None,
+    require_signatures: Annotated[
+        bool,
+        typer.Option("--require-signatures", help="Refuse every unsigned append from now on (recorded)."),
+    ] = False,
+    as_: AsOpt = None,
 ) -> None:
     """Create a store (idempotent: an existing store is left as it is).
 
@@ -29,11 +34,16 @@ def init(
     """
     if key_file:
         common.KEY_FILE[0] = key_file
-    with errors(), open_store(store, create=True, encrypt=encrypt) as opened:
+    with errors(), open_writing(store, create=True, encrypt=encrypt) as opened:
         if opened.made_directory is not None:
             say(f"created directory {opened.made_directory}")
         state = "encrypted " if opened.app.mapper.cipher is not None else ""
         say(f"{state}store ready at {opened.settings.describe()}")
+        if require_signatures:
+            from chronicle.service.analysts import require_signatures as require
+
+            require(opened)
+            say("this store refuses unsigned appends")
 
 
 def register(app: typer.Typer) -> None:

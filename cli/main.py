@@ -9,6 +9,7 @@ import typing
 import typer
 
 from chronicle.cli import (
+    analyst,
     append,
     audit,
     common,
@@ -64,6 +65,7 @@ export.register(app)
 redact.register(app)
 init.register(app)
 key.register(app)
+analyst.register(app)
 schema.register(app)
 demo.register(app)
 serve.register(app)
