@@ -14,7 +14,17 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from chronicle.cli.common import StoreOpt, bring_views_up_to_date, errors, fail, open_store, progress_bar, say
+from chronicle.cli.common import (
+    AsOpt,
+    SigningKeyOpt,
+    StoreOpt,
+    bring_views_up_to_date,
+    errors,
+    fail,
+    open_writing,
+    progress_bar,
+    say,
+)
 from chronicle.cli.streams import stdin_bytes
 from chronicle.projections.gcpause import paused_gc
 
@@ -117,7 +127,7 @@ def record_pages(
     from chronicle.domain.rules import BatchError
     from chronicle.service.interchange import at_line
 
-    with open_store(store) as opened:
+    with open_writing(store) as opened:
         try:
             return opened.append_pages(pages, auto_register=auto, allow_future=future)
         except BatchError as error:
@@ -147,6 +157,8 @@ def append(
     ] = None,
     auto_register: AutoOpt = False,
     allow_future: FutureOpt = False,
+    as_: AsOpt = None,
+    signing_key: SigningKeyOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Record developments: one with a typed subcommand, or many with --file."""
@@ -315,8 +327,14 @@ def _make_command(kind: str, model: Any, markup: Any) -> Any:
             )
         )
 
+    for name, annotation in (("w_as", AsOpt), ("w_signing_key", SigningKeyOpt)):  # given after the type too
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))
+
     def command(ctx: typer.Context, **values: Any) -> None:
         from chronicle.cli.names import record_one
+
+        values.pop("w_as", None)
+        values.pop("w_signing_key", None)
 
         with errors():
             record_one(_body(kind, values), ctx.obj, record)

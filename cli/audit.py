@@ -103,7 +103,7 @@ def _history_lines(changes: Iterable[Any], revision_mark: Any) -> Iterator[tuple
                 f"[bold]{escape(d.occurred)}[/bold]  {escape(d.id)} ({d.type}){escape(mark)}",
                 f"{d.occurred}  {d.id} ({d.type}){mark}",
             )
-            summary = f"{d.summary} · recorded {d.recorded} · {_sources(d.sources)}"
+            summary = f"{d.summary} · recorded {d.recorded} by {d.recorded_by} · {_sources(d.sources)}"
             yield f"  [dim]{escape(summary)}[/dim]", f"  {summary}"
         line = f"    {change.field}: {_value(change.before)} -> {_value(change.after)}"
         if change.as_recorded != change.after:
@@ -166,7 +166,7 @@ def _blame_lines(lines: list[Any]) -> Iterator[str]:
         if c is None or d is None:
             who = "-"
         else:
-            who = f"{d.id} ({d.occurred}; {_sources(d.sources)})"
+            who = f"{d.id} ({d.occurred}; {_sources(d.sources)}; recorded by {d.recorded_by} {d.recorded[:16]}Z)"
             if line.credited is not None:
                 who += f" correcting {c.development.id}"
             elif c.corrected_by:

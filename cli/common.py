@@ -102,6 +102,39 @@ KeyFileOpt = Annotated[
     ),
 ]
 KEY_FILE: list[str | None] = [None]  # set by the top-level --key-file option
+# `--as` and `--signing-key` as given to a command that writes (either may come before a subcommand).
+WRITER: dict[str, str | None] = {"as": None, "signing_key": None}
+
+
+def _remember(name: str) -> Any:
+    def callback(value: str | None) -> str | None:
+        if value is not None:
+            WRITER[name] = value
+        return value
+
+    return callback
+
+
+AsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="NAME",
+        callback=_remember("as"),
+        help="Record as this analyst (a slug). Default: $CHRONICLE_ANALYST, else the database role "
+        "(PostgreSQL), else your user name.",
+    ),
+]
+SigningKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--signing-key",
+        metavar="FILE",
+        callback=_remember("signing_key"),
+        help="Sign what is recorded with this key (mode 0600; `chronicle key new --signing`). "
+        "Default: $CHRONICLE_SIGNING_KEY.",
+    ),
+]
 
 
 def open_store(store: str | None, *, create: bool = False, encrypt: bool = False) -> Store:
@@ -116,6 +149,16 @@ def bring_views_up_to_date(store: str | None) -> None:
     ready instead of projecting the whole write itself."""
     with open_store(store) as opened, progress_bar("projecting") as progress:
         opened.refresh(say=say, progress=progress)
+
+
+def open_writing(store: str | None, *, create: bool = False, encrypt: bool = False) -> Store:
+    """`open_store` for a command that writes: who writes, and their key, checked before the store opens."""
+    from chronicle.service.signing import resolve_writer
+
+    writer = resolve_writer(WRITER["as"], WRITER["signing_key"])
+    opened = open_store(store, create=create, encrypt=encrypt)
+    opened.app.writer = writer
+    return opened
 
 
 def parse_date(text: str | None, flag: str) -> date | None:

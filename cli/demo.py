@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from importlib.resources import files
 from typing import TYPE_CHECKING, Annotated
@@ -44,9 +45,11 @@ def _load(name: str) -> list[Development]:
 def run(store: str | None) -> None:
     from chronicle.cli import render
     from chronicle.projections import queries
+    from chronicle.service.signing import ENV_ANALYST, Writer, resolve_writer
 
     console = render.safe_console()  # never wraps a line (a pipe gets whole lines), never obeys recorded text
     with open_store(store, create=True) as opened:
+        opened.app.writer = resolve_writer() if os.environ.get(ENV_ANALYST) else Writer("demo")
         first = opened.append(_load("seed.jsonl"))
         later = opened.append(_load("later.jsonl"))
         say(

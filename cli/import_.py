@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from chronicle.cli.common import StoreOpt, bring_views_up_to_date, errors, open_store, progress_bar, say
+from chronicle.cli.common import (
+    AsOpt,
+    SigningKeyOpt,
+    StoreOpt,
+    bring_views_up_to_date,
+    errors,
+    open_writing,
+    progress_bar,
+    say,
+)
 from chronicle.cli.streams import stdin_bytes
 
 
@@ -28,6 +37,8 @@ def import_acled(
             help="A JSON object of ACLED actor names to the ids of actors you already have.",
         ),
     ] = None,
+    as_: AsOpt = None,
+    signing_key: SigningKeyOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Record the events of an ACLED export as developments (all or nothing).
@@ -59,7 +70,7 @@ def import_acled(
         names = importing.read_actor_map(actor_map) if actor_map else None
 
         done, skipped = importing.import_acled(
-            lambda: open_store(store),
+            lambda: open_writing(store),
             file,
             stdin_bytes() if file == "-" else io.BytesIO(),  # stdin is read only for "-": it may be closed
             skip_bad=skip_bad,

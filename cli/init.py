@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from chronicle.cli import common
-from chronicle.cli.common import KeyFileOpt, StoreOpt, errors, open_store, say
+from chronicle.cli.common import AsOpt, KeyFileOpt, StoreOpt, errors, open_writing, say
 
 
 def init(
@@ -24,6 +24,11 @@ def init(
         list[str] | None,
         typer.Option("--grant-write", metavar="ROLE", help="PostgreSQL: let ROLE read, append and project."),
     ] = None,
+    require_signatures: Annotated[
+        bool,
+        typer.Option("--require-signatures", help="Refuse every unsigned append from now on (recorded)."),
+    ] = False,
+    as_: AsOpt = None,
 ) -> None:
     """Create a store (idempotent: an existing store is left as it is).
 
@@ -47,13 +52,18 @@ def init(
             from chronicle.service.settings import resolve_store
 
             grants.require_postgres(resolve_store(store, common.KEY_FILE[0]))  # before a SQLite file is made
-        with open_store(store, create=True, encrypt=encrypt) as opened:
+        with open_writing(store, create=True, encrypt=encrypt) as opened:
             if opened.made_directory is not None:
                 say(f"created directory {opened.made_directory}")
             state = "encrypted " if opened.app.mapper.cipher is not None else ""
             say(f"{state}store ready at {opened.settings.describe()}")
             for line in grants.grant(opened, readers=readers, writers=writers) if readers or writers else []:
                 say(line)
+            if require_signatures:
+                from chronicle.service.analysts import require_signatures as require
+
+                require(opened)
+                say("this store refuses unsigned appends")
 
 
 def register(app: typer.Typer) -> None:

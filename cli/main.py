@@ -9,6 +9,7 @@ import typing
 import typer
 
 from chronicle.cli import (
+    analyst,
     append,
     audit,
     common,
@@ -67,6 +68,7 @@ export.register(app)
 redact.register(app)
 init.register(app)
 key.register(app)
+analyst.register(app)
 schema.register(app)
 demo.register(app)
 serve.register(app)
@@ -90,6 +92,7 @@ def _options(
 ) -> None:
     """Chronicle: an event-sourced timeline of a developing story."""
     common.KEY_FILE[0] = key_file
+    common.WRITER.update({"as": None, "signing_key": None})
 
 
 def _named(typer_app: typer.Typer, args: list[str]) -> typer.Typer:

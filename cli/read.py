@@ -65,6 +65,9 @@ def log(
         str | None, typer.Option(help="Only developments placed within --km of LAT,LON.", metavar="LAT,LON")
     ] = None,
     km: Annotated[float | None, typer.Option(help="The distance for --near, in kilometres.", metavar="N")] = None,
+    by_analyst: Annotated[
+        str | None, typer.Option("--by-analyst", help="Only developments this analyst recorded.", metavar="NAME")
+    ] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     recorded_at: RecordedAtOpt = None,
@@ -83,6 +86,7 @@ def log(
     """
     with errors():
         from chronicle.cli import render
+        from chronicle.domain.analysts import check_name
         from chronicle.service import reading
 
         reading.check_types(type_ or [])
@@ -103,6 +107,7 @@ def log(
                 country=code,
                 near=point,
                 recorded_at=parse_instant(recorded_at, "--recorded-at"),
+                by_analyst=by_analyst and check_name(by_analyst, "--by-analyst"),
                 say=say,
             )
             try:

@@ -74,7 +74,8 @@ def _timeline_lines(entries: Iterable[Any]) -> Iterator[tuple[str, str]]:
         note = getattr(entry, "note", "")  # what corrections changed, when they kept the summary
         yield (
             f"{d.occurred:<10}  {d.type:<21} {d.summary}{note}{mark}",
-            f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}{_moves(d, getattr(entry, 'ongoing', False))}",
+            f"{'':<10}  {d.id} · {d.confidence.value} · {_sources(d)}{_moves(d, getattr(entry, 'ongoing', False))}"
+            f" · recorded by {getattr(entry, 'recorded_by', 'unknown')}",
         )
 
 
@@ -256,7 +257,8 @@ def development(shown: Any) -> None:
     said = {"reported": "its reported field", "published": "its earliest source's published date"}
     shown_at = when(str(t.reported))
     reported = f"{shown_at} ({said[t.reported_from]})" if t.reported_from in said else f"{shown_at} (when recorded)"
-    lines += [f"  occurred   {t.occurred}", f"  reported   {reported}", f"  recorded   {when(str(t.recorded))}"]
+    recorded = f"{when(str(t.recorded))} by {t.recorded_by}"
+    lines += [f"  occurred   {t.occurred}", f"  reported   {reported}", f"  recorded   {recorded}"]
     if t.reported_after_recorded:
         lines.append("  note       reported after this store recorded it")
     for s in d.sources:
@@ -270,7 +272,9 @@ def development(shown: Any) -> None:
         lines.append(f"  {what}: {getattr(rd, 'reason', '')}")
         if getattr(rd, "changes", None):
             lines.append(f"    changes  {', '.join(f'{k} -> {v}' for k, v in rd.changes.items())}")
-        times = f"reported {when(str(r.times.reported))} · recorded {when(str(r.times.recorded))}"
+        times = (
+            f"reported {when(str(r.times.reported))} · recorded {when(str(r.times.recorded))} by {r.times.recorded_by}"
+        )
         lines.append(f"    {times} · {_sources(rd)}")
     for key, changes in shown.changed.items():
         for c in changes:

@@ -68,6 +68,12 @@ def verify(
             return
         with progress_bar("verifying the log and views") as progress:
             report = verifying.verify(opened, say=say, progress=progress)
+        from chronicle.service.analysts import check_signatures
+
+        signed = check_signatures(opened)
+        report.problems.extend(signed.problems)
+        for note in signed.notes:
+            say(note)
         if json:
             print_json(
                 {

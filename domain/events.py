@@ -25,11 +25,25 @@ class DomainEvent(BaseModel):
     timestamp: datetime
 
 
+class Signature(BaseModel):
+    """An Ed25519 signature over an event's seal without the signature (`key`: the signer's fingerprint)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    value: str  # base64
+
+
 class DevelopmentRecorded(DomainEvent):
-    """A development entered the log; `digest` is the SHA-256 of its canonical content."""
+    """A development entered the log; `digest` is the SHA-256 of its canonical content.
+
+    `recorded_by` names the analyst (None in stores made before it was kept); `signature`, stored last,
+    is the analyst's signature when the append was signed. Neither is part of the content's digest."""
 
     development: AnyDevelopment
     digest: str
+    recorded_by: str | None = None
+    signature: Signature | None = None
 
 
 class DevelopmentCorrected(DomainEvent):

@@ -9,6 +9,7 @@ fetch only the rows of the entities asked about, through the entity index, never
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -82,11 +83,22 @@ def history(
     recorded_at: datetime | None = None,
 ) -> list[Change]:
     key = _entity_key(kind, ident)
-    entries = entries_for(entity_rows(store, c, key), known_at, recorded_at)
+    rows = entity_rows(store, c, key)
+    entries = entries_for(rows, known_at, recorded_at)
     changes, view = history_of(key, entries.values(), as_of)
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    return changes
+    who = {r.position: r.recorded_by for r in rows}
+    return [_recorded_by(change, who) for change in changes]
+
+
+def _named(info: DevelopmentInfo, who: dict[int, str]) -> DevelopmentInfo:
+    return dataclasses.replace(info, recorded_by=who.get(info.position, info.recorded_by))
+
+
+def _recorded_by(change: Change, who: dict[int, str]) -> Change:
+    """The change with the analyst who recorded its development (the rows know, the fold does not)."""
+    return dataclasses.replace(change, development=_named(change.development, who))
 
 
 def blame(
@@ -103,11 +115,21 @@ def blame(
     key = _entity_key(kind, ident)
     if wanted is not None:
         check_field(new_view(key), wanted)
-    entries = entries_for(entity_rows(store, c, key), known_at, recorded_at)
+    rows = entity_rows(store, c, key)
+    entries = entries_for(rows, known_at, recorded_at)
     changes, view = history_of(key, entries.values(), as_of)
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    return [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
+    who = {r.position: r.recorded_by for r in rows}
+    lines = [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
+    return [
+        dataclasses.replace(
+            line,
+            change=None if line.change is None else _recorded_by(line.change, who),
+            credited=None if line.credited is None else _named(line.credited, who),
+        )
+        for line in lines
+    ]
 
 
 def _credit(line: Blame, entries: dict[str, Entry]) -> Blame:

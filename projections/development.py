@@ -29,6 +29,7 @@ class Times:
     reported: str
     reported_from: str  # "reported", "published" or "recorded"
     recorded: str
+    recorded_by: str = "unknown"
 
     @classmethod
     def of(cls, row: Row) -> Times:
@@ -36,7 +37,7 @@ class Times:
         stated = stated_report(data)
         source = "recorded" if stated is None else ("reported" if data.get("reported") else "published")
         reported = row.recorded if stated is None else iso_utc(parse_moment(stated))
-        return cls(row.original.occurred, reported, source, row.recorded)
+        return cls(row.original.occurred, reported, source, row.recorded, row.recorded_by)
 
     @property
     def reported_after_recorded(self) -> bool:
@@ -48,6 +49,7 @@ class Times:
             "reported": self.reported,
             "reported_from": self.reported_from,
             "recorded": self.recorded,
+            "recorded_by": self.recorded_by,
             "reported_after_recorded": self.reported_after_recorded,
         }
 

@@ -38,6 +38,7 @@ class DevelopmentInfo:
     summary: str
     confidence: str
     sources: list[str]
+    recorded_by: str = "unknown"
 
     @classmethod
     def of(cls, entry: Entry) -> DevelopmentInfo:
@@ -59,6 +60,7 @@ class DevelopmentInfo:
             "type": self.type,
             "occurred": self.occurred,
             "recorded": self.recorded,
+            "recorded_by": self.recorded_by,
             "position": self.position,
             "summary": self.summary,
             "confidence": self.confidence,

@@ -170,6 +170,7 @@ class LogFilter:
     country: str | None = None  # ISO 3166-1 alpha-2 or alpha-3, upper-case
     near: tuple[float, float, float] | None = None  # latitude, longitude, kilometres
     recorded_at: datetime | None = None
+    by_analyst: str | None = None  # only developments this analyst recorded
 
     @property
     def then(self) -> bool:
@@ -191,6 +192,7 @@ class LogEntry:
     retracted_by: str | None
     note: str = ""  # `corrections.correction_note`: for text, never in the JSON
     ongoing: bool = False  # a span that `--as-of` falls inside
+    recorded_by: str = "unknown"
 
     def as_json(self) -> dict[str, Any]:
         """The development's own fields, plus where and when the log holds it.
@@ -202,6 +204,7 @@ class LogEntry:
         body.update(
             log_position=self.position,
             recorded=self.recorded,
+            recorded_by=self.recorded_by,
             corrected_by=self.corrected_by,
             retracted_by=self.retracted_by,
         )
@@ -258,7 +261,12 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         # The stored interval start is the current body's, so the index order is the story order.
         found = reads.in_story_order(store, c, query)
         rows = (row_of(r) for r in _holding(found, flt.text))
-        believed = (LogEntry(r.position, r.recorded, r.current, r.corrected_by, r.retracted_by, _note(r)) for r in rows)
+        believed = (
+            LogEntry(
+                r.position, r.recorded, r.current, r.corrected_by, r.retracted_by, _note(r), recorded_by=r.recorded_by
+            )
+            for r in rows
+        )
         yield from (_ongoing(entry, flt) for entry in believed if _shown(entry, flt, keys))
         return
     # As believed then: corrections and retractions recorded later are not applied yet. A development
@@ -276,7 +284,13 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         if (e := entries[r.id])
         and _shown(
             entry := LogEntry(
-                r.position, r.recorded, e.current, e.corrected_by, e.retracted_by, _revised_note(e.original, e.current)
+                r.position,
+                r.recorded,
+                e.current,
+                e.corrected_by,
+                e.retracted_by,
+                _revised_note(e.original, e.current),
+                recorded_by=r.recorded_by,
             ),
             flt,
             keys,
@@ -284,7 +298,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     ]
     revised_entries.sort(key=_story_order)
     found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
-    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None) for r in found)
+    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by) for r in found)
     merged = heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
     yield from (_ongoing(entry, flt) for entry in merged)
 
@@ -329,6 +343,8 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
     """The filters the SQL could not apply, on the development as believed."""
     d = entry.development
     if entry.retracted_by and not flt.include_retracted:
+        return False
+    if flt.by_analyst is not None and entry.recorded_by != flt.by_analyst:
         return False
     if any(key not in touched(d) for key in keys):
         return False

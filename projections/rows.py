@@ -60,6 +60,7 @@ class Row:
     retracted_by: str | None
     target: str | None
     reported: str = ""
+    recorded_by: str = "unknown"
 
     def entry(self) -> Entry:
         return Entry(self.original, self.position, datetime.fromisoformat(self.recorded), self.original)
@@ -79,6 +80,7 @@ def row_of(r: Any) -> Row:
         retracted_by=r["retracted_by"],
         target=r["target"],
         reported=r["reported"],
+        recorded_by=r.get("recorded_by", "unknown") if isinstance(r, dict) else "unknown",
     )
 
 

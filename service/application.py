@@ -13,6 +13,7 @@ from chronicle.domain.developments import Development
 from chronicle.domain.revisions import DevelopmentState
 from chronicle.domain.rules import AppendPlan, BatchError
 from chronicle.service.mapper import OrjsonTranscoder, PydanticMapper
+from chronicle.service.signing import Stamper, Writer
 from chronicle.service.writing import Sealer, Session, reading, writing
 
 
@@ -29,6 +30,11 @@ class Chronicle(Application[str]):
     # set by the store.
     sealer: Sealer | None = None
     mapper: PydanticMapper
+    # Who writes (`--as`, the signing key); set by whoever opens the store to write, else found when writing.
+    writer: Writer | None = None
+
+    def stamper(self) -> Stamper:
+        return Stamper(self.writer or Writer())
 
     def record(
         self, batch: Sequence[Development], *, auto_register: bool = False, allow_future: bool = False
@@ -46,7 +52,7 @@ class Chronicle(Application[str]):
         says what was recorded; its `events` stay empty (they were written page by page)."""
         done = AppendPlan()
         offset = 0
-        with writing(self.recorder, self.mapper, self.sealer) as session:
+        with writing(self.recorder, self.mapper, self.sealer, stamp=self.stamper()) as session:
             for page in pages:
                 try:
                     plan = session.record(page, auto_register=auto_register, allow_future=allow_future)
@@ -60,7 +66,7 @@ class Chronicle(Application[str]):
 
     def writing(self, *, rollback: bool = False) -> AbstractContextManager[Session]:
         """The append's own transaction, for callers that plan page by page themselves (imports)."""
-        return writing(self.recorder, self.mapper, self.sealer, rollback=rollback)
+        return writing(self.recorder, self.mapper, self.sealer, rollback=rollback, stamp=self.stamper())
 
     # -- Lookup, for the rules (reads the store as it is now, without the write lock) ----------
 

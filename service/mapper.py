@@ -11,6 +11,8 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
 _ENVELOPE = {"originator_id", "originator_version"}
+# Fields left out while empty, so events without them are stored as before they existed.
+_OPTIONAL = ("recorded_by", "signature")
 _SEAL_SUFFIX_LEN = len(b',"sha256":""}') + 64
 
 
@@ -51,7 +53,7 @@ class PydanticMapper(Mapper[str]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         model = cast(BaseModel, domain_event)
         topic = get_topic(type(domain_event))
-        payload = self.transcoder.encode(model.model_dump(mode="json", exclude=_ENVELOPE))
+        payload = self.payload(model)
         state = seal(domain_event.originator_id, domain_event.originator_version, topic, payload)
         if self.compressor:
             state = self.compressor.compress(state)
@@ -63,6 +65,11 @@ class PydanticMapper(Mapper[str]):
             topic=topic,
             state=state,
         )
+
+    def payload(self, model: BaseModel, *, without: frozenset[str] = frozenset()) -> bytes:
+        """An event's JSON payload as stored, before its seal (`without`: fields left out)."""
+        exclude = _ENVELOPE | without | {name for name in _OPTIONAL if getattr(model, name, 0) is None}
+        return self.transcoder.encode(model.model_dump(mode="json", exclude=exclude))
 
     def fields(self, stored_event: StoredEvent) -> dict[str, Any]:
         """The stored event's own JSON object, decrypted, without its envelope or seal: no model is built."""

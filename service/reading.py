@@ -35,6 +35,7 @@ def log(
     country: str | None = None,
     near: tuple[float, float, float] | None = None,
     recorded_at: datetime | None = None,
+    by_analyst: str | None = None,
     say: Say = quiet,
 ) -> Iterator[Any]:
     """The developments in story order, streamed: a page of the store in memory, not the store."""
@@ -55,6 +56,7 @@ def log(
             country=country,
             near=near,
             recorded_at=recorded_at,
+            by_analyst=by_analyst,
         )
 
     flt = store.query(chosen, say=say)  # caught up (healed if damaged), names resolved

@@ -33,13 +33,17 @@ def utc_now() -> datetime:
 CHUNK = 500  # ids per lookup query
 PG_CHUNK = 500  # rows per insert on PostgreSQL: one huge array parameter stalled psycopg here
 Sealer = Callable[[list[DomainEvent], Any], list[DomainEvent]]
+Stamp = Callable[[list[DomainEvent], Any], list[DomainEvent]]  # given the session: who recorded, signed
 
 
 class Session:
     """Lookups (and, when writing, inserts) through one cursor of the application's recorder."""
 
-    def __init__(self, recorder: Any, mapper: Any, cursor: Any, sealer: Sealer | None = None) -> None:
+    def __init__(
+        self, recorder: Any, mapper: Any, cursor: Any, sealer: Sealer | None = None, stamp: Stamp | None = None
+    ) -> None:
         self.recorder, self.mapper, self.cursor, self.sealer = recorder, mapper, cursor, sealer
+        self.stamp = stamp
         self.postgres = hasattr(recorder.datastore, "schema")
         table = recorder.events_table_name
         self.table = f'"{recorder.datastore.schema}"."{table}"' if self.postgres else table
@@ -116,6 +120,8 @@ class Session:
         """Store these events in this transaction (confidential sources sealed first)."""
         if self.sealer is not None:
             events = self.sealer(events, self.cursor)
+        if self.stamp is not None:  # after sealing: a signature covers the stored form
+            events = self.stamp(events, self)
         stored = [self.mapper.to_stored_event(e) for e in events]
         if self.postgres:
             for start in range(0, len(stored), PG_CHUNK):
@@ -143,13 +149,15 @@ def reading(recorder: Any, mapper: Any) -> Iterator[Session]:
 
 
 @contextmanager
-def writing(recorder: Any, mapper: Any, sealer: Sealer | None, *, rollback: bool = False) -> Iterator[Session]:
+def writing(
+    recorder: Any, mapper: Any, sealer: Sealer | None, *, rollback: bool = False, stamp: Stamp | None = None
+) -> Iterator[Session]:
     """One transaction holding the store's write lock from its first statement; committed if no error
     (rolled back anyway with `rollback`: a dry run that sees its own earlier pages, then leaves no trace)."""
     if hasattr(recorder.datastore, "schema"):
         with recorder.datastore.transaction(commit=not rollback) as cursor:
             recorder._lock_table(cursor)  # EXCLUSIVE on the events table: readers go on, writers wait
-            session = Session(recorder, mapper, cursor, sealer)
+            session = Session(recorder, mapper, cursor, sealer, stamp)
             with _chained(session):
                 yield session
         return
@@ -158,7 +166,7 @@ def writing(recorder: Any, mapper: Any, sealer: Sealer | None, *, rollback: bool
         cursor = raw.cursor()
         cursor.execute("BEGIN IMMEDIATE")  # the write lock now, not at the first insert
         try:
-            session = Session(recorder, mapper, cursor, sealer)
+            session = Session(recorder, mapper, cursor, sealer, stamp)
             with _chained(session):
                 yield session
         except BaseException:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import orjson
 from eventsourcing.persistence import Tracking
 
+from chronicle.domain.analysts import UNKNOWN
 from chronicle.domain.errors import StoreError
 
 LIVE = "view_"
@@ -127,9 +128,13 @@ class ViewStore:
 
     def log_data(self, state: bytes | memoryview | None) -> dict[str, Any]:
         """The JSON object of a development as recorded, from its event's stored state."""
+        return self.log_event(state)["development"]  # type: ignore[no-any-return]
+
+    def log_event(self, state: bytes | memoryview | None) -> dict[str, Any]:
+        """A development's whole stored event (its body, who recorded it, its signature)."""
         if state is None or self.logged is None:
             raise StoreError("the log has no event where the timeline has a development: `chronicle verify` says more")
-        return self.logged(bytes(state))["development"]  # type: ignore[no-any-return]
+        return self.logged(bytes(state))
 
     def _bodies(self, row: Any) -> Any:
         """A row's bodies as JSON objects, each decoded once: `ORIGINAL_T` from its event, `CURRENT_T` from
@@ -141,7 +146,9 @@ class ViewStore:
             return row
         found = dict(row) if not isinstance(row, dict) else row
         if "original" in found:
-            found["original"] = self.log_data(found["original"])
+            event = self.log_event(found["original"])
+            found["original"] = event["development"]
+            found["recorded_by"] = event.get("recorded_by") or UNKNOWN
         if "logged" in found:
             logged, current = found.pop("logged"), found["current"]
             if current is not None:  # corrected (decrypted by now, in an encrypted store)

@@ -179,8 +179,8 @@ class Story:
     def __init__(self, cli: Cli) -> None:
         self.cli = cli
         cli.ok("init")
-        for sitting in (SITTING_1, SITTING_2, SITTING_3):
-            cli.ok("append", "--file", "-", input="\n".join(json.dumps(d) for d in sitting) + "\n")
+        for sitting, analyst in ((SITTING_1, "alice"), (SITTING_2, "alice"), (SITTING_3, "bob")):
+            cli.ok("append", "--as", analyst, "--file", "-", input="\n".join(json.dumps(d) for d in sitting) + "\n")
         recorded = {e["id"]: str(e["recorded"]) for e in cli.jsonl("log", "--include-retracted")}
         self.recorded = recorded
         self.t1, self.t2, self.t3 = recorded["raids-2023"], recorded["talks-1"], recorded["raids-dated"]
@@ -532,6 +532,7 @@ def test_history_lists_every_change_in_story_order(truce: Story) -> None:
         "type": "strike",
         "occurred": "2023-10",
         "recorded": truce.recorded["strike-october"],
+        "recorded_by": "alice",
         "position": by_field(changes, "strike-october", "strikes_carried_out")["development"]["position"],
         "summary": "Alpha strikes Bravo",
         "confidence": "reported",
@@ -709,6 +710,7 @@ def test_blame_of_one_field_at_a_point_in_both_times(truce: Story) -> None:
 
 def test_blame_text_is_one_line_per_value(truce: Story) -> None:
     out = truce.cli.ok("blame", "actor", "alpha", "figures").stdout.splitlines()
+    recorded = truce.recorded["troops-november"][:16]
     assert out[0].split() == [
         "figures[troops/border].value",
         "1200",
@@ -716,7 +718,11 @@ def test_blame_text_is_one_line_per_value(truce: Story) -> None:
         "troops-november",
         "(2023-11-15;",
         "AP,",
-        "Reuters)",
+        "Reuters;",
+        "recorded",
+        "by",
+        "alice",
+        f"{recorded}Z)",
     ]
     assert len(out) == 4
 

@@ -27,8 +27,8 @@ def _example() -> list[tuple[list[str], str]]:
 
 def test_the_example_runs_as_written(cli: Cli) -> None:
     cli.ok("init")
-    cli.ok("append", "--file", str(SEED))  # what scripts/demo records
-    cli.ok("append", "--file", str(LATER))
+    cli.ok("append", "--as", "demo", "--file", str(SEED))  # what scripts/demo records, as it records it
+    cli.ok("append", "--as", "demo", "--file", str(LATER))
     steps = [(args, shown) for args, shown in _example() if args[0] == "chronicle"]
     assert len(steps) >= 4
     for args, shown in steps:
