@@ -18,6 +18,12 @@ def verify(
             "--against", metavar="POSITION:HASH", help="Prove the history up to a published head is unchanged."
         ),
     ] = None,
+    sign: Annotated[
+        str | None,
+        typer.Option(
+            "--sign", metavar="KEY_FILE", help="With --root: print the head as one signed JSON line (your signing key)."
+        ),
+    ] = None,
     export: Annotated[
         str | None,
         typer.Option(
@@ -40,6 +46,8 @@ def verify(
       chronicle verify
       chronicle verify --root                      # e.g. 212:9f2c…
       chronicle verify --against 212:9f2c…
+      chronicle verify --root --sign alice.key > head.json   # a head anyone can check was yours
+      chronicle verify --against head.json         # the history, and the head's signature
       chronicle verify --export story.html         # the page is what the story held at its head
     """
     from chronicle.service import verifying
@@ -47,9 +55,18 @@ def verify(
     if export is not None:
         _verify_export(export, json=json, store=store)
         return
+    if sign is not None and not root:
+        fail("--sign signs the head: give it with --root", 2)
     with errors(), open_store(store) as opened:
         if root:
             position, digest = verifying.root(opened, say=say)
+            if sign is not None:
+                import orjson
+
+                from chronicle.service.analysts import signed_head
+
+                print(orjson.dumps(signed_head(position, digest, sign)).decode())
+                return
             if json:
                 print_json({"position": position, "hash": digest})
             else:
@@ -58,7 +75,14 @@ def verify(
         if against is not None:
             from chronicle.integrity.heads import parse_head
 
-            check = verifying.verify_against(opened, parse_head(against, label="--against"), say=say)
+            head_text = _head_text(against)
+            if head_text.startswith("{"):
+                from chronicle.service.analysts import check_head_signature, parse_signed_head
+
+                statement = parse_signed_head(head_text, "--against")
+                check_head_signature(opened, statement)
+                head_text = f"{statement['position']}:{statement['hash']}"
+            check = verifying.verify_against(opened, parse_head(head_text, label="--against"), say=say)
             if json:
                 print_json(check.as_json())
             if not check.ok:
@@ -95,6 +119,24 @@ def verify(
                 "views match the log; "
                 f"head {report.head_position}:{report.head_hash}"
             )
+
+
+def _head_text(against: str) -> str:
+    """`--against` as given: a head, a signed head's JSON line, or a file holding either."""
+    from pathlib import Path
+
+    from chronicle.domain.errors import InvalidInput
+
+    text = against.strip()
+    if text.startswith("{") or ":" in text:
+        return text
+    path = Path(text)
+    if not path.is_file():
+        raise InvalidInput(f"--against {against!r}: expected POSITION:HASH, a signed head, or a file holding one")
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"cannot read {against}: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _verify_export(name: str, *, json: bool, store: str | None) -> None:
