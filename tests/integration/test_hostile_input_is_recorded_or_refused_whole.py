@@ -266,6 +266,8 @@ def _expect_refused(cli: Any, result: Any, before: str) -> None:
 def _logged(cli: Any) -> dict[str, dict[str, Any]]:
     found = {}
     for entry in cli.jsonl("log", "--include-retracted"):
+        # Who recorded it and when are the store's to say, not the input's.
+        assert entry.pop("recorded_by")
         for key in ("log_position", "recorded", "corrected_by", "retracted_by"):
             entry.pop(key)
         found[entry["id"]] = entry
