@@ -70,7 +70,7 @@ def _commands(python: str, store: Path) -> list[tuple[str, list[str]]]:
     negotiations = _ids(python, store, "negotiation", 1)
     every = max(1, len(actors) // 12)
     actors, negotiations = actors[::every], negotiations[:: max(1, len(negotiations) // 6)]
-    log = json.loads(_run(python, store, "log", "--json").stdout.split(b"\n")[0] or b"{}")
+    log = json.loads(_run(python, store, "log", "--jsonl").stdout.split(b"\n")[0] or b"{}")
     day = str(log.get("date", log.get("occurred", "2024-01-05")))[:10]
     recorded = str(log.get("recorded", "2030-01-01T00:00:00+00:00"))
     commands: list[tuple[str, list[str]]] = [

@@ -9,15 +9,18 @@ import typer
 
 from chronicle.cli.common import (
     AsOfOpt,
+    JsonlOpt,
     JsonOpt,
     KnownAtOpt,
     RecordedAtOpt,
     StoreOpt,
     errors,
+    one_json_form,
     open_store,
     parse_date,
     parse_instant,
     print_json,
+    print_jsonl,
     say,
 )
 from chronicle.cli.read import Kind
@@ -58,6 +61,7 @@ def history(
     recorded_at: RecordedAtOpt = None,
     all_: AllOpt = False,
     json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Every change to an entity's state, in story order: field, before -> after, and the development
@@ -70,8 +74,10 @@ def history(
     \b
       chronicle history actor us
       chronicle history negotiation coalition-exit --known-at 2024-01-05T18:00 --json
+      chronicle history actor us --jsonl | grep deaths     # one change per line
     """
     with errors():
+        one_json_form(json, jsonl)
         from chronicle.cli.render import revision_mark
         from chronicle.service import auditing
 
@@ -84,6 +90,9 @@ def history(
             )
         if json:
             print_json([change.as_json() for change in changes])
+            return
+        if jsonl:
+            print_jsonl(change.as_json() for change in changes)
             return
         from chronicle.cli.render import styled_lines
 

@@ -25,7 +25,10 @@ StoreOpt = Annotated[
     str | None,
     typer.Option("--store", "-s", metavar="URL", help=STORE_HELP, envvar="CHRONICLE_STORE", show_envvar=True),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
+JsonlOpt = Annotated[
+    bool, typer.Option("--jsonl", help="Print JSON Lines (one JSON object per line, as they come) instead of text.")
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="State of the world as of this date (YYYY-MM-DD).", metavar="DATE"),
@@ -193,6 +196,25 @@ def print_json(value: Any) -> None:
     import orjson
 
     sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def one_json_form(json: bool, jsonl: bool) -> None:
+    from chronicle.domain.errors import InvalidInput
+
+    if json and jsonl:
+        raise InvalidInput("use --json (one document) or --jsonl (one line per item), not both")
+
+
+def print_json_array(values: Any) -> None:
+    """One JSON array, written item by item: a whole store's log never sits in memory at once."""
+    import orjson
+
+    out = sys.stdout
+    first = True
+    for value in values:
+        out.write(("[\n  " if first else ",\n  ") + orjson.dumps(value).decode())
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def print_jsonl(values: Any) -> None:

@@ -12,16 +12,19 @@ import typer
 from chronicle.cli.common import (
     ActorOpt,
     AsOfOpt,
+    JsonlOpt,
     JsonOpt,
     KnownAtOpt,
     NegotiationOpt,
     RecordedAtOpt,
     StoreOpt,
     errors,
+    one_json_form,
     open_store,
     parse_date,
     parse_instant,
     print_json,
+    print_json_array,
     print_jsonl,
     say,
 )
@@ -72,6 +75,7 @@ def log(
     known_at: KnownAtOpt = None,
     recorded_at: RecordedAtOpt = None,
     json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """List developments in story order (when they happened, then when recorded).
@@ -80,7 +84,8 @@ def log(
 
     \b
       chronicle log --actor us --since 2024-01-01
-      chronicle log --type strike --type attack --json | jq .summary
+      chronicle log --type strike --type attack --json | jq '.[].summary'
+      chronicle log --jsonl | grep troops             # one development per line
       chronicle log --tag maritime --country YE
       chronicle log --near 33.3,44.4 --km 50
     """
@@ -89,6 +94,7 @@ def log(
         from chronicle.domain.analysts import check_name
         from chronicle.service import reading
 
+        one_json_form(json, jsonl)
         reading.check_types(type_ or [])
         tags, code, point = reading.check_place_filters(tag or [], country, near, km)
         with open_store(store) as opened:
@@ -112,6 +118,8 @@ def log(
             )
             try:
                 if json:
+                    print_json_array(e.as_json() for e in entries)
+                elif jsonl:
                     print_jsonl(e.as_json() for e in entries)
                 else:
                     render.timeline(entries)

@@ -7,7 +7,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.common import JsonOpt, StoreOpt, errors, open_store, parse_date, print_json, progress_bar, say
+from chronicle.cli.common import (
+    JsonlOpt,
+    JsonOpt,
+    StoreOpt,
+    errors,
+    one_json_form,
+    open_store,
+    parse_date,
+    print_json,
+    print_json_array,
+    print_jsonl,
+    progress_bar,
+    say,
+)
 
 if TYPE_CHECKING:
     from chronicle.service.store import Store
@@ -34,6 +47,7 @@ def replay(
         ),
     ] = False,
     json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Rebuild every view from the first event, or play the story back with --play.
@@ -46,15 +60,17 @@ def replay(
     \b
       chronicle replay                                  # rebuild, with a summary
       chronicle replay --play --negotiation coalition-exit
-      chronicle replay --play --since 2024-01-05 --json | jq '.changes'
+      chronicle replay --play --since 2024-01-05 --json | jq '.[].changes'
+      chronicle replay --play --jsonl                   # one step per line, as it plays
     """
     with errors(), open_store(store) as opened:
+        one_json_form(json, jsonl)
         from chronicle.domain.errors import InvalidInput
         from chronicle.service import replaying
 
         if not play:
-            if actor or negotiation or since or until or as_reported:
-                raise InvalidInput("--actor, --negotiation, --since, --until and --as-reported go with --play")
+            if actor or negotiation or since or until or as_reported or jsonl:
+                raise InvalidInput("--actor, --negotiation, --since, --until, --as-reported and --jsonl go with --play")
             with progress_bar("rebuilding views") as progress:
                 summary = replaying.rebuild(opened, progress=progress)
             if json:
@@ -72,7 +88,16 @@ def replay(
                     f"({summary.rate:,.0f} developments/s)"
                 )
             return
-        _play(opened, actor, negotiation, parse_date(since, "--since"), parse_date(until, "--until"), json, as_reported)
+        _play(
+            opened,
+            actor,
+            negotiation,
+            parse_date(since, "--since"),
+            parse_date(until, "--until"),
+            json,
+            as_reported,
+            jsonl,
+        )
 
 
 def _play(
@@ -83,6 +108,7 @@ def _play(
     until: date | None,
     json: bool,
     as_reported: bool = False,
+    jsonl: bool = False,
 ) -> None:
     from chronicle.cli.render import when
     from chronicle.domain.errors import InvalidInput
@@ -96,12 +122,13 @@ def _play(
     steps = replaying.play(
         opened, actor=actor, negotiation=negotiation, since=since, until=until, as_reported=as_reported, say=say
     )
+    if json:
+        print_json_array(step.as_json() for step in steps)
+        return
+    if jsonl:
+        print_jsonl(step.as_json() for step in steps)
+        return
     for step in steps:
-        if json:
-            import orjson
-
-            print(orjson.dumps(step.as_json()).decode())
-            continue
         d = step.development
         lines = [f"{d.occurred}  {d.type}  {d.summary}  ({d.id})"]
         if as_reported:

@@ -130,7 +130,7 @@ class Cli:
         import json
 
         # JSON Lines split on "\n" only: str.splitlines() would also cut at U+2028 inside a string.
-        return [json.loads(line) for line in self.ok(*args, "--json").stdout.split("\n") if line]
+        return [json.loads(line) for line in self.ok(*args, "--jsonl").stdout.split("\n") if line]
 
 
 def run_chronicle(

@@ -32,7 +32,7 @@ def test_an_old_store_rebuilds_its_views_once_and_answers_as_before(cli: Cli) ->
     asked = ("log", "--type", "strike", "--known-at", first)
     expected = {"now": cli.jsonl("log"), "then": cli.jsonl(*asked), "actor": cli.json("show", "actor", "a")}
     _as_before_this_change(cli)
-    result = cli.ok("log", "--json")
+    result = cli.ok("log", "--jsonl")
     from chronicle.projections.sql.catchup import VIEWS_VERSION
 
     assert f"views were built by other rules (version 5, now {VIEWS_VERSION}): rebuilding them" in result.stderr

@@ -59,7 +59,7 @@ def test_an_encrypted_store_is_copied_with_its_key(tmp_path, store, key, how, mo
     result = source.ok(*args, "migrate", "--from", source.store.url, "--to", store.url)
     assert result.stdout.strip() == published
     target = Cli(store)
-    opened = target(*args, "log", "--json")
+    opened = target(*args, "log", "--jsonl")
     assert opened.exit_code == 0, opened.stderr
     assert [json.loads(line) for line in opened.stdout.splitlines() if line] == expected
     assert target(*args, "verify", "--against", published).exit_code == 0
