@@ -143,6 +143,20 @@ def test_bad_keys_and_names_are_refused_in_one_line_and_write_nothing(cli: Cli, 
         assert "Traceback" not in result.stderr
     not_public = cli("analyst", "add", "zed", "--public-key", str(key))
     assert not_public.exit_code == 2 and "is not a public key" in not_public.stderr
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    other_curve = tmp_path / "p256.pub"
+    other_curve.write_bytes(
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    not_ed25519 = cli("analyst", "add", "zed", "--public-key", str(other_curve))
+    assert (not_ed25519.exit_code, not_ed25519.stderr) == (
+        2,
+        f"chronicle: error: public key file {other_curve} is not an Ed25519 public key\n",
+    )
     assert cli.store.digest() == before
     assert os.stat(key).st_mode & 0o777 == 0o600
 
