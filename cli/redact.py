@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli.common import StoreOpt, errors, open_store, say
+from chronicle.cli.common import AsOpt, SigningKeyOpt, StoreOpt, errors, open_writing, say
 
 redact_app = typer.Typer(name="redact", help="Destroy what a confidential source revealed.", no_args_is_help=True)
 
@@ -18,6 +18,8 @@ def redact_source(
     reason: Annotated[
         str, typer.Option("--reason", help="Why (recorded in the log; say no secret here).", metavar="TEXT")
     ],
+    as_: AsOpt = None,
+    signing_key: SigningKeyOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Destroy a confidential source's key: it reads as [redacted] everywhere, for good.
@@ -29,7 +31,7 @@ def redact_source(
 
       chronicle redact source informant-7 --reason "source asked to be protected"
     """
-    with errors(), open_store(store) as opened:
+    with errors(), open_writing(store) as opened:
         from chronicle.service.redacting import redact_source as redact
 
         redaction = redact(opened, source, reason, date.today().isoformat())

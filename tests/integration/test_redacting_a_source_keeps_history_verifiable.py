@@ -72,8 +72,12 @@ def test_the_log_holds_only_ciphertext_but_readers_with_the_key_see_the_source(s
 def test_redaction_reads_as_redacted_everywhere_and_history_still_verifies(story, tmp_path):
     story.ok("append", "--file", "-", input=_jsonl(LEAKS))
     published = story.ok("verify", "--root").stdout.strip()
-    redaction = story.ok("redact", "source", "informant-7", "--reason", "the source asked to be protected")
+    redaction = story.ok(
+        "redact", "source", "informant-7", "--reason", "the source asked to be protected", "--as", "desk-editor"
+    )
     assert redaction.stdout.startswith("source-redacted-")
+    recorded = next(e for e in story.jsonl("log") if e["type"] == "source_redacted")
+    assert recorded["recorded_by"] == "desk-editor"  # who redacted is on the record
 
     for dev_id in ("leak-1", "leak-2"):
         shown = _sources(story, dev_id)[0]
