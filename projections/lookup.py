@@ -50,9 +50,17 @@ def development(
         raise NotFound(f"no development {dev_id!r}{when} (see `chronicle log`)")
     believed = entries_for(rows, known_at, recorded_at)
     e = believed[dev_id]
-    entry = LogEntry(own.position, own.recorded, e.current, e.corrected_by, e.retracted_by, recorded_by=own.recorded_by)
+    entry = LogEntry(
+        own.position,
+        own.recorded,
+        e.current,
+        e.corrected_by,
+        e.retracted_by,
+        recorded_by=own.recorded_by,
+        reported=own.reported,
+    )
     revisions = [
-        LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by)
+        LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by, reported=r.reported)
         for r in rows
         if r.id != dev_id
     ]

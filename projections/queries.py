@@ -193,16 +193,19 @@ class LogEntry:
     note: str = ""  # `corrections.correction_note`: for text, never in the JSON
     ongoing: bool = False  # a span that `--as-of` falls inside
     recorded_by: str = "unknown"
+    reported: str = ""  # when it became public, as `--known-at` compares (the development's `reported` is as given)
 
     def as_json(self) -> dict[str, Any]:
         """The development's own fields, plus where and when the log holds it.
 
         The log's fields are named so they can never clash with a development's (`position_taken` has
-        its own `position`): `log_position`, `recorded`, `corrected_by`, `retracted_by`.
+        its own `position`, a development its own `reported` as given): `log_position`, `reported_at`,
+        `recorded`, `recorded_by`, `corrected_by`, `retracted_by`.
         """
         body = self.development.model_dump(mode="json")
         body.update(
             log_position=self.position,
+            reported_at=self.reported or None,
             recorded=self.recorded,
             recorded_by=self.recorded_by,
             corrected_by=self.corrected_by,
@@ -263,7 +266,14 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         rows = (row_of(r) for r in _holding(found, flt.text))
         believed = (
             LogEntry(
-                r.position, r.recorded, r.current, r.corrected_by, r.retracted_by, _note(r), recorded_by=r.recorded_by
+                r.position,
+                r.recorded,
+                r.current,
+                r.corrected_by,
+                r.retracted_by,
+                _note(r),
+                recorded_by=r.recorded_by,
+                reported=r.reported,
             )
             for r in rows
         )
@@ -291,6 +301,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
                 e.retracted_by,
                 _revised_note(e.original, e.current),
                 recorded_by=r.recorded_by,
+                reported=r.reported,
             ),
             flt,
             keys,
@@ -298,7 +309,10 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     ]
     revised_entries.sort(key=_story_order)
     found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
-    as_recorded = (LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by) for r in found)
+    as_recorded = (
+        LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by, reported=r.reported)
+        for r in found
+    )
     merged = heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
     yield from (_ongoing(entry, flt) for entry in merged)
 

@@ -64,6 +64,8 @@ def test_the_log_reads_back_as_before(cli: Cli, case: str) -> None:
     assert all(entry.pop("recorded") for entry in log)
     # The v1 log had no recorder: who recorded each development is named now, and is whoever ran the append.
     assert all(entry.pop("recorded_by") for entry in log)
+    # When each became public, by the rule of its reported time, is named beside it now too.
+    assert all(entry.pop("reported_at") for entry in log)
     golden = [json.loads(line) for line in (V1 / f"{case}.log.jsonl").read_text(encoding="utf-8").splitlines()]
     # Positions number the store's own events, and an agreement now also claims its milestones there:
     # they keep their order, not their numbers.

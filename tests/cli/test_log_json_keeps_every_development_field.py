@@ -21,3 +21,17 @@ def test_recorded_terminal_escapes_are_shown_not_obeyed(story):
         out = story.ok(*args).stdout
         assert "\x1b" not in out and "\x07" not in out, args
     assert "Statement \\x1b]0;pwned\\x07 with" in story.ok("log").stdout
+
+
+def test_each_entry_says_when_it_became_public_beside_any_reported_time_given(story):
+    import json
+
+    line = {"type": "statement", "id": "late-word", "occurred": "2024-01-06", "summary": "Word comes late"}
+    line |= {"by": "us", "text": "Late.", "reported": "2024-01-09", "sources": [{"publisher": "AP"}]}
+    story.ok("append", "--file", "-", input=json.dumps(line) + "\n")
+    entries = {e["id"]: e for e in story.jsonl("log")}
+    assert entries["late-word"]["reported"] == "2024-01-09"  # as given, in the development's own words
+    assert entries["late-word"]["reported_at"].startswith("2024-01-09T23:59:59")  # a date counts from its end
+    # Reuters' report of 5 January dates the strike's.
+    assert entries["us-strike-baghdad"]["reported_at"].startswith("2024-01-05T23:59:59")
+    assert [e["id"] for e in story.jsonl("log", "--known-at", "2024-01-08")].count("late-word") == 0

@@ -268,7 +268,7 @@ def _logged(cli: Any) -> dict[str, dict[str, Any]]:
     for entry in cli.jsonl("log", "--include-retracted"):
         # Who recorded it and when are the store's to say, not the input's.
         assert entry.pop("recorded_by")
-        for key in ("log_position", "recorded", "corrected_by", "retracted_by"):
+        for key in ("log_position", "reported_at", "recorded", "corrected_by", "retracted_by"):
             entry.pop(key)
         found[entry["id"]] = entry
     return found
