@@ -13,15 +13,16 @@ from chronicle.domain.developments import (
     RetractionIssued,
 )
 from chronicle.domain.errors import InvalidInput
+from chronicle.domain.keys import EntityKey
 from chronicle.domain.revisions import apply_changes
 
 
 def _refs(development: Development) -> list[str]:
-    keys = [f"actor:{a}" for a in development.actor_refs()]
-    keys += [f"negotiation:{n}" for n in development.negotiation_refs()]
+    keys = [EntityKey.actor(a) for a in development.actor_refs()]
+    keys += [EntityKey.negotiation(n) for n in development.negotiation_refs()]
     for either in development.either_refs():
-        keys += [f"actor:{either}", f"negotiation:{either}"]
-    return keys
+        keys += [EntityKey.actor(either), EntityKey.negotiation(either)]
+    return [str(key) for key in keys]
 
 
 def interchange_selection(records: Sequence[Development], selected: Iterable[str]) -> list[Development]:
@@ -33,9 +34,9 @@ def interchange_selection(records: Sequence[Development], selected: Iterable[str
     revisions: dict[str, list[str]] = {}  # by target, found once (not by rescanning records per id kept)
     for d in records:
         if isinstance(d, ActorRegistered) and d.id:
-            registrations.setdefault(f"actor:{d.actor}", d.id)
+            registrations.setdefault(str(EntityKey.actor(d.actor)), d.id)
         elif isinstance(d, NegotiationOpened) and d.id:
-            registrations.setdefault(f"negotiation:{d.negotiation}", d.id)
+            registrations.setdefault(str(EntityKey.negotiation(d.negotiation)), d.id)
         elif isinstance(d, CorrectionIssued | RetractionIssued) and d.id:
             revisions.setdefault(d.target, []).append(d.id)
     keep: set[str] = set()

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from chronicle.domain.errors import InvalidInput
+from chronicle.domain.keys import EntityKey
 from chronicle.service.store import Say, Store, quiet
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _played(
     with store.reading() as c:
         focus = None
         if actor:
-            focus = f"actor:{queries.resolve(store.views, c, 'actor', actor)}"
+            focus = str(EntityKey.actor(queries.resolve(store.views, c, "actor", actor)))
         elif negotiation:
-            focus = f"negotiation:{queries.resolve(store.views, c, 'negotiation', negotiation)}"
+            focus = str(EntityKey.negotiation(queries.resolve(store.views, c, "negotiation", negotiation)))
         yield from steps(store.views, c, focus=focus, since=since, until=until)
