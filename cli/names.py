@@ -38,15 +38,26 @@ def record_one(body: dict[str, Any], options: dict[str, Any], record: Callable[.
 def record_file_by_name(
     file: str, store: str | None, auto_register: bool, allow_future: bool, record_file: Callable[..., Any]
 ) -> Any:
-    """Record the file; if refused, and the file can be read again (not stdin), try once more with names
-    resolved, line by line; the first refusal stands when resolving changed nothing."""
+    """Record the file; if refused, try once more with names resolved, line by line; the first refusal
+    stands when resolving changed nothing. Standard input is kept aside as it is read, to be read again."""
+    from chronicle.cli.streams import kept_stdin
+
+    if file != "-":
+        return _record_by_name(file, store, auto_register, allow_future, record_file)
+    with kept_stdin():
+        return _record_by_name(file, store, auto_register, allow_future, record_file)
+
+
+def _record_by_name(
+    file: str, store: str | None, auto_register: bool, allow_future: bool, record_file: Callable[..., Any]
+) -> Any:
     from chronicle.domain.errors import InvalidInput
     from chronicle.service.naming import Resolver, names_in_store
 
     try:
         return record_file(file, store, auto_register, allow_future)
     except InvalidInput as refused:
-        if file == "-" or not Path(file).is_file():
+        if file != "-" and not Path(file).is_file():
             raise
         with open_store(store) as opened:
             resolver = Resolver(names_in_store(opened), auto_register=auto_register)

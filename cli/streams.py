@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from chronicle.domain.errors import ChronicleError, InvalidInput
@@ -58,12 +60,34 @@ def guard_stdout() -> None:
     )
 
 
+_kept: list[BinaryIO] = []  # standard input, copied aside by `keep_stdin` so it can be read again
+
+
 def stdin_bytes() -> BinaryIO:
     """Standard input as bytes, or a one-line refusal when it is closed (`<&-`)."""
+    if _kept:
+        _kept[0].seek(0)
+        return _kept[0]
     stream = sys.stdin
     if stream is None or getattr(stream, "buffer", None) is None:
         raise InvalidInput("cannot read standard input: it is closed")
     return stream.buffer
+
+
+@contextmanager
+def kept_stdin() -> Iterator[None]:
+    """Copy standard input to a temporary file (on disk: memory stays flat), so a second reading, with
+    names resolved, sees the same bytes; inside, `stdin_bytes` reads the copy."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile() as copy:
+        shutil.copyfileobj(stdin_bytes(), copy, 1 << 20)
+        _kept.append(copy)
+        try:
+            yield
+        finally:
+            _kept.clear()
 
 
 _failed: list[str] = []  # the output failure already reported, so it is said once
