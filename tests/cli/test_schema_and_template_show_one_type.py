@@ -75,3 +75,28 @@ def test_a_type_only_chronicle_records_has_a_schema_but_no_template(cli: Cli) ->
     assert result.stderr == (
         "chronicle: error: no template: source_redacted is recorded only by `chronicle redact source`\n"
     )
+
+
+def _help_example(cli: Cli, kind: str) -> list[str]:
+    import shlex
+
+    shown = cli.ok("append", kind, "--help").stdout
+    _, found, rest = shown.partition("Example:\n\n")
+    assert found, f"`chronicle append {kind} --help` shows no example"
+    command = rest.split("\n\n", 1)[0].replace("\\\n", " ")
+    return shlex.split(command, comments=True)
+
+
+@pytest.mark.parametrize("kind", WRITABLE)
+def test_each_typed_append_shows_an_example_that_records_in_the_demo_story(revised_story: Cli, kind: str) -> None:
+    words = _help_example(revised_story, kind)
+    assert words[:3] == ["chronicle", "append", kind.replace("_", "-")]
+    recorded = revised_story.ok(*words[1:]).stdout.split()
+    assert len(recorded) == 1
+    shown = revised_story.json("show", "development", recorded[0])
+    assert isinstance(shown, dict)
+    assert json.dumps(shown).count(EXAMPLES[kind]["summary"]) >= 1
+
+
+def test_the_typed_append_of_a_type_only_chronicle_records_points_to_its_command(cli: Cli) -> None:
+    assert _help_example(cli, "source_redacted") == ["chronicle", "redact", "source", "baghdad-official"]
