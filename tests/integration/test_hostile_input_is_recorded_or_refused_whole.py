@@ -268,6 +268,7 @@ def _logged(cli: Any) -> dict[str, dict[str, Any]]:
     for entry in cli.jsonl("log", "--include-retracted"):
         for key in ("log_position", "recorded", "corrected_by", "retracted_by"):
             entry.pop(key)
+        entry.pop("recorded_by", None)  # who recorded it: the log's, not the line's
         found[entry["id"]] = entry
     return found
 
