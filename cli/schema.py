@@ -19,7 +19,7 @@ def schema(
     kind: Annotated[
         str | None,
         typer.Argument(
-            metavar="[TYPE]",
+            metavar="TYPE",
             help="Only this development type (e.g. figure-reported), with a complete example line.",
             show_default=False,
         ),
@@ -61,7 +61,7 @@ def template(kind: TypeArg) -> None:
     \b
       chronicle template statement >> story.jsonl     # then edit the new last line
       chronicle template figure-reported
-      chronicle template strike | chronicle validate - --store sqlite:///iraq.db
+      chronicle template talks-held | chronicle validate - -s sqlite:///iraq.db
     """
     with errors():
         import orjson
