@@ -62,6 +62,7 @@ def test_the_log_reads_back_as_before(cli: Cli, case: str) -> None:
     _appended(cli, case)
     log = cli.jsonl("log", "--include-retracted")
     assert all(entry.pop("recorded") for entry in log)
+    assert all(entry.pop("recorded_by") for entry in log)  # who recorded it: this run's, as `recorded` is
     golden = [json.loads(line) for line in (V1 / f"{case}.log.jsonl").read_text(encoding="utf-8").splitlines()]
     # Positions number the store's own events, and an agreement now also claims its milestones there:
     # they keep their order, not their numbers.
