@@ -345,9 +345,50 @@ def _make_command(kind: str, model: Any, markup: Any) -> Any:
     from typer.main import get_command_from_info
     from typer.models import CommandInfo
 
-    doc = (model.__doc__ or kind).strip().splitlines()[0]
+    doc = (model.__doc__ or kind).strip().splitlines()[0] + "\n\nExample:\n\n\b\n" + example_invocation(kind)
     info = CommandInfo(kind, callback=command, help=doc, rich_help_panel="Development types", no_args_is_help=True)
     return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=markup)
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one shell word: bare when plain, else in double quotes (an apostrophe stays readable)."""
+    import re
+
+    if re.fullmatch(r"[A-Za-z0-9@%+=:,./_-]+", text):
+        return text
+    return '"' + re.sub(r'(["$`\\])', r"\\\1", text) + '"'
+
+
+def example_invocation(kind: str, width: int = 74) -> str:
+    """The typed append of `kind`'s example line (`chronicle template`), its required options and its first
+    source, as help shows it: lines of at most `width` characters, continued with a backslash."""
+    from chronicle.domain.developments import TYPES
+    from chronicle.domain.examples import example
+    from chronicle.domain.problems import RECORDED_BY_CHRONICLE
+
+    line = example(kind)
+    if kind in RECORDED_BY_CHRONICLE:
+        return f"  {RECORDED_BY_CHRONICLE[kind]} {line['source']}    # recorded only by this command"
+    words = ["chronicle", "append", kind.replace("_", "-")]
+    for name, info in TYPES[kind].model_fields.items():
+        if name in ("occurred", "summary") or (info.is_required() and name not in _COMMON_SKIP):
+            words.append(f"--{name.replace('_', '-')} {_shell_word(str(line[name]))}")
+    for field, value in line.get("changes", {}).items():
+        import orjson
+
+        shown = value if isinstance(value, str) else orjson.dumps(value).decode()  # as --set reads it back
+        words.append(f"--set {_shell_word(field + '=' + shown)}")
+    for deadline in line.get("deadlines", []) if kind == "agreement_reached" else []:
+        words.append(f"--deadline {_shell_word(deadline['milestone'] + '@' + deadline['due'])}")
+    words.append(f"--source {_shell_word(line['sources'][0]['publisher'])}")
+    lines = ["  " + words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) + 2 > width:
+            lines[-1] += " \\"
+            lines.append("      " + word)
+        else:
+            lines[-1] += " " + word
+    return "\n".join(lines)
 
 
 def _body(kind: str, values: dict[str, Any]) -> dict[str, Any]:

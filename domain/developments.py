@@ -6,7 +6,7 @@ These names are a public contract (files, `--json` output, the JSON Schema): ext
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, TypeAlias
 
 import orjson
 from pydantic import (
@@ -47,6 +47,36 @@ from chronicle.domain.places import Place
 from chronicle.domain.values import Deadline as Deadline
 from chronicle.domain.values import Source as Source
 from chronicle.domain.values import source_identity as source_identity
+
+SLUG_WORDS = 6  # a generated id keeps at most this many words of the summary
+SLUG_CHARS = 40  # and at most this many characters of them
+SUFFIX_LENGTH = 8  # hex digits of the content digest told apart two developments of one readable id
+
+
+def summary_slug(summary: str) -> str:
+    """The first words of `summary` as lower-case ASCII joined by '-' (accents dropped, other scripts too):
+    at most `SLUG_WORDS` words and `SLUG_CHARS` characters; '' when no ASCII letter or digit is left."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", summary).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)[:SLUG_WORDS]
+    slug = words[0][:SLUG_CHARS] if words else ""
+    for word in words[1:]:
+        if len(slug) + 1 + len(word) > SLUG_CHARS:
+            break
+        slug += "-" + word
+    return slug
+
+
+class GeneratedIds(NamedTuple):
+    """The ids a development without one may get: `readable` (type, occurred, the summary's first words)
+    unless another development holds it, then `suffixed` (with a digest of the content); `legacy` is the
+    id generated before readable ids (type, occurred, digest), kept by what was recorded with it."""
+
+    readable: str
+    suffixed: str
+    legacy: str
 
 
 class Record(BaseModel):
@@ -130,13 +160,20 @@ class Development(Record):
         body = self.model_dump(mode="json", exclude={"id"})
         return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
-    def with_id(self) -> Development:
-        """This development with its id, generating a stable one from the content if absent."""
+    def generated_ids(self) -> GeneratedIds:
+        """The ids this development may be given when it has none (`rules.assign_ids` picks one)."""
+        stem = f"{getattr(self, 'type', 'development').replace('_', '-')}-{self.occurred}"
+        digest = self.content_digest()
+        legacy = f"{stem}-{digest[:12]}"
+        words = summary_slug(self.summary)
+        readable = f"{stem}-{words}" if words else legacy
+        return GeneratedIds(readable, f"{readable}-{digest[:SUFFIX_LENGTH]}", legacy)
+
+    def with_id(self, ident: str | None = None) -> Development:
+        """This development with its id: its own, else `ident`, else its readable generated one."""
         if self.id:
             return self
-        stem = getattr(self, "type", "development").replace("_", "-")
-        generated = f"{stem}-{self.occurred}-{self.content_digest()[:12]}"
-        return self.model_copy(update={"id": generated})
+        return self.model_copy(update={"id": ident or self.generated_ids().readable})
 
 
 class ActorRegistered(Development):
@@ -396,4 +433,13 @@ def interchange_schema() -> dict[str, Any]:
     schema = DEVELOPMENT_ADAPTER.json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Chronicle development (interchange format v1)"
+    return schema
+
+
+def type_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema of one line of development type `kind`, with the `$defs` it needs (valid on its own)."""
+    model = TYPES[kind]
+    schema = TypeAdapter(model).json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    schema["title"] = f"Chronicle {kind} development (interchange format v1)"
     return schema

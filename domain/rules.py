@@ -316,6 +316,39 @@ def _named_in_changes(correction: CorrectionIssued) -> set[str]:
     return found
 
 
+def assign_ids(batch: Sequence[Development], lookup: Lookup) -> list[Development]:
+    """`batch` with an id for every development that has none, read as `Development.generated_ids`:
+
+    - the legacy id, if the store holds this very content under it (recorded before readable ids);
+    - else the readable id, unless the store or an earlier line of the batch holds other content under it
+      (an id written out anywhere in the batch counts as held from the first line);
+    - else the readable id with a digest of the content.
+
+    The same content is given the same id however often it is appended, so appending it again is a no-op."""
+    missing = {index: d.generated_ids() for index, d in enumerate(batch) if not d.id}
+    if not missing:
+        return list(batch)
+    wanted = sorted({i for ids in missing.values() for i in ids})
+    held = {ident: state.digest for ident, state in lookup.developments(wanted).items()}
+    for development in batch:
+        if development.id and development.id not in held:
+            held[development.id] = development.content_digest()
+    assigned: list[Development] = []
+    for index, development in enumerate(batch):
+        ids = missing.get(index)
+        if ids is None:
+            assigned.append(development)
+            continue
+        digest = development.content_digest()
+        if held.get(ids.legacy) == digest:
+            ident = ids.legacy
+        else:
+            ident = ids.readable if held.get(ids.readable, digest) == digest else ids.suffixed
+            held.setdefault(ident, digest)
+        assigned.append(development.with_id(ident))
+    return assigned
+
+
 def plan_append(
     batch: Sequence[Development],
     lookup: Lookup,
@@ -327,7 +360,7 @@ def plan_append(
     """Decide the events that record `batch`, all or nothing; raise `BatchError` on the first bad item.
     A development dated or reported after `now` is refused unless `allow_future`."""
     planner = _Planner(lookup, auto_register, now, allow_future)
-    with_ids = [d.with_id() for d in batch]
+    with_ids = assign_ids(batch, lookup)
     planner.prefetch(with_ids)
     for index, development in enumerate(with_ids):
         try:
@@ -348,7 +381,7 @@ def check_each(
     """Every item of `batch` the rules refuse, with its index, checked as `plan_append` would; a refused
     item is left out, so later items are checked against the store and the items before them that pass."""
     planner = _Planner(lookup, auto_register, now, allow_future)
-    with_ids = [d.with_id() for d in batch]
+    with_ids = assign_ids(batch, lookup)
     planner.prefetch(with_ids)
     refused: list[tuple[int, InvalidInput]] = []
     for index, development in enumerate(with_ids):

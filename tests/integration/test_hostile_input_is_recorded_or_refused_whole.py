@@ -286,7 +286,10 @@ def _expect_recorded(cli: Any, result: Any, lines: list[bytes]) -> None:
         if not line.strip():
             continue
         given_value = orjson.loads(line)
-        development = DEVELOPMENT_ADAPTER.validate_python(given_value).with_id()
+        development = DEVELOPMENT_ADAPTER.validate_python(given_value)
+        if development.id is None:  # readable, or with a digest if the store held other content under it
+            given = [development.with_id(i) for i in development.generated_ids() if i in printed]
+            development = next(d for d in given if logged.get(d.id or "") == d.model_dump(mode="json"))
         assert development.id in printed
         assert logged[development.id] == development.model_dump(mode="json")
         for key, text in given_value.items():  # texts come back unchanged, character for character
