@@ -63,6 +63,8 @@ def validate(
                 stream, opened, max_errors=max_errors, auto_register=auto_register, allow_future=allow_future
             )
         name = "stdin" if file == "-" else file
+        for note in report.notes:
+            print(f"chronicle: {printable(name)}: {one_line(note)}", file=sys.stderr)
         for problem in report.problems:
             print(f"chronicle: {printable(name)}: {one_line(problem)}", file=sys.stderr)
         if report.unshown_lines:

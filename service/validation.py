@@ -11,7 +11,7 @@ import orjson
 from pydantic import ValidationError
 
 from chronicle.domain.developments import DEVELOPMENT_ADAPTER, TYPES, Development
-from chronicle.domain.errors import UnknownReference
+from chronicle.domain.errors import InvalidInput, UnknownReference
 from chronicle.domain.problems import no_type, problems_of, reserved, unknown_type
 from chronicle.domain.revisions import DevelopmentState
 from chronicle.domain.rules import check_each
@@ -36,6 +36,7 @@ class Report:
     invalid_lines: int = 0
     problems: list[str] = field(default_factory=list)
     unshown_lines: int = 0  # bad lines past `max_errors`, counted but not described
+    notes: list[str] = field(default_factory=list)  # names resolved to ids, as `append` says them
 
     @property
     def ok(self) -> bool:
@@ -74,10 +75,16 @@ def validate(
     found: dict[int, list[str]] = {}
     passed: list[tuple[int, Development]] = []
     seen: dict[str, tuple[int, bytes]] = {}
+    resolver = _resolver(store, auto_register)
     for number, raw in _lines(stream):
         if number > MAX_LINES:
             found[number] = [f"more than {MAX_LINES} lines: split the file"]
             break
+        try:
+            raw = _named(raw, number, resolver)
+        except InvalidInput as error:
+            found[number] = [str(error)]
+            continue
         problems = _format_problems(raw)
         if not problems:
             development = DEVELOPMENT_ADAPTER.validate_python(orjson.loads(raw))
@@ -96,6 +103,7 @@ def validate(
             continue
         found[passed[index][0]] = [str(error)]
     report = Report(valid=sum(1 for number, _ in passed if number not in found), invalid_lines=len(found))
+    report.notes = resolver.notes if resolver is not None else []
     for shown, number in enumerate(sorted(found)):
         if shown >= max_errors:
             report.unshown_lines = len(found) - max_errors
@@ -105,6 +113,29 @@ def validate(
         if len(problems) > MAX_PROBLEMS_PER_LINE:
             report.problems.append(f"line {number}: ... and {len(problems) - MAX_PROBLEMS_PER_LINE} more")
     return report
+
+
+def _resolver(store: Store | None, auto_register: bool) -> Any:
+    """Names where ids are asked resolve against the store, as in `append --file`; without one, not at all."""
+    if store is None:
+        return None
+    from chronicle.service.naming import Resolver, names_in_store
+
+    return Resolver(names_in_store(store), auto_register=auto_register)
+
+
+def _named(raw: bytes, number: int, resolver: Any) -> bytes:
+    """The line with the names in its referring fields replaced by ids (unchanged when none is a name)."""
+    if resolver is None or len(raw) > MAX_LINE_BYTES:
+        return raw
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw
+    if not isinstance(value, dict) or not isinstance(value.get("type"), str) or value["type"] not in TYPES:
+        return raw
+    resolved = resolver(value, f"line {number}")
+    return raw if resolved == value else orjson.dumps(resolved)
 
 
 def stamp_line(body: bytes) -> bool:
