@@ -67,6 +67,8 @@ def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -
             corrected_by=tuple(e.corrected_by),
             retracted_by=e.retracted_by,
             original=originals.get(e.development.id or ""),
+            recorded=e.recorded,
+            recorded_by=e.recorded_by,
         )
         for e in entries
     ]
