@@ -41,6 +41,7 @@ class Format(StrEnum):
     html = "html"
     png = "png"
     svg = "svg"
+    geojson = "geojson"
 
 
 _SUFFIXES = {
@@ -54,6 +55,7 @@ _SUFFIXES = {
     ".htm": Format.html,
     ".png": Format.png,
     ".svg": Format.svg,
+    ".geojson": Format.geojson,
 }
 _BINARY = (Format.png,)
 
@@ -65,7 +67,8 @@ def export(
             "--format",
             "-f",
             help="jsonl (interchange format, re-importable), csv, markdown, timelinejs (TimelineJS3 JSON), "
-            "html (self-contained interactive timeline), png or svg (static chart). "
+            "html (self-contained interactive timeline), png or svg (static chart), "
+            "geojson (a map layer: one point per placed development). "
             "Default: from the output file's extension.",
             case_sensitive=False,
         ),
@@ -100,6 +103,7 @@ def export(
       chronicle export --format csv --actor us > us.csv
       chronicle export --format jsonl --known-at 2024-01-05T18:00 -o then.jsonl
       chronicle export --format svg --negotiation coalition-exit -o talks.svg
+      chronicle export -o story.geojson                  # open it in QGIS or geojson.io
     """
     with errors():
         from chronicle.domain.errors import InvalidInput
@@ -109,7 +113,7 @@ def export(
             fmt = _SUFFIXES.get(Path(output).suffix.lower())
         if fmt is None:
             raise InvalidInput(
-                "pass --format (jsonl, csv, markdown, timelinejs, html, png or svg), "
+                "pass --format (jsonl, csv, markdown, timelinejs, html, png, svg or geojson), "
                 "or an --output file with a known extension"
             )
         if output == "-" and fmt in _BINARY and sys.stdout.isatty():

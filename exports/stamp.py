@@ -4,8 +4,9 @@ Every format carries one stamp: the chain head (position and hash) the store sto
 coordinates asked (`as_of`, `known_at`, `recorded_at`, null when not asked), and the rest of the selection
 needed to make the same export again (format, actor, negotiation, title). Text formats end with it (a
 comment, or jsonl's last line), so the body before it is the export exactly as it was without one;
-TimelineJS carries it as a top-level key, PNG as a tEXt chunk. CSV carries it in a side file
-(`FILE.head.json`): a comment row would be a data row to every CSV reader and spreadsheet.
+TimelineJS and GeoJSON carry it as a top-level key (a GeoJSON "foreign member"), PNG as a tEXt chunk.
+CSV carries it in a side file (`FILE.head.json`): a comment row would be a data row to every CSV reader
+and spreadsheet.
 """
 
 from __future__ import annotations
@@ -92,8 +93,8 @@ def embed(stamp: Stamp, body: bytes) -> bytes:
         return body
     if stamp.format == "png":
         return _png_with_text(body, MARK, _text(stamp))
-    if stamp.format == "timelinejs":
-        raise ValueError("timelinejs carries its stamp as a key: use `as_json`")
+    if stamp.format in ("timelinejs", "geojson"):
+        raise ValueError(f"{stamp.format} carries its stamp as a key: use `as_json`")
     return body + tail(stamp)
 
 

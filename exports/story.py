@@ -60,6 +60,8 @@ class Item:
     corrected_by: tuple[str, ...] = ()
     retracted_by: str | None = None
     original: Development | None = None
+    recorded: str = ""  # when the store recorded it (ISO 8601, UTC)
+    recorded_by: str = ""  # who recorded it: an analyst's name, or `unknown`
 
     @property
     def id(self) -> str:

@@ -11,7 +11,7 @@ import orjson
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import ChronicleError
-from chronicle.exports import FORMATS, chart, csvfile, jsonl, markdown, page, timelinejs
+from chronicle.exports import FORMATS, chart, csvfile, geojson, jsonl, markdown, page, timelinejs
 from chronicle.exports.stamp import KEY as STAMP_KEY
 from chronicle.exports.stamp import Stamp, embed, tail
 from chronicle.exports.story import Item, Story, build_story
@@ -67,6 +67,8 @@ def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -
             corrected_by=tuple(e.corrected_by),
             retracted_by=e.retracted_by,
             original=originals.get(e.development.id or ""),
+            recorded=e.recorded,
+            recorded_by=e.recorded_by,
         )
         for e in entries
     ]
@@ -178,8 +180,8 @@ def _render(fmt: str, store: Store, selection: Selection, *, say: Any = None) ->
             raise ChronicleError(f"{fmt} export needs matplotlib: pip install 'chronicle[export]'") from None
     story, head = gather_story(store, selection, say=say)
     stamp = provenance.stamp(fmt, selection, head, title=None if fmt == "csv" else story.title)
-    if fmt == "timelinejs":
-        body = timelinejs.to_timelinejs(story)
+    if fmt in ("timelinejs", "geojson"):
+        body = timelinejs.to_timelinejs(story) if fmt == "timelinejs" else geojson.to_geojson(story)
         body[STAMP_KEY] = stamp.as_json()
         return orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", stamp
     return embed(stamp, _unstamped(fmt, story)), stamp

@@ -10,7 +10,7 @@ from helpers import LATER, Cli
 
 from chronicle.exports import stamp
 
-FORMATS = ("jsonl", "csv", "markdown", "timelinejs", "html", "png", "svg")
+FORMATS = ("jsonl", "csv", "markdown", "timelinejs", "html", "png", "svg", "geojson")
 ASKED = {
     "now": (),
     "then": ("--actor", "us", "--known-at", "2024-01-05T18:00"),

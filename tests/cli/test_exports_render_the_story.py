@@ -29,7 +29,6 @@ def _export(cli: Cli, tmp_path: Path, *args: str, name: str = "out") -> bytes:
 @pytest.mark.parametrize(
     "fmt, golden",
     [
-        ("csv", "demo-story.csv"),
         ("markdown", "demo-story.md"),
         ("timelinejs", "demo-story.timeline.json"),
     ],
