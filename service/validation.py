@@ -82,8 +82,8 @@ def validate(
             break
         try:
             raw = _named(raw, number, resolver)
-        except InvalidInput as error:
-            found[number] = [str(error)]
+        except InvalidInput as unresolved:
+            found[number] = [str(unresolved)]
             continue
         problems = _format_problems(raw)
         if not problems:
