@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import sys
 import types
 import typing
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +23,7 @@ from chronicle.cli.common import (
     bring_views_up_to_date,
     errors,
     fail,
+    open_store,
     open_writing,
     progress_bar,
     say,
@@ -157,6 +160,9 @@ def append(
     ] = None,
     auto_register: AutoOpt = False,
     allow_future: FutureOpt = False,
+    max_errors: Annotated[
+        int, typer.Option("--max-errors", metavar="N", min=1, help="With --file, describe at most N bad lines.")
+    ] = 20,
     as_: AsOpt = None,
     signing_key: SigningKeyOpt = None,
     store: StoreOpt = None,
@@ -176,7 +182,8 @@ def append(
     with errors(), paused_gc():
         from chronicle.cli.names import record_file_by_name
 
-        plan = record_file_by_name(file, store, auto_register, allow_future, _record_file)
+        every_bad_line = partial(_say_every_bad_line, file, store, auto_register, allow_future, max_errors)
+        plan = record_file_by_name(file, store, auto_register, allow_future, _record_file, every_bad_line)
     if plan.recorded:
         with errors():
             bring_views_up_to_date(store)
@@ -213,6 +220,34 @@ def _record_file(
                 raise InvalidInput(f"{file}: no developments in the file")
 
         return record_pages(pages(), lines, store, auto_register, allow_future)
+
+
+def _say_every_bad_line(file: str, store: str | None, auto_register: bool, allow_future: bool, max_errors: int) -> None:
+    """A refused file is read once more with `validate`'s checks, so that every bad line is said (up to
+    `max_errors`, then how many more), not only the first; one bad line keeps the refusal as it was."""
+    from chronicle.domain.errors import ChronicleError
+    from chronicle.domain.printable import one_line
+    from chronicle.service.validation import validate as check
+
+    if file != "-" and not Path(file).is_file():
+        return
+    try:
+        with ExitStack() as stack:
+            stream = stdin_bytes() if file == "-" else stack.enter_context(Path(file).open("rb"))
+            opened = stack.enter_context(open_store(store))
+            report = check(
+                stream, opened, max_errors=max_errors, auto_register=auto_register, allow_future=allow_future
+            )
+    except (ChronicleError, OSError):
+        return  # the first refusal still stands, and says enough
+    if report.invalid_lines < 2:
+        return
+    for problem in report.problems:
+        print(f"chronicle: error: {one_line(problem)}", file=sys.stderr)
+    if report.unshown_lines:
+        more = f"and {report.unshown_lines} more bad line{'s' if report.unshown_lines != 1 else ''}"
+        print(f"chronicle: error: {more}", file=sys.stderr)
+    raise typer.Exit(2)
 
 
 # -- one subcommand per type, generated from the interchange models ---------------------------

@@ -4,6 +4,7 @@ aliases in its referring fields resolved to ids, so a valid one costs no lookup 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +37,26 @@ def record_one(body: dict[str, Any], options: dict[str, Any], record: Callable[.
 
 
 def record_file_by_name(
-    file: str, store: str | None, auto_register: bool, allow_future: bool, record_file: Callable[..., Any]
+    file: str,
+    store: str | None,
+    auto_register: bool,
+    allow_future: bool,
+    record_file: Callable[..., Any],
+    on_refusal: Callable[[], None] | None = None,
 ) -> Any:
     """Record the file; if refused, try once more with names resolved, line by line; the first refusal
-    stands when resolving changed nothing. Standard input is kept aside as it is read, to be read again."""
+    stands when resolving changed nothing, after `on_refusal` has had the file to read again. Standard
+    input is kept aside as it is read, to be read again."""
     from chronicle.cli.streams import kept_stdin
+    from chronicle.domain.errors import InvalidInput
 
-    if file != "-":
-        return _record_by_name(file, store, auto_register, allow_future, record_file)
-    with kept_stdin():
-        return _record_by_name(file, store, auto_register, allow_future, record_file)
+    with kept_stdin() if file == "-" else nullcontext():
+        try:
+            return _record_by_name(file, store, auto_register, allow_future, record_file)
+        except InvalidInput:
+            if on_refusal is not None:
+                on_refusal()
+            raise
 
 
 def _record_by_name(
