@@ -67,10 +67,10 @@ def timeline_data(story: Story) -> dict[str, Any]:
         if item.is_revision:
             classes.append("revision")
             entry.update(type="point", start=f"{_iso(when.start)}T12:00:00")
-        elif when.precision == "day":
+        elif not item.spans:
             entry.update(type="point", start=f"{_iso(when.start)}T12:00:00")
         else:
-            entry.update(type="range", start=_iso(when.start), end=_iso(when.end + timedelta(days=1)))
+            entry.update(type="range", start=_iso(when.start), end=_iso(item.last + timedelta(days=1)))
         entry["className"] = " ".join(classes)
         items.append(entry)
     for n, phase in enumerate(story.phases):
@@ -102,7 +102,9 @@ def timeline_data(story: Story) -> dict[str, Any]:
                 "content": html.escape(shorten(text, 60)),
                 "label": shorten(text, 60),
                 "tooltip": text,
-                "className": "deadline" + (" late" if mark.late else "") + (" done" if mark.completed else ""),
+                "className": f"deadline {mark.status}"
+                + (" late" if mark.late else "")
+                + (" done" if mark.completed else ""),
             }
         )
         items.append(
@@ -114,7 +116,7 @@ def timeline_data(story: Story) -> dict[str, Any]:
                 "content": "",
                 "label": "",
                 "tooltip": text,
-                "className": "deadline-band",
+                "className": f"deadline-band {mark.status}",
             }
         )
         detail[ident] = {

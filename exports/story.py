@@ -21,6 +21,7 @@ from chronicle.domain.developments import (
     StatementMade,
     StrikeCarriedOut,
 )
+from chronicle.projections.deadlines import state_of
 from chronicle.projections.fold import Step, apply, fold, new_view, touched
 from chronicle.projections.models import ActorView, NegotiationView
 
@@ -72,6 +73,20 @@ class Item:
         return str(getattr(self.development, "type", "development"))
 
     @property
+    def last(self) -> date:
+        """The last day it covers: the end of its date, or of its span (`until`)."""
+        d = self.development
+        until = getattr(d, "until", None)
+        return d.when.end if until is None else max(d.when.end, FuzzyDate.parse(until).end)
+
+    @property
+    def spans(self) -> bool:
+        """Whether it is drawn as a range: dated to a month or a year, or given an `until`."""
+        return not self.is_revision and (
+            self.development.when.precision != "day" or self.last != self.development.when.end
+        )
+
+    @property
     def is_revision(self) -> bool:
         return isinstance(self.development, CorrectionIssued | RetractionIssued)
 
@@ -114,12 +129,21 @@ class DeadlineMark:
     completed: str | None
     late: bool | None
     development: str
+    superseded_by: str | None = None
+    status: str = "pending"  # pending, met, lapsed or superseded, as of the export's day (`state_of`)
 
     @property
     def state(self) -> str:
-        if self.completed is None:
-            return "pending"
-        return f"completed {self.completed}" + (" (late)" if self.late else "")
+        if self.status == "superseded":
+            return f"superseded by {self.superseded_by}"
+        if self.status == "met":
+            return f"completed {self.completed}" + (" (late)" if self.late else "")
+        return self.status
+
+    @property
+    def open(self) -> bool:
+        """Still to be met: the only state drawn as a deadline ahead."""
+        return self.status == "pending"
 
 
 @dataclass(frozen=True)
@@ -171,7 +195,7 @@ class Story:
 
     def span(self) -> tuple[date, date] | None:
         """First and last day the export covers (developments, phases and deadlines)."""
-        days = [d for i in self.items for d in (i.development.when.start, i.development.when.end)]
+        days = [d for i in self.items for d in (i.development.when.start, i.last)]
         days += [d for mark in self.deadlines for d in (mark.due.start, mark.due.end)]
         days += [d for p in self.phases for d in (p.start, p.end)]
         return (min(days), max(days)) if days else None
@@ -248,6 +272,8 @@ def build_story(
                     completed=deadline.completed,
                     late=deadline.late,
                     development=deadline.development,
+                    superseded_by=deadline.superseded_by,
+                    status=state_of(deadline, as_of or last_day or date.min),
                 )
             )
     # Every item is a development the user recorded; corrections and retractions are counted among them.

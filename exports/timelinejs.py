@@ -57,6 +57,8 @@ def to_timelinejs(story: Story) -> dict[str, Any]:
             "text": {"headline": headline, "text": _tl_text(item, story)},
             "group": html.escape(story.label(story.subjects.get(item.id, UNATTRIBUTED))),
         }
+        if item.last != d.when.end:
+            event["end_date"] = _tl_date(_day(item.last), display=False)
         if d.sources:
             url = next((u for s in d.sources if (u := safe_url(s.url))), "")
             event["media"] = {

@@ -288,3 +288,28 @@ def test_an_acled_import_keeps_coordinates_and_maps_to_the_actors_of_the_story(s
     baghdad = [e["id"] for e in story.jsonl("log", "--near", "33.3378,44.4326", "--km", "1")]
     assert baghdad == ["irq30001"]
     assert len(story.jsonl("log", "--country", "IRQ")) == 12
+
+
+def test_exports_draw_only_open_deadlines_as_pending(deal):
+    notes = deal.ok("export", "--format", "markdown", "--as-of", "2017-02-15").stdout
+    deadlines = [line for line in notes.splitlines() if line.startswith("- Deadline:")]
+    assert deadlines == [
+        "- Deadline: term 1 ends, due 2016-01-14, superseded by renewal-1",
+        "- Deadline: term 2 ends, due 2016-07-14, superseded by renewal-2",
+        "- Deadline: term 3 ends, due 2017-01-14, lapsed",
+    ]
+    page = deal.ok("export", "--format", "html", "--as-of", "2017-02-15").stdout
+    assert page.count('"deadline superseded"') == 2 and page.count('"deadline lapsed"') == 1
+    assert '"deadline pending"' not in page
+    earlier = deal.ok("export", "--format", "html", "--as-of", "2015-12-01").stdout
+    assert earlier.count('"deadline pending"') == 1
+
+
+def test_a_span_is_drawn_as_a_range_in_the_page_and_in_timelinejs(deal):
+    page = deal.ok("export", "--format", "html").stdout
+    data = json.loads(page.split('<script type="application/json" id="chronicle-data">', 1)[1].split("</script>")[0])
+    renewal = next(item for item in data["items"] if item["id"] == "renewal-2")
+    assert (renewal["type"], renewal["start"], renewal["end"]) == ("range", "2016-07-10", "2017-01-15")
+    events = {e["unique_id"]: e for e in json.loads(deal.ok("export", "--format", "timelinejs").stdout)["events"]}
+    assert events["renewal-2"]["end_date"] == {"year": 2017, "month": 1, "day": 14}
+    assert "end_date" not in events["renewal-1"]
