@@ -85,6 +85,15 @@ def export(
         str | None,
         typer.Option(help="Title of the page, chart or document (not used by jsonl and csv).", metavar="TEXT"),
     ] = None,
+    figure: Annotated[
+        str | None,
+        typer.Option(
+            "--figure",
+            metavar="METRIC[:SCOPE]",
+            help="With png or svg: chart this figure over time, one line for each actor reporting it "
+            "(e.g. troops:iraq), instead of the timeline.",
+        ),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export the story: re-importable JSON Lines, tables, TimelineJS, an HTML timeline, a chart.
@@ -104,6 +113,7 @@ def export(
       chronicle export --format jsonl --known-at 2024-01-05T18:00 -o then.jsonl
       chronicle export --format svg --negotiation coalition-exit -o talks.svg
       chronicle export -o story.geojson                  # open it in QGIS or geojson.io
+      chronicle export --figure troops:iraq -o troops.png  # U.S. troops in Iraq over time
     """
     with errors():
         from chronicle.domain.errors import InvalidInput
@@ -127,6 +137,7 @@ def export(
             known_at=parse_instant(known_at, "--known-at"),
             title=title,
             recorded_at=parse_instant(recorded_at, "--recorded-at"),
+            figure=figure,
         )
         stamps = []
         with open_store(store) as opened:

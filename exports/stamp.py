@@ -39,9 +39,11 @@ class Stamp:
     actor: str | None = None
     negotiation: str | None = None
     title: str | None = None
+    figure: str | None = None  # a chart of one figure over time; left out of the JSON when not asked
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        figure = {} if self.figure is None else {"figure": self.figure}
+        return figure | {
             "format": self.format,
             "head": {"position": self.position, "hash": self.hash},
             "as_of": self.as_of,
@@ -131,7 +133,7 @@ def _parse(value: Any) -> Stamp | None:
     if not isinstance(position, int) or not isinstance(digest, str) or not isinstance(fmt, str):
         return None
     texts = {}
-    for name in ("as_of", "known_at", "recorded_at", "actor", "negotiation", "title"):
+    for name in ("as_of", "known_at", "recorded_at", "actor", "negotiation", "title", "figure"):
         field = value.get(name)
         if field is not None and not isinstance(field, str):
             return None

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from chronicle.domain.developments import Development
-from chronicle.domain.errors import ChronicleError
+from chronicle.domain.errors import ChronicleError, InvalidInput
 from chronicle.exports import FORMATS, chart, csvfile, geojson, jsonl, markdown, page, timelinejs
 from chronicle.exports.stamp import KEY as STAMP_KEY
 from chronicle.exports.stamp import Stamp, embed, tail
@@ -36,6 +36,7 @@ class Selection:
     title: str | None = None
     recorded_at: datetime | None = None
     upto: int | None = None  # the log position to export as of (an embedded head's); None: now
+    figure: str | None = None  # png/svg: chart this figure (`METRIC[:SCOPE]`) over time, not the timeline
 
     @property
     def narrowed(self) -> bool:
@@ -160,6 +161,8 @@ def _quiet(_message: str) -> None:
 
 def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> Stamp:
     """Write the export in `fmt` to `out`; return the head it embeds (CSV's goes in a side file)."""
+    if selection.figure is not None and fmt not in ("png", "svg"):
+        raise InvalidInput(f"--figure charts a figure as png or svg, not as {fmt}")
     if fmt == "jsonl":
         return write_interchange(store, selection, out, say=say)
     body, stamp = _render(fmt, store, selection, say=say)
@@ -177,13 +180,20 @@ def _render(fmt: str, store: Store, selection: Selection, *, say: Any = None) ->
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise ChronicleError(f"{fmt} export needs matplotlib: pip install 'chronicle[export]'") from None
+            raise ChronicleError(
+                f"{fmt} export needs matplotlib: run `.venv/bin/pip install -e '.[export]'` in Chronicle's folder"
+            ) from None
+
     story, head = gather_story(store, selection, say=say)
     stamp = provenance.stamp(fmt, selection, head, title=None if fmt == "csv" else story.title)
     if fmt in ("timelinejs", "geojson"):
         body = timelinejs.to_timelinejs(story) if fmt == "timelinejs" else geojson.to_geojson(story)
         body[STAMP_KEY] = stamp.as_json()
         return orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n", stamp
+    if selection.figure is not None:
+        from chronicle.exports.figurechart import FigureAsked, render_figure
+
+        return embed(stamp, render_figure(story, FigureAsked.parse(selection.figure), fmt)), stamp
     return embed(stamp, _unstamped(fmt, story)), stamp
 
 

@@ -77,6 +77,7 @@ def stamp(fmt: str, selection: Selection, head: Head, *, title: str | None) -> S
         actor=selection.actor,
         negotiation=selection.negotiation,
         title=title,
+        figure=selection.figure,
     )
 
 
@@ -162,6 +163,7 @@ def verify_export(store: Store, data: bytes, *, label: str, say: Say, side: byte
             recorded_at=datetime.fromisoformat(found.recorded_at) if found.recorded_at else None,
             title=found.title,
             upto=found.position,
+            figure=found.figure,
         )
     except ValueError:
         raise InvalidInput(f"{label}: the embedded head's time coordinates are malformed") from None
