@@ -38,13 +38,13 @@ def schema(
       chronicle schema statement | jq '.examples[0]'
     """
     if kind is None:
-        from chronicle.domain.developments import interchange_schema
+        from chronicle.domain.schemas import interchange_schema
 
         print_json(interchange_schema())
         return
     with errors():
-        from chronicle.domain.developments import type_schema
         from chronicle.domain.examples import example, type_named
+        from chronicle.domain.schemas import type_schema
 
         name = type_named(kind)
         print_json({**type_schema(name), "examples": [example(name)]})

@@ -6,7 +6,7 @@ These names are a public contract (files, `--json` output, the JSON Schema): ext
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 import orjson
 from pydantic import (
@@ -41,42 +41,13 @@ from chronicle.domain.fields import (
     absent,
     refs,
 )
+from chronicle.domain.ids import SUFFIX_LENGTH, GeneratedIds, summary_slug
 from chronicle.domain.places import Place
 
 # Part of the format, so imported from here too.
 from chronicle.domain.values import Deadline as Deadline
 from chronicle.domain.values import Source as Source
 from chronicle.domain.values import source_identity as source_identity
-
-SLUG_WORDS = 6  # a generated id keeps at most this many words of the summary
-SLUG_CHARS = 40  # and at most this many characters of them
-SUFFIX_LENGTH = 8  # hex digits of the content digest told apart two developments of one readable id
-
-
-def summary_slug(summary: str) -> str:
-    """The first words of `summary` as lower-case ASCII joined by '-' (accents dropped, other scripts too):
-    at most `SLUG_WORDS` words and `SLUG_CHARS` characters; '' when no ASCII letter or digit is left."""
-    import re
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", summary).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)[:SLUG_WORDS]
-    slug = words[0][:SLUG_CHARS] if words else ""
-    for word in words[1:]:
-        if len(slug) + 1 + len(word) > SLUG_CHARS:
-            break
-        slug += "-" + word
-    return slug
-
-
-class GeneratedIds(NamedTuple):
-    """The ids a development without one may get: `readable` (type, occurred, the summary's first words)
-    unless another development holds it, then `suffixed` (with a digest of the content); `legacy` is the
-    id generated before readable ids (type, occurred, digest), kept by what was recorded with it."""
-
-    readable: str
-    suffixed: str
-    legacy: str
 
 
 class Record(BaseModel):
@@ -426,20 +397,3 @@ TYPES: dict[str, type[Development]] = {
         NegotiationEnded,
     )
 }
-
-
-def interchange_schema() -> dict[str, Any]:
-    """JSON Schema of one line of the interchange format."""
-    schema = DEVELOPMENT_ADAPTER.json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Chronicle development (interchange format v1)"
-    return schema
-
-
-def type_schema(kind: str) -> dict[str, Any]:
-    """JSON Schema of one line of development type `kind`, with the `$defs` it needs (valid on its own)."""
-    model = TYPES[kind]
-    schema = TypeAdapter(model).json_schema()
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-    schema["title"] = f"Chronicle {kind} development (interchange format v1)"
-    return schema

@@ -55,7 +55,7 @@ def test_type_names_take_dashes_or_underscores(cli: Cli) -> None:
 
 
 def test_schema_without_a_type_is_the_whole_format(cli: Cli) -> None:
-    from chronicle.domain.developments import interchange_schema
+    from chronicle.domain.schemas import interchange_schema
 
     assert json.loads(cli.ok("schema").stdout) == interchange_schema()
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from helpers import GOLDEN, STORIES
 
-from chronicle.domain.developments import interchange_schema
+from chronicle.domain.schemas import interchange_schema
 
 LINES = [
     pytest.param(json.loads(line), id=f"{path.name}:{n}")
