@@ -160,8 +160,9 @@ def append(
     auto_register: AutoOpt = False,
     allow_future: FutureOpt = False,
     max_errors: Annotated[
-        int, typer.Option("--max-errors", metavar="N", min=1, help="With --file, describe at most N bad lines.")
-    ] = 20,
+        str,  # text, parsed below: an int option would load typer's converters on every append
+        typer.Option("--max-errors", metavar="N", help="With --file, describe at most N bad lines (default 20)."),
+    ] = "20",
     as_: AsOpt = None,
     signing_key: SigningKeyOpt = None,
     store: StoreOpt = None,
@@ -181,7 +182,11 @@ def append(
     with errors(), paused_gc():
         from chronicle.cli.names import record_file_by_name
 
-        every_bad_line = partial(_say_every_bad_line, file, store, auto_register, allow_future, max_errors)
+        if not max_errors.isdigit() or int(max_errors) < 1:
+            from chronicle.domain.errors import InvalidInput
+
+            raise InvalidInput(f"--max-errors {max_errors!r}: expected a whole number, at least 1")
+        every_bad_line = partial(_say_every_bad_line, file, store, auto_register, allow_future, int(max_errors))
         plan = record_file_by_name(file, store, auto_register, allow_future, _record_file, every_bad_line)
     if plan.recorded:
         with errors():

@@ -54,3 +54,14 @@ def test_bad_lines_of_every_kind_are_named_in_order(story: Cli) -> None:
 def test_one_bad_line_is_refused_in_one_line_as_before(story: Cli) -> None:
     result = story("append", "--file", "-", input=_lines(1))
     assert result.stderr == "chronicle: error: line 2: deaths: -1 is too small: at least 0\n"
+
+
+def test_a_max_errors_that_is_not_a_count_is_refused(story: Cli) -> None:
+    before = story.store.digest()
+    result = story("append", "--max-errors", "many", "--file", "-", input=_lines(0))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "chronicle: error: --max-errors 'many': expected a whole number, at least 1\n",
+    )
+    assert story.store.digest() == before
