@@ -100,7 +100,9 @@ def export(
 
     jsonl holds every development as first recorded, corrections and retractions included, in record
     order: `chronicle append --file` into an empty store rebuilds the same story. The other formats
-    show the story as believed (corrections applied, retractions marked), in story order.
+    show the story as believed (corrections applied, retractions marked), in story order. jsonl, csv
+    and geojson export a story of any size; html, markdown, timelinejs, png and svg at most 5,000
+    developments (narrow a larger one, or browse it with `chronicle serve`).
 
     -o onto an existing file replaces it whole (never half-written); onto a symlink, writes the file it
     names and keeps the link; onto a FIFO or a device, writes to it in place; a directory is refused.

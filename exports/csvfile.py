@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
 
 from chronicle.domain.developments import Deadline, Development, Source
 from chronicle.domain.reported import parse_moment, spoken, stated_report
-from chronicle.exports.story import Item, Story
+from chronicle.exports.story import Item, Names, Story
 from chronicle.exports.text import source_text, status_text, value_text
 
 BASE_COLUMNS = (
@@ -84,7 +84,7 @@ def _reported(d: Development, recorded: str) -> tuple[str, str]:
     return recorded, ""
 
 
-def row_of(story: Story, item: Item) -> list[str]:
+def row_of(story: Names, item: Item) -> list[str]:
     """One development's cells, in `CSV_COLUMNS` order (formulas not yet neutralised)."""
     d = item.development
     fields = d.__dict__
@@ -127,9 +127,21 @@ def uncovered_fields(types: dict[str, type[Development]]) -> list[str]:
 
 def to_csv(story: Story) -> str:
     """One row per development (RFC 4180, CRLF line ends), story order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out = io.BytesIO()
+    write_csv(story.items, story, out)
+    return out.getvalue().decode("utf-8")
+
+
+def write_csv(items: Iterable[Item], names: Names, out: BinaryIO, *, rows_per_write: int = 1_000) -> None:
+    """`to_csv`, streamed: rows are written as they come, a thousand at a time, so a story of any size
+    holds one batch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for item in story.items:
-        writer.writerow([_cell(value) for value in row_of(story, item)])
-    return out.getvalue()
+    for count, item in enumerate(items, 1):
+        writer.writerow([_cell(value) for value in row_of(names, item)])
+        if count % rows_per_write == 0:
+            out.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue().encode("utf-8"))

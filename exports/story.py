@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from chronicle.domain.corrections import with_note
 from chronicle.domain.dates import FuzzyDate
@@ -174,20 +175,10 @@ class Story:
 
     def actor_ids(self, development: Development) -> list[str]:
         """Actors a development names, in a stable order."""
-        found = []
-        for key in touched(development):
-            kind, _, ident = key.partition(":")
-            if kind == "actor" and (ident in self.actors or ident not in self.negotiations):
-                found.append(ident)
-        return list(dict.fromkeys(found))
+        return named_ids(development, "actor", self.actors, self.negotiations)
 
     def negotiation_ids(self, development: Development) -> list[str]:
-        found = []
-        for key in touched(development):
-            kind, _, ident = key.partition(":")
-            if kind == "negotiation" and (ident in self.negotiations or ident not in self.actors):
-                found.append(ident)
-        return list(dict.fromkeys(found))
+        return named_ids(development, "negotiation", self.negotiations, self.actors)
 
     def actor_name(self, ident: str) -> str:
         actor = self.actors.get(ident)
@@ -199,6 +190,39 @@ class Story:
         days += [d for mark in self.deadlines for d in (mark.due.start, mark.due.end)]
         days += [d for p in self.phases for d in (p.start, p.end)]
         return (min(days), max(days)) if days else None
+
+
+def named_ids(development: Development, kind: str, mine: Container[str], others: Container[str]) -> list[str]:
+    """The ids of one kind a development names, in a stable order: an id registered only as the other
+    kind is left out."""
+    found = []
+    for key in touched(development):
+        key_kind, _, ident = key.partition(":")
+        if key_kind == kind and (ident in mine or ident not in others):
+            found.append(ident)
+    return list(dict.fromkeys(found))
+
+
+class Names(Protocol):
+    """Who and what a development names: what a row-at-a-time export needs of its story."""
+
+    def actor_ids(self, development: Development) -> list[str]: ...
+
+    def negotiation_ids(self, development: Development) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The actor and negotiation ids of a store, for exports streamed a row at a time (no story held)."""
+
+    actors: frozenset[str]
+    negotiations: frozenset[str]
+
+    def actor_ids(self, development: Development) -> list[str]:
+        return named_ids(development, "actor", self.actors, self.negotiations)
+
+    def negotiation_ids(self, development: Development) -> list[str]:
+        return named_ids(development, "negotiation", self.negotiations, self.actors)
 
 
 def subject_key(development: Development) -> str:

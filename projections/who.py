@@ -39,6 +39,11 @@ def names_index(store: ViewStore, c: Cursor, kind: str) -> dict[str, list[str]]:
     return _labels(reads.registered_names(store, c, kind))
 
 
+def registered_ids(store: ViewStore, c: Cursor, kind: str) -> frozenset[str]:
+    """The ids of every registered actor or negotiation."""
+    return frozenset(EntityKey.parse(str(r["entity"])).id for r in reads.registered_names(store, c, kind))
+
+
 def nearest(wanted: str, labels: dict[str, list[str]]) -> str | None:
     """The id of the entity whose id, name or alias is closest to `wanted`, if one is close."""
     import difflib

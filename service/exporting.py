@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, BinaryIO
@@ -14,15 +16,21 @@ from chronicle.domain.errors import ChronicleError, InvalidInput
 from chronicle.exports import FORMATS, chart, csvfile, geojson, jsonl, markdown, page, timelinejs
 from chronicle.exports.stamp import KEY as STAMP_KEY
 from chronicle.exports.stamp import Stamp, embed, tail
-from chronicle.exports.story import Item, Story, build_story
-from chronicle.projections import queries
+from chronicle.exports.story import Item, Registered, Story, build_story
+from chronicle.projections import queries, who
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import iso_utc, parse_development
 from chronicle.service import provenance
 from chronicle.service.store import Store
 
-__all__ = ["FORMATS", "Selection", "export", "gather_story", "render", "write_interchange"]
+__all__ = ["FORMATS", "PAGE_LIMIT", "Selection", "export", "gather_story", "render", "write_interchange", "write_rows"]
+
+
+# A page, a chart or a document for reading holds at most this many developments: beyond it a browser
+# crawls and a reader cannot follow, and the workspace (`chronicle serve`) windows the story instead.
+PAGE_LIMIT = 5_000
+_ANY_SIZE = ("jsonl", "csv", "geojson")
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,12 @@ def _originals(views: ViewStore, c: Cursor, ids: list[str]) -> dict[str, Develop
     return {row["dev_id"]: parse_development(row["original"]) for row in reads.originals_of(views, c, ids)}
 
 
-def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -> list[Item]:
-    return [
+def _items(entries: Iterable[queries.LogEntry], originals: dict[str, Development]) -> list[Item]:
+    return list(_each_item(entries, originals))
+
+
+def _each_item(entries: Iterable[queries.LogEntry], originals: dict[str, Development]) -> Iterator[Item]:
+    return (
         Item(
             development=e.development,
             position=e.position,
@@ -72,36 +84,31 @@ def _items(entries: list[queries.LogEntry], originals: dict[str, Development]) -
             recorded_by=e.recorded_by,
         )
         for e in entries
-    ]
+    )
 
 
-def gather_story(store: Store, selection: Selection, *, say: Any = None) -> tuple[Story, provenance.Head]:
+def gather_story(
+    store: Store, selection: Selection, *, say: Any = None, at_most: int | None = None, fmt: str = "page"
+) -> tuple[Story, provenance.Head]:
     """The story as believed (as of a date, as known at a time), narrowed to an actor or negotiation, and
-    the head it was read at."""
+    the head it was read at. With `at_most`, a story of more developments is refused before it is held."""
 
     def run(views: ViewStore, c: Cursor) -> tuple[Story, provenance.Head]:
         head = provenance.head_of(views, c, selection.upto)
         asked = selection
         selection_then = provenance.as_of_head(selection, head)
         flt = _filter(views, c, selection_then, whole=False)
-        entries = queries.log(views, c, flt)
+        entries = _at_most(queries.iter_log(views, c, flt), at_most, fmt)
         if flt.actor or flt.negotiation:
             context = queries.log(views, c, _filter(views, c, selection_then, whole=True))
         else:
             context = entries
         corrected = sorted({e.development.id or "" for e in context if e.corrected_by})
         originals = _originals(views, c, corrected)
-        title = "Chronicle timeline"
-        if flt.negotiation:
-            view = queries.current_view(views, c, "negotiation", flt.negotiation)
-            title = getattr(view, "title", None) or flt.negotiation
-        elif flt.actor:
-            view = queries.current_view(views, c, "actor", flt.actor)
-            title = f"Chronicle timeline: {getattr(view, 'name', None) or flt.actor}"
         story = build_story(
             _items(entries, originals),
             _items(context, originals),
-            title=asked.title or title,
+            title=_title(views, c, flt, asked),
             as_of=asked.as_of,
             known_at=iso_utc(asked.known_at) if asked.known_at else None,
             recorded_at=iso_utc(asked.recorded_at) if asked.recorded_at else None,
@@ -109,6 +116,31 @@ def gather_story(store: Store, selection: Selection, *, say: Any = None) -> tupl
         return story, head
 
     return store.query(run, say=say or _quiet)
+
+
+def _title(views: ViewStore, c: Cursor, flt: queries.LogFilter, asked: Selection) -> str:
+    if asked.title:
+        return asked.title
+    if flt.negotiation:
+        view = queries.current_view(views, c, "negotiation", flt.negotiation)
+        return getattr(view, "title", None) or flt.negotiation
+    if flt.actor:
+        view = queries.current_view(views, c, "actor", flt.actor)
+        return f"Chronicle timeline: {getattr(view, 'name', None) or flt.actor}"
+    return "Chronicle timeline"
+
+
+def _at_most(entries: Iterator[queries.LogEntry], limit: int | None, fmt: str) -> list[queries.LogEntry]:
+    if limit is None:
+        return list(entries)
+    held = list(itertools.islice(entries, limit + 1))
+    if len(held) > limit:
+        raise InvalidInput(
+            f"the story holds more than {limit:,} developments, too many for one {fmt} file: narrow it "
+            "(--actor, --negotiation, --as-of) or browse it with `chronicle serve`; csv, jsonl and geojson "
+            "export a story of any size"
+        )
+    return held
 
 
 def write_interchange(store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> Stamp:
@@ -165,6 +197,8 @@ def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: 
         raise InvalidInput(f"--figure charts a figure as png or svg, not as {fmt}")
     if fmt == "jsonl":
         return write_interchange(store, selection, out, say=say)
+    if fmt in ("csv", "geojson"):
+        return write_rows(fmt, store, selection, out, say=say)
     body, stamp = _render(fmt, store, selection, say=say)
     out.write(body)
     return stamp
@@ -172,7 +206,32 @@ def export(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: 
 
 def render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> bytes:
     """The export in `fmt` (any but jsonl, which is streamed), as bytes ready to write."""
+    if fmt in ("csv", "geojson"):
+        out = io.BytesIO()
+        write_rows(fmt, store, selection, out, say=say)
+        return out.getvalue()
     return _render(fmt, store, selection, say=say)[0]
+
+
+def write_rows(fmt: str, store: Store, selection: Selection, out: BinaryIO, *, say: Any = None) -> Stamp:
+    """The csv or geojson export, streamed from the story index a page at a time: a row or a feature
+    needs only its development and the ids the store has registered, so a story of any size holds a page.
+    CSV's stamp goes in a side file; GeoJSON's under its own key, last."""
+    from chronicle.projections.gcpause import paused_gc
+
+    store.query(lambda _views, _c: None, say=say or _quiet)  # caught up, and healed if damaged
+    with store.reading() as c, paused_gc():
+        views = store.views
+        head = provenance.head_of(views, c, selection.upto)
+        flt = _filter(views, c, provenance.as_of_head(selection, head), whole=False)
+        names = Registered(who.registered_ids(views, c, "actor"), who.registered_ids(views, c, "negotiation"))
+        items = _each_item(queries.iter_log(views, c, flt), {})
+        if fmt == "csv":
+            csvfile.write_csv(items, names, out)
+            return provenance.stamp("csv", selection, head, title=None)
+        stamp = provenance.stamp(fmt, selection, head, title=_title(views, c, flt, selection))
+        geojson.write_geojson(items, names, stamp.as_json(), out)
+        return stamp
 
 
 def _render(fmt: str, store: Store, selection: Selection, *, say: Any = None) -> tuple[bytes, Stamp]:
@@ -184,7 +243,8 @@ def _render(fmt: str, store: Store, selection: Selection, *, say: Any = None) ->
                 f"{fmt} export needs matplotlib: run `.venv/bin/pip install -e '.[export]'` in Chronicle's folder"
             ) from None
 
-    story, head = gather_story(store, selection, say=say)
+    at_most = None if fmt in _ANY_SIZE or selection.figure is not None else PAGE_LIMIT
+    story, head = gather_story(store, selection, say=say, at_most=at_most, fmt=fmt)
     stamp = provenance.stamp(fmt, selection, head, title=None if fmt == "csv" else story.title)
     if fmt in ("timelinejs", "geojson"):
         body = timelinejs.to_timelinejs(story) if fmt == "timelinejs" else geojson.to_geojson(story)

@@ -36,7 +36,14 @@ def test_appending_ten_times_the_developments_takes_no_more_memory(store, tmp_pa
 
 def test_verifying_exporting_and_listing_ten_times_the_store_take_no_more_memory(store, tmp_path: Path):
     small, large = store, store.sibling()
-    peaks: dict[str, list[float]] = {"verify": [], "export": [], "log": [], "log --known-at": []}
+    peaks: dict[str, list[float]] = {
+        "verify": [],
+        "export": [],
+        "csv": [],
+        "geojson": [],
+        "log": [],
+        "log --known-at": [],
+    }
     for ref, count in ((small, 2_000), (large, 20_000)):
         assert run_chronicle("init", store_url=ref.url).returncode == 0
         story = write_jsonl(tmp_path / f"{count}.jsonl", [*registrations("v", 20), *strikes("v", count, 20)])
@@ -46,10 +53,34 @@ def test_verifying_exporting_and_listing_ten_times_the_store_take_no_more_memory
         exported = tmp_path / f"{count}-out.jsonl"
         peaks["export"].append(peak_mib(ref.url, "export", "--format", "jsonl", "-o", str(exported)))
         assert _ids(exported) == _ids(story)  # every development, in record order
+        table = tmp_path / f"{count}-out.csv"
+        peaks["csv"].append(peak_mib(ref.url, "export", "--format", "csv", "-o", str(table)))
+        assert table.read_bytes().count(b"\r\n") == count + 21  # the header, and a row per development
+        peaks["geojson"].append(peak_mib(ref.url, "export", "--format", "geojson", "-o", str(tmp_path / "map.json")))
         peaks["log"].append(peak_mib(ref.url, "log", "--json"))
         peaks["log --known-at"].append(peak_mib(ref.url, "log", "--json", "--known-at", _now()))
     # Held whole, 18,000 more developments cost verify about 100 MiB, export 60, log 80; streamed, a few.
     assert peaks["verify"][1] - peaks["verify"][0] < 25, peaks
     assert peaks["export"][1] - peaks["export"][0] < 25, peaks
+    assert peaks["csv"][1] - peaks["csv"][0] < 25, peaks
+    assert peaks["geojson"][1] - peaks["geojson"][0] < 25, peaks
     assert peaks["log"][1] - peaks["log"][0] < 25, peaks
     assert peaks["log --known-at"][1] - peaks["log --known-at"][0] < 25, peaks  # reported times read page-wise too
+
+
+def test_a_page_too_big_to_hold_is_refused_in_one_line_and_points_to_the_workspace(store, tmp_path: Path):
+    assert run_chronicle("init", store_url=store.url).returncode == 0
+    story = write_jsonl(tmp_path / "story.jsonl", [*registrations("p", 20), *strikes("p", 5_000, 20)])
+    assert run_chronicle("append", "--file", str(story), store_url=store.url).returncode == 0
+    for fmt in ("html", "markdown", "timelinejs", "svg"):
+        page = tmp_path / f"story.{fmt}"
+        refused = run_chronicle("export", "--format", fmt, "-o", str(page), store_url=store.url)
+        assert refused.returncode == 2, refused.stderr
+        message = refused.stderr.decode().strip()
+        assert message.count("\n") == 0 and "more than 5,000 developments" in message, message
+        assert "chronicle serve" in message and "--actor" in message
+        assert not page.exists()
+    narrowed = run_chronicle(
+        "export", "--format", "html", "--as-of", "2024-01-01", "-o", str(tmp_path / "p.html"), store_url=store.url
+    )
+    assert narrowed.returncode == 0, narrowed.stderr
