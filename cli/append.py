@@ -77,11 +77,11 @@ class _AppendGroup(TyperGroup):
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
-            import difflib
+            from chronicle.domain.examples import types_like
 
             known = self.list_commands(ctx)
-            close = difflib.get_close_matches(args[0].replace("-", "_"), known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else f"; one of: {', '.join(known)}"
+            close = types_like(args[0], known)
+            hint = f"; did you mean {' or '.join(close)}?" if close else f"; one of: {', '.join(known)}"
             fail(f"no development type {args[0]!r}{hint}", 2)
         return super().resolve_command(ctx, args)
 

@@ -72,5 +72,14 @@ def parse_instant(text: str) -> datetime:
     return moment
 
 
+def shifted(day: date, delta: timedelta) -> date:
+    """`day` moved by `delta`, held within the calendar (years 1 to 9999) rather than overflowing."""
+    try:
+        return day + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min
+
+
 def end_of_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(microseconds=1)
+    """The last microsecond of `day`, UTC (31 December 9999 included: no next day to count back from)."""
+    return datetime.combine(day, time.max, tzinfo=UTC)

@@ -380,9 +380,19 @@ def type_named(text: str) -> str:
     name = text.strip().replace("-", "_")
     if name in TYPES:
         return name
-    close = difflib.get_close_matches(name, list(TYPES), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; one of: {', '.join(TYPES)}"
+    close = types_like(name, list(TYPES))
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else f"; one of: {', '.join(TYPES)}"
     raise UnknownType(f"no development type {text!r}{hint}")
+
+
+def types_like(name: str, known: list[str]) -> list[str]:
+    """The type names a mistyped one most likely meant: the closest spelling, else those it is a word
+    of (`actor` -> `actor_registered`; `agreement` -> both agreement types)."""
+    name = name.strip().replace("-", "_")
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return close
+    return [k for k in known if name and name in k.split("_")][:3]
 
 
 def example(kind: str) -> dict[str, Any]:

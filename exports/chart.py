@@ -12,12 +12,14 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
+from chronicle.domain.dates import shifted
 from chronicle.domain.keys import EntityKey
 from chronicle.exports.story import CATEGORIES, UNATTRIBUTED, Item, Story, category, window
 from chronicle.exports.text import shorten
 from chronicle.projections.fold import source_count
 
 _EPOCH = date(1970, 1, 1)
+DAY = timedelta(days=1)
 WIDTH_IN, DPI = 11.0, 100
 _PLOT_PX = 0.75 * WIDTH_IN * DPI  # the axes' share of the width, after the row names
 _CHAR_PX = 5.3  # an average character at the label size, for fitting labels without drawing them
@@ -153,8 +155,8 @@ def render_chart(story: Story, fmt: str) -> bytes:
             axes.set_axis_off()
         else:
             start, end = window(story)  # month- and year-long developments may reach beyond it
-            pad = max(timedelta(days=1), (end - start) / 30)
-            left, right = num(start - pad), num(end + pad + timedelta(days=1))
+            pad = max(DAY, (end - start) / 30)
+            left, right = num(shifted(start, -pad)), num(shifted(end, pad + DAY))
             axes.set_xlim(left, right)
             axes.set_ylim(len(rows) - 0.5, -0.5)
             lanes = _Lanes((right - left) / _PLOT_PX)
@@ -199,7 +201,7 @@ def _draw_phases(axes: Any, story: Story, rows: list[str], lanes: _Lanes) -> lis
         if key not in rows:
             continue
         row = rows.index(key)
-        x0, x1 = num(phase.start), num(phase.end + timedelta(days=1))
+        x0, x1 = num(phase.start), num(shifted(phase.end, DAY))
         colour = STATUS_COLOURS.get(phase.status, "#94a3b8")
         axes.broken_barh([(x0, x1 - x0)], (row - 0.42, 0.84), facecolors=colour, alpha=0.16, lw=0, zorder=0)
         if phase.status not in used:
@@ -238,7 +240,7 @@ def _draw_items(axes: Any, story: Story, rows: list[str], lanes: _Lanes, left: f
         places[item.id] = (row, max(x0 + 0.5, left), y)  # a range begun before the window is named inside it
         faded = item.retracted_by is not None
         if item.spans:
-            x1 = num(item.last + timedelta(days=1))
+            x1 = num(shifted(item.last, DAY))
             axes.broken_barh(
                 [(x0, x1 - x0)],
                 (y - 0.07, 0.14),

@@ -11,12 +11,15 @@ from typing import Any
 
 import orjson
 
+from chronicle.domain.dates import shifted
 from chronicle.exports.details import details
 from chronicle.exports.story import CATEGORIES, UNATTRIBUTED, Story, category, window
 from chronicle.exports.text import display_date, shorten, source_text, status_text
 
 VIS_TIMELINE_VERSION = "8.5.4"
 _VIS = ("assets", "vis-timeline")
+
+DAY = timedelta(days=1)
 
 
 def _package_text(*path: str) -> str:
@@ -70,7 +73,7 @@ def timeline_data(story: Story) -> dict[str, Any]:
         elif not item.spans:
             entry.update(type="point", start=f"{_iso(when.start)}T12:00:00")
         else:
-            entry.update(type="range", start=_iso(when.start), end=_iso(item.last + timedelta(days=1)))
+            entry.update(type="range", start=_iso(when.start), end=_iso(shifted(item.last, DAY)))
         entry["className"] = " ".join(classes)
         items.append(entry)
     for n, phase in enumerate(story.phases):
@@ -80,7 +83,7 @@ def timeline_data(story: Story) -> dict[str, Any]:
                 "id": f"phase:{n}",  # not a slug: cannot clash with a development id
                 "type": "background",
                 "start": _iso(phase.start),
-                "end": _iso(phase.end + timedelta(days=1)),
+                "end": _iso(shifted(phase.end, DAY)),
                 "content": html.escape(shorten(label, 80)),
                 "label": shorten(label, 80),
                 "tooltip": f"{story.label(f'negotiation:{phase.negotiation}')}: {phase.label}, "
@@ -112,7 +115,7 @@ def timeline_data(story: Story) -> dict[str, Any]:
                 "id": f"{ident}:band",
                 "type": "background",
                 "start": _iso(mark.due.end),
-                "end": _iso(mark.due.end + timedelta(days=1)),
+                "end": _iso(shifted(mark.due.end, DAY)),
                 "content": "",
                 "label": "",
                 "tooltip": text,
@@ -132,14 +135,14 @@ def timeline_data(story: Story) -> dict[str, Any]:
             "revisions": [],
         }
     start, end = window(story)
-    pad = max(timedelta(days=1), (end - start) / 10)
+    pad = max(DAY, (end - start) / 10)
     return {
         "title": story.title,
         "groups": groups,
         "items": items,
         "details": detail,
         # Labels start at their date and run right: leave them room.
-        "window": {"start": _iso(start - pad), "end": _iso(end + 3 * pad + timedelta(days=1))},
+        "window": {"start": _iso(shifted(start, -pad)), "end": _iso(shifted(end, 3 * pad + DAY))},
     }
 
 

@@ -246,3 +246,17 @@ def test_export_from_a_store_that_does_not_exist_fails_cleanly(cli: Cli, tmp_pat
     assert result.exit_code == 1
     assert result.stderr.startswith("chronicle: error: ") and len(result.stderr.splitlines()) == 1
     assert not target.exists()
+
+
+def test_the_first_and_last_days_of_the_calendar_render_in_every_format(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("init")
+    cli.ok("append", "actor_registered", "--actor", "us", "--name", "US", "--kind", "state", "--occurred", "0001",
+           "--summary", "US enters")  # fmt: skip
+    cli.ok("append", "--allow-future", "strike", "--by", "us", "--occurred", "9999-12-31", "--summary", "The last day",
+           "--source", "AP", "--published", "9999-12-31")  # fmt: skip
+    cli.ok("append", "--allow-future", "statement", "--by", "us", "--occurred", "9999", "--summary", "The last year",
+           "--text", "Said.")  # fmt: skip
+    for fmt in ("html", "svg", "png", "markdown", "timelinejs", "csv", "geojson", "jsonl"):
+        body = _export(cli, tmp_path, "--format", fmt, name=f"edge.{fmt}")
+        assert body, fmt
+    assert "The last day" in cli.ok("log", "--known-at", "9999-12-31").stdout

@@ -100,3 +100,19 @@ def test_each_typed_append_shows_an_example_that_records_in_the_demo_story(revis
 
 def test_the_typed_append_of_a_type_only_chronicle_records_points_to_its_command(cli: Cli) -> None:
     assert _help_example(cli, "source_redacted") == ["chronicle", "redact", "source", "baghdad-official"]
+
+
+@pytest.mark.parametrize(
+    "args, meant",
+    [
+        (("schema", "actor"), "'actor_registered'"),
+        (("template", "figure"), "'figure_reported'"),
+        (("append", "actor", "--name", "US"), "actor_registered"),
+        (("append", "figure"), "figure_reported"),
+    ],
+)
+def test_a_word_of_a_type_name_is_taken_for_that_type(cli: Cli, args: tuple[str, ...], meant: str) -> None:
+    cli.ok("init")
+    result = cli(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"chronicle: error: no development type {args[1]!r}; did you mean {meant}?\n"

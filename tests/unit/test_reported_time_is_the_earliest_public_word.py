@@ -65,3 +65,9 @@ def test_a_date_only_horizon_is_told_as_its_day() -> None:
     end_of_day = datetime(2024, 1, 6, 23, 59, 59, 999_999, tzinfo=UTC)
     assert Horizon(reported=end_of_day).describe() == "known at 2024-01-06"
     assert Horizon(recorded=end_of_day).describe() == "recorded at 2024-01-06"
+
+
+def test_the_calendars_last_day_counts_from_its_end_without_overflowing() -> None:
+    assert parse_moment("9999-12-31") == datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+    data = {"sources": [{"publisher": "AP", "published": "9999-12-31"}]}
+    assert reported_time(data, RECORDED) == datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)

@@ -22,7 +22,7 @@ def _strike(n: int, placed: bool, lat: float) -> Item:
         "type": "strike",
         "id": f"strike-{n}",
         "occurred": f"2024-01-{1 + n % 28:02d}",
-        "summary": f"Strike {n}, \"quoted\"\nand =formula",
+        "summary": f'Strike {n}, "quoted"\nand =formula',
         "by": "us",
         "targets": ["militia"],
         "sources": [{"publisher": "Reuters", "url": "https://example.org/a"}],
