@@ -7,11 +7,14 @@ import inspect
 import types
 import typing
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from chronicle.cli.common import AsOpt, SigningKeyOpt, errors
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _COMMON_SKIP = {"type", "sources", "changes", "deadlines"}
 
@@ -133,7 +136,9 @@ def make_command(kind: str, model: Any, markup: Any, record: Callable[..., None]
         values.pop("w_signing_key", None)
 
         with errors():
-            record_one(_body(kind, values), ctx.obj, record)
+            body = _body(kind, values)
+            _all_required_given(kind, model, body)
+            record_one(body, ctx.obj, record)
 
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context), *params]
@@ -185,6 +190,20 @@ def example_invocation(kind: str, width: int = 74) -> str:
         else:
             lines[-1] += " " + word
     return "\n".join(lines)
+
+
+def _all_required_given(kind: str, model: type[BaseModel], body: dict[str, Any]) -> None:
+    """Name every required option left out at once, rather than one per try."""
+    from chronicle.domain.errors import InvalidInput
+
+    missing = [
+        f"--{name.replace('_', '-')}"
+        for name, info in model.model_fields.items()
+        if info.is_required() and name not in body
+    ]
+    if missing:
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + f" and {missing[-1]}"
+        raise InvalidInput(f"missing {listed} (`chronicle append {kind.replace('_', '-')} --help` shows an example)")
 
 
 def _body(kind: str, values: dict[str, Any]) -> dict[str, Any]:

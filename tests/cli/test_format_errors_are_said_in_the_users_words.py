@@ -172,3 +172,17 @@ def test_typed_subcommands_say_the_same(story: Cli, kind: str) -> None:
     result = story("append", *args, "--summary", "s")
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"chronicle: error: {message}\n")
     assert story.store.digest() == before
+
+
+def test_a_typed_append_names_every_option_left_out_at_once(cli: Cli) -> None:
+    cli.ok("init")
+    before = cli.ok("log", "--json").stdout
+    result = cli("append", "actor_registered", "--actor", "iq", "--name", "Iraq")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "chronicle: error: missing --occurred, --summary and --kind "
+        "(`chronicle append actor-registered --help` shows an example)\n"
+    )
+    one = cli("append", "strike", "--by", "us", "--summary", "A strike")
+    assert one.stderr.startswith("chronicle: error: missing --occurred (") and one.exit_code == 2
+    assert cli.ok("log", "--json").stdout == before
