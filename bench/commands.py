@@ -124,23 +124,17 @@ class Commands:
 
     # -- the table ---------------------------------------------------------------------------------
 
-    def window(self) -> tuple[str, str]:
-        """A month in the middle of the story, for `diff`."""
-        lines = (self.work / f"story-{self.size}.jsonl").read_text().splitlines()
-        year, month = (int(part) for part in json.loads(lines[len(lines) // 2])["occurred"][:7].split("-"))
-        after = (year + month // 12, month % 12 + 1)
-        return f"{year:04d}-{month:02d}-01", f"{after[0]:04d}-{after[1]:02d}-01"
-
-    def page_day(self) -> str:
-        """A day by which the story holds about 3,000 developments: a page the html export draws whole."""
-        lines = (self.work / f"story-{self.size}.jsonl").read_text().splitlines()
-        days = sorted(str(json.loads(line)["occurred"]) for line in lines)
-        day = days[min(3_000, len(days) - 1)]
-        return day if len(day) == 10 else f"{day[:4]}-{day[5:7] or '01'}-01"
+    def days(self) -> dict[str, Any]:
+        """The days the table asks about, read from the story in a child process: reading 100k lines here
+        would grow this process, and a child's peak RSS counts its parent's memory at the fork."""
+        data = self.work / f"story-{self.size}.jsonl"
+        run = proc.run([proc.PYTHON, "-m", "bench.commands", "--days", str(data)], env=self.env)
+        return dict(json.loads(self.must(run, "days").stdout))
 
     def rows(self, info: dict[str, Any]) -> list[Row]:
-        since, until = self.window()
-        page_day = self.page_day()
+        days = self.days()
+        since, until = days["window"]
+        page_day = days["page_day"]
         actor = info["busiest_actor"][0]
         negotiation = info["busiest_negotiation"][0]
         chronicle = self.chronicle
@@ -303,6 +297,17 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def days(data: Path) -> dict[str, Any]:
+    """A month in the middle of the story (for `diff`), and a day by which the story holds about 3,000
+    developments (a page the html export draws whole)."""
+    occurred = [str(json.loads(line)["occurred"]) for line in data.open()]
+    year, month = (int(part) for part in occurred[len(occurred) // 2][:7].split("-"))
+    after = (year + month // 12, month % 12 + 1)
+    day = sorted(occurred)[min(3_000, len(occurred) - 1)]
+    page_day = day if len(day) == 10 else f"{day[:4]}-{day[5:7] or '01'}-01"
+    return {"window": [f"{year:04d}-{month:02d}-01", f"{after[0]:04d}-{after[1]:02d}-01"], "page_day": page_day}
+
+
 def scan() -> None:
     """The baseline of `verify`: every stored event read once, its seal checked and the chain recomputed."""
     from chronicle.integrity import chain
@@ -326,7 +331,11 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/chronicle-bench-commands"))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--scan", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--days", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.days:
+        print(json.dumps(days(args.days)))
+        return 0
     if args.scan:
         scan()
         return 0

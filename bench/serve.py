@@ -1,5 +1,6 @@
-"""The server's answer times: p95 per endpoint of `chronicle serve`'s app, in-process, over a synthetic
-store, and the process's memory before and after.
+"""The server's answer times: per endpoint of `chronicle serve`'s app, in-process, over a synthetic
+store, the first request at the log's head and the p50/p95 of the requests after it, and the process's
+memory before and after.
 
     python -m bench.serve --n 100000            # builds the store in a temporary directory
     python -m bench.serve --store big.db        # an existing store
@@ -37,7 +38,7 @@ def build(directory: Path, n: int) -> str:
     return url
 
 
-def measure(url: str, repeat: int) -> dict[str, Any]:
+def measure(url: str, repeat: int, actor: str | None = None) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
@@ -50,8 +51,9 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
     store = Store.open(resolve_store(url, None))
     store.refresh()
     before = rss_mb()
-    client = TestClient(create_app(Served(store)), base_url="http://127.0.0.1:8321")
-    actor = client.get("/api/actors").json()[0]["id"]
+    served = Served(store)
+    client = TestClient(create_app(served), base_url="http://127.0.0.1:8321")
+    actor = actor or client.get("/api/actors").json()[0]["id"]
     negotiation = client.get("/api/negotiations").json()[0]["id"]
     first = client.get("/api/log", params={"limit": 1}).json()[0]
     day = (first["occurred"] + "-01-01")[:10]  # the first day of a YYYY, YYYY-MM or YYYY-MM-DD date
@@ -69,6 +71,7 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
         f"/api/log?actor={actor}&limit=200",
         "/api/sources",
     ]
+    served.answers.clear()  # what finding the ids above kept: every first request below is computed
     results: dict[str, Any] = {}
     for path in paths:
         times = []
@@ -77,10 +80,13 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
             response = client.get(path)
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (path, response.text[:200])
-        times.sort()
+        # The first request at a head is computed; the server keeps the audit reads' answers until the
+        # head moves, so the rest are what a page asking again (or a second analyst) waits for.
+        first, again = times[0], sorted(times[1:]) or times
         results[path] = {
-            "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
+            "first_ms": round(first, 2),
+            "p50_ms": round(statistics.median(again), 2),
+            "p95_ms": round(again[min(len(again) - 1, int(len(again) * 0.95))], 2),
         }
     after = rss_mb()
     store.close()
@@ -92,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=100_000, help="developments in the synthetic store")
     parser.add_argument("--store", help="measure this store instead of building one")
     parser.add_argument("--repeat", type=int, default=20, help="requests per endpoint")
+    parser.add_argument("--actor", help="the actor whose pages are asked for (default: the first listed)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.store or build(Path(tmp), args.n)
-        report = {"n": None if args.store else args.n, **measure(url, args.repeat)}
+        report = {"n": None if args.store else args.n, **measure(url, args.repeat, args.actor)}
     print(json.dumps(report, indent=2))
     return 0
 

@@ -85,20 +85,19 @@ def history(
     key = _entity_key(kind, ident)
     rows = entity_rows(store, c, key)
     entries = entries_for(rows, known_at, recorded_at)
-    changes, view = history_of(key, entries.values(), as_of)
+    changes, view = history_of(key, entries.values(), as_of, _who(rows))
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    who = {r.position: r.recorded_by for r in rows}
-    return [_recorded_by(change, who) for change in changes]
+    return changes
+
+
+def _who(rows: Iterable[Any]) -> dict[int, str]:
+    """Who recorded each development, by log position (the rows know, the fold does not)."""
+    return {r.position: r.recorded_by for r in rows}
 
 
 def _named(info: DevelopmentInfo, who: dict[int, str]) -> DevelopmentInfo:
     return dataclasses.replace(info, recorded_by=who.get(info.position, info.recorded_by))
-
-
-def _recorded_by(change: Change, who: dict[int, str]) -> Change:
-    """The change with the analyst who recorded its development (the rows know, the fold does not)."""
-    return dataclasses.replace(change, development=_named(change.development, who))
 
 
 def blame(
@@ -117,17 +116,13 @@ def blame(
         check_field(new_view(key), wanted)
     rows = entity_rows(store, c, key)
     entries = entries_for(rows, known_at, recorded_at)
-    changes, view = history_of(key, entries.values(), as_of)
+    who = _who(rows)
+    changes, view = history_of(key, entries.values(), as_of, who)
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    who = {r.position: r.recorded_by for r in rows}
     lines = [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
     return [
-        dataclasses.replace(
-            line,
-            change=None if line.change is None else _recorded_by(line.change, who),
-            credited=None if line.credited is None else _named(line.credited, who),
-        )
+        line if line.credited is None else dataclasses.replace(line, credited=_named(line.credited, who))
         for line in lines
     ]
 

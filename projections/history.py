@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,7 +41,7 @@ class DevelopmentInfo:
     recorded_by: str = "unknown"
 
     @classmethod
-    def of(cls, entry: Entry) -> DevelopmentInfo:
+    def of(cls, entry: Entry, recorded_by: str = "unknown") -> DevelopmentInfo:
         d = entry.current
         return cls(
             id=entry.id,
@@ -52,6 +52,7 @@ class DevelopmentInfo:
             summary=d.summary,
             confidence=d.confidence.value,
             sources=publishers(d),
+            recorded_by=recorded_by,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -133,8 +134,11 @@ def _applied(key: str, dump: dict[str, Any], facts: Facts, development: Developm
     return trial.model_dump(mode="json")
 
 
-def history_of(key: str, entries: Iterable[Entry], as_of: date | None = None) -> tuple[list[Change], View]:
-    """Every change to one entity, in story order, and its state at the end.
+def history_of(
+    key: str, entries: Iterable[Entry], as_of: date | None = None, who: Mapping[int, str] | None = None
+) -> tuple[list[Change], View]:
+    """Every change to one entity, in story order, and its state at the end; `who` recorded each
+    development (by log position), where the rows tell.
 
     Walks the developments that touch the entity (as believed, or as first recorded: a correction
     may have moved one away, a retraction removed it) in story order and folds those in effect,
@@ -172,7 +176,7 @@ def history_of(key: str, entries: Iterable[Entry], as_of: date | None = None) ->
         flat_before = flatten_dump(state, names)
         flat_after, flat_recorded = flatten_dump(after, names), flatten_dump(recorded, names)
         paths = dict.fromkeys([*changed_paths(flat_before, flat_after), *changed_paths(flat_before, flat_recorded)])
-        info = DevelopmentInfo.of(e)
+        info = DevelopmentInfo.of(e, who.get(e.position, "unknown") if who else "unknown")
         changes += [
             Change(
                 entity=key,

@@ -42,7 +42,7 @@ def instant(text: str | None, name: str) -> datetime | None:
 def router(served: Served) -> APIRouter:
     api = APIRouter(prefix="/api")
 
-    def _diff(kind: str | None, name: str | None, request: Request) -> dict[str, Any]:
+    def _diff(kind: str | None, name: str | None, request: Request) -> Response:
         p = request.query_params
         a, b = comparing.points(
             day(p.get("from"), "from"),
@@ -56,13 +56,17 @@ def router(served: Served) -> APIRouter:
             recorded_at=instant(p.get("recorded_at"), "recorded_at"),
         )
         every = p.get("all", "").lower() in ("1", "true", "yes")
-        found = served.use(lambda s: auditing.diff(s, kind, name, a, b, bookkeeping=every))
-        body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
-        if kind is None:
-            body["entities"] = [d.as_json() for d in found]
-        else:
-            body.update(found[0].as_json())
-        return body
+
+        def run(store: Any) -> dict[str, Any]:
+            found = auditing.diff(store, kind, name, a, b, bookkeeping=every)
+            body: dict[str, Any] = {"from": a.as_json(), "to": b.as_json()}
+            if kind is None:
+                body["entities"] = [d.as_json() for d in found]
+            else:
+                body.update(found[0].as_json())
+            return body
+
+        return _json_bytes(served.remembered(asked(request), run))
 
     diff_params = (
         "Query: from/to (valid time), known_from/known_to (reported time) or recorded_from/recorded_to (record "
@@ -70,7 +74,7 @@ def router(served: Served) -> APIRouter:
     )
 
     @api.get("/diff", summary="Every entity that changed, as `chronicle diff --json`", description=diff_params)
-    def diff_all(request: Request) -> dict[str, Any]:
+    def diff_all(request: Request) -> Response:
         return _diff(None, None, request)
 
     @api.get("/log", summary="As `chronicle log --json` (a JSON array of its lines)")
@@ -147,10 +151,8 @@ def router(served: Served) -> APIRouter:
         return served.use(developments.bounds)
 
     @api.get("/sources", summary="As `chronicle sources --json`")
-    def sources() -> dict[str, Any]:
-        report = served.use(auditing.sources)
-        body: dict[str, Any] = report.as_json()
-        return body
+    def sources(request: Request) -> Response:
+        return _json_bytes(served.remembered(asked(request), lambda s: auditing.sources(s).as_json()))
 
     @api.get("/head", summary="As `chronicle verify --root --json`")
     def head() -> dict[str, Any]:
@@ -176,11 +178,17 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
     """The reads of one kind of entity, at /api/actors... or /api/negotiations..."""
 
     @api.get(f"/{kinds}", summary=f"Every {kind}, as `chronicle {kinds} --json`", operation_id=f"list_{kinds}")
-    def listing(as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> list[dict[str, Any]]:
+    def listing(
+        request: Request, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None
+    ) -> Response:
         a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
-        views = served.use(lambda s: reading.list_entities(s, kind, as_of=a, known_at=k, recorded_at=r))
         times = reading.times_json(a, k, r)  # named as the CLI's --json names them
-        return [v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views]
+
+        def run(store: Any) -> list[dict[str, Any]]:
+            views = reading.list_entities(store, kind, as_of=a, known_at=k, recorded_at=r)
+            return [v.model_dump(mode="json") | ({"times": times} if times else {}) for v in views]
+
+        return _json_bytes(served.remembered(asked(request), run))
 
     @api.get(f"/{kinds}/{{name}}", summary=f"As `chronicle show {kind} NAME --json`", operation_id=f"show_{kind}")
     def one(name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
@@ -198,38 +206,57 @@ def _entity_routes(api: APIRouter, served: Served, kinds: str, kind: str, diff: 
         operation_id=f"history_{kind}",
     )
     def history(
-        name: str, as_of: DateQ = None, known_at: InstantQ = None, recorded_at: InstantQ = None, all: bool = False
-    ) -> list[dict[str, Any]]:
+        request: Request,
+        name: str,
+        as_of: DateQ = None,
+        known_at: InstantQ = None,
+        recorded_at: InstantQ = None,
+        all: bool = False,
+    ) -> Response:
         a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
-        changes = served.use(
-            lambda s: auditing.history(s, kind, name, as_of=a, known_at=k, recorded_at=r, bookkeeping=all)
-        )
-        return [c.as_json() for c in changes]
+
+        def run(store: Any) -> list[dict[str, Any]]:
+            changes = auditing.history(store, kind, name, as_of=a, known_at=k, recorded_at=r, bookkeeping=all)
+            return [c.as_json() for c in changes]
+
+        return _json_bytes(served.remembered(asked(request), run))
 
     @api.get(
         f"/{kinds}/{{name}}/blame", summary=f"As `chronicle blame {kind} NAME --json`", operation_id=f"blame_{kind}"
     )
     def blame(
+        request: Request,
         name: str,
         field: str | None = None,
         as_of: DateQ = None,
         known_at: InstantQ = None,
         recorded_at: InstantQ = None,
         all: bool = False,
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         a, k, r = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
         every = all or bool(field)  # a field asked for by name is shown, bookkeeping or not, as in the CLI
-        lines = served.use(
-            lambda s: auditing.blame(
-                s, kind, name, field or None, as_of=a, known_at=k, recorded_at=r, bookkeeping=every
+
+        def run(store: Any) -> list[dict[str, Any]]:
+            lines = auditing.blame(
+                store, kind, name, field or None, as_of=a, known_at=k, recorded_at=r, bookkeeping=every
             )
-        )
-        return [line.as_json() for line in lines]
+            return [line.as_json() for line in lines]
+
+        return _json_bytes(served.remembered(asked(request), run))
 
     @api.get(f"/{kinds}/{{name}}/diff", summary=f"As `chronicle diff {kind} NAME --json`", operation_id=f"diff_{kind}")
-    def diff_one(name: str, request: Request) -> dict[str, Any]:
-        result: dict[str, Any] = diff(kind, name, request)
+    def diff_one(name: str, request: Request) -> Response:
+        result: Response = diff(kind, name, request)
         return result
+
+
+def asked(request: Request) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What a request asks, whatever the order of its query parameters: the key of a kept answer."""
+    return request.url.path, tuple(sorted(request.query_params.multi_items()))
+
+
+def _json_bytes(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 def _json(value: Any) -> Response:

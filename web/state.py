@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from chronicle.service.store import Store
     from chronicle.service.watching import LogWatcher
 
 T = TypeVar("T")
+# The answers kept for a head, by their size in bytes: enough for the audit reads of several busy
+# entities, and a bound on the server's memory whatever the store's size.
+ANSWER_BUDGET = 64 * 1024 * 1024
 
 
 @dataclass
@@ -26,6 +30,8 @@ class Served:
     loopback: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
     watcher: LogWatcher | None = None  # on PostgreSQL, woken by each append's NOTIFY
+    answers: OrderedDict[tuple[Hashable, ...], bytes] = field(default_factory=OrderedDict)
+    answers_size: int = 0
 
     def use(self, fn: Callable[[Store], T]) -> T:
         """Run `fn` on the store, alone (a store is one set of connections), after catching the views up
@@ -33,6 +39,30 @@ class Served:
         with self.lock:
             self.store.refreshed = False
             return fn(self.store)
+
+    def remembered(self, asked: Hashable, produce: Callable[[Store], Any]) -> bytes:
+        """`produce`'s answer as JSON, kept while the log's head stays where it was: the history and blame
+        of a busy entity walk every change it went through, and a page asks for them each time it opens.
+        Any append moves the head, so a kept answer is never one the store would no longer give."""
+        import orjson
+
+        from chronicle.service import verifying
+
+        with self.lock:
+            self.store.refreshed = False
+            key = (verifying.root(self.store), asked)
+            body = self.answers.get(key)
+            if body is not None:
+                self.answers.move_to_end(key)
+                return body
+            body = orjson.dumps(produce(self.store))
+            if len(body) <= ANSWER_BUDGET // 4:
+                self.answers[key] = body
+                self.answers_size += len(body)
+                while self.answers_size > ANSWER_BUDGET:
+                    _, dropped = self.answers.popitem(last=False)
+                    self.answers_size -= len(dropped)
+            return body
 
     @property
     def session(self) -> str | None:

@@ -233,6 +233,23 @@ def test_the_server_sees_what_the_cli_appends_after_it_started(story: Any) -> No
         assert any(f.get("scope") == "kuwait" for f in shown["figures"])
 
 
+def test_a_kept_answer_gives_way_to_what_is_appended_after_it(story: Any) -> None:
+    # The audit reads are kept while the log's head stays put: an append anywhere must show at once.
+    reads = ["/api/actors/us/history", "/api/actors/us/blame", "/api/actors", "/api/sources",
+             "/api/diff?from=2024-01-01&to=2024-12-31"]  # fmt: skip
+    with client(story.store.url) as c:
+        before = {path: c.get(path).json() for path in reads}
+        assert {path: c.get(path).json() for path in reads} == before  # asked again: the same answer
+        assert c.get("/api/actors/us/blame?all=true").json() != before["/api/actors/us/blame"]  # asked otherwise
+        story.ok("append", "--file", "-", input=json.dumps(FIGURE))
+        after = {path: c.get(path).json() for path in reads}
+        for path in reads:
+            assert after[path] != before[path], path
+        assert after["/api/actors/us/history"] == story.json("history", "actor", "us")
+        assert after["/api/actors/us/blame"] == story.json("blame", "actor", "us")
+        assert after["/api/sources"] == story.json("sources")
+
+
 def test_bounds_give_the_storys_span_in_both_times(revised: Any) -> None:
     entries = revised.jsonl("log")
     with client(revised.store.url) as c:
