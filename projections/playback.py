@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import orjson
+
 from chronicle.domain.developments import Development
 from chronicle.projections.fold import Step, View, apply, new_view, touched
 from chronicle.projections.paths import FieldChange, changed_paths, flatten_dump
@@ -55,19 +57,29 @@ def play(
     since: date | None = None,
     until: date | None = None,
 ) -> Iterator[PlayStep]:
-    """Every step of the story (or those touching `focus`, within [since, until]) with its changes."""
+    """Every step of the story (or those touching `focus`, within [since, until]) with its changes.
+
+    A step shown names the entities it touches, and their states need every development of theirs
+    before it; no other entity is ever shown. So with a focus only the developments touching the focus's
+    neighbours are read and folded (an entity's index lists every development that touched it)."""
     views: dict[str, View] = {}
     dumps: dict[str, dict[str, Any]] = {}  # a view's dumped state, kept while the view is unchanged since
+    wanted = None if focus is None else reads.neighbours(store, c, focus)
+    last_day = None if until is None else until.isoformat()
     for row in _rows(store, c):
+        if last_day is not None and str(row["occ_start"]) > last_day:
+            return
+        if wanted is not None and wanted.isdisjoint(orjson.loads(row["entities"])):
+            continue
         development = parse_development(row["current"])
         when = development.when
-        if until is not None and when.start > until:
-            return
         keys = touched(development)
         step = Step(development, int(row["position"]))
         shown = (focus is None or focus in keys) and (since is None or when.end >= since)
         changes: dict[str, list[FieldChange]] = {}
         for key in keys:
+            if wanted is not None and key not in wanted:
+                continue  # never shown: a step shown touches the focus, so only its neighbours
             view = views.get(key) or new_view(key)
             if not shown:  # still folded, for the steps shown later; not compared (most of the cost)
                 apply(view, step)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import orjson
+
 from chronicle.projections.sql import statements as q
 from chronicle.projections.sql.views import Cursor, ViewStore
 
@@ -180,6 +182,14 @@ def revisions_by(store: ViewStore, c: Cursor, reported: str | None, recorded: st
 def play_page(store: ViewStore, c: Cursor, after: tuple[str, int], size: int) -> list[Any]:
     """The next `size` developments that count, in story order, after story key `after`."""
     return store.rows(c, q.PLAY_PAGE, (*after, size))
+
+
+def neighbours(store: ViewStore, c: Cursor, key: str) -> set[str]:
+    """`key` and every entity a development of it touches (as recorded or as corrected)."""
+    found = {key}
+    for row in store.stream(c, q.NEIGHBOURS, (key,)):
+        found.update(orjson.loads(row["entities"]))
+    return found
 
 
 def every_row(store: ViewStore, c: Cursor) -> list[Any]:

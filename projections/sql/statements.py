@@ -133,9 +133,14 @@ EVER_REVISED = " AND (t.corrected_by <> '[]' OR t.retracted_by IS NOT NULL)"
 # `COALESCE(target, '') = ''`, not `target IS NULL`: nearly every row has no target, and SQLite would take
 # the target index and sort the whole timeline for every page.
 PLAY_PAGE = live(
-    "SELECT t.position, t.recorded, " + CURRENT_T + ", t.occ_start FROM {s}{p}timeline t "
+    "SELECT t.position, t.recorded, " + CURRENT_T + ", t.occ_start, t.entities FROM {s}{p}timeline t "
     "WHERE t.retracted_by IS NULL AND COALESCE(t.target, '') = '' AND (t.occ_start, t.position) > (?, ?) "
     "ORDER BY t.occ_start, t.position LIMIT ?"
+)
+
+# The entities of every development an entity's index lists: those a play of that entity shows.
+NEIGHBOURS = live(
+    "SELECT t.entities FROM {s}{p}entity_index i JOIN {s}{p}timeline t ON t.position = i.position WHERE i.entity=?"
 )
 
 # Every development, correction and retraction with its times, in record order (for the reported play).

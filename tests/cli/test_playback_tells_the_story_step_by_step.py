@@ -59,3 +59,16 @@ def test_focus_and_since_only_choose_steps_never_change_what_a_step_says(revised
             assert all(step == everything[step["position"]] for step in steps), (focus, since)
             compared += len(steps)
     assert compared > 3 * len(everything)
+
+
+def test_a_focused_play_is_the_whole_play_cut_to_the_steps_touching_its_focus(revised_story):
+    # A focused play reads only what the focus's neighbours need: it must still show the same steps with
+    # the same changes (of every entity they touch) as the whole story's play.
+    from chronicle.projections.fold import touched
+    from chronicle.service.interchange import parse_development
+
+    whole = revised_story.jsonl("replay", "--play")
+    for kind, ident in (("actor", "us"), ("actor", "militia-leader"), ("negotiation", "coalition-exit")):
+        key = f"{kind}:{ident}"
+        expected = [s for s in whole if key in touched(parse_development(s["development"]))]
+        assert expected and revised_story.jsonl("replay", "--play", f"--{kind}", ident) == expected, key
