@@ -13,11 +13,12 @@ import orjson
 
 from chronicle.domain.dates import shifted
 from chronicle.exports.details import details
-from chronicle.exports.story import CATEGORIES, UNATTRIBUTED, Story, category, window
+from chronicle.exports.story import CATEGORIES, UNATTRIBUTED, Item, Story, category, window
 from chronicle.exports.text import display_date, shorten, source_text, status_text
+from chronicle.projections.rows import counts_from
 
 VIS_TIMELINE_VERSION = "8.5.4"
-_VIS = ("assets", "vis-timeline")
+_VIS = ("assets", "vendor", "vis-timeline")
 
 DAY = timedelta(days=1)
 
@@ -136,13 +137,61 @@ def timeline_data(story: Story) -> dict[str, Any]:
         }
     start, end = window(story)
     pad = max(DAY, (end - start) / 10)
+    facets = {item.id: facet(item, story) for item in story.items}
     return {
         "title": story.title,
         "groups": groups,
         "items": items,
         "details": detail,
+        "facets": facets,
+        "choices": _choices(story, facets),
         # Labels start at their date and run right: leave them room.
         "window": {"start": _iso(shifted(start, -pad)), "end": _iso(shifted(end, 3 * pad + DAY))},
+    }
+
+
+def facet(item: Item, story: Story) -> dict[str, Any]:
+    """What the page's filters, search, sliders and map ask of one development."""
+    d = item.development
+    place = d.place
+    revisions = story.revisions
+    location = getattr(d, "location", None)
+    words = [d.summary, item.headline, item.id, item.kind, location or "", *d.tags]
+    words += [story.actor_name(a) for a in story.actor_ids(d)] + [source_text(s) for s in d.sources]
+    if place is not None:
+        words += [place.name or "", place.country or "", place.admin1 or ""]
+    then = None
+    if item.corrected_by and item.original is not None and item.original.summary != d.summary:
+        then = shorten(item.original.summary, 60)
+    return {
+        "type": item.kind,
+        "actors": story.actor_ids(d),
+        "tags": list(d.tags),
+        "country": place.country if place is not None else None,
+        "counts": counts_from(d).isoformat(),  # as `--as-of` counts it
+        "reported": item.reported or item.recorded,  # as `--known-at` compares it
+        "corrections": [revisions[c].reported or revisions[c].recorded for c in item.corrected_by if c in revisions],
+        "retraction": (
+            (revisions[item.retracted_by].reported or revisions[item.retracted_by].recorded)
+            if item.retracted_by in revisions
+            else None
+        ),
+        "then": then,  # the label as first recorded, shown while its correction is not yet known
+        "text": " ".join(w for w in words if w).casefold(),
+        "place": None if place is None else {"lat": place.lat, "lon": place.lon},
+        "location": location,
+        "occurred": d.occurred,
+        "summary": d.summary,
+    }
+
+
+def _choices(story: Story, facets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    actors = sorted({a for f in facets.values() for a in f["actors"]}, key=lambda a: story.actor_name(a).casefold())
+    return {
+        "actors": [[a, story.actor_name(a)] for a in actors],
+        "types": sorted({f["type"] for f in facets.values()}),
+        "tags": sorted({t for f in facets.values() for t in f["tags"]}),
+        "countries": sorted({f["country"] for f in facets.values() if f["country"]}),
     }
 
 
@@ -193,6 +242,16 @@ def to_html(story: Story, vis_js: str, vis_css: str) -> str:
         vis_js=_inline(vis_js, "</script"),
         page_css=_package_text("assets", "page.css") + colours,
         page_js=_package_text("assets", "page.js"),
+        leaflet_css=_inline(_package_text("assets", "vendor", "leaflet", "leaflet.css"), "</style"),
+        map_js="\n".join(
+            _inline(_package_text(*path), "</script")
+            for path in (
+                ("assets", "vendor", "leaflet", "leaflet.js"),
+                ("assets", "vendor", "topojson-client", "topojson-client.min.js"),
+                ("assets", "storymap.js"),
+            )
+        ),
+        world=_json_for_script(orjson.loads(_package_text("assets", "vendor", "world-atlas", "countries-110m.json"))),
         data=_json_for_script(data),
         version=VIS_TIMELINE_VERSION,
     )

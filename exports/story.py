@@ -64,6 +64,7 @@ class Item:
     original: Development | None = None
     recorded: str = ""  # when the store recorded it (ISO 8601, UTC)
     recorded_by: str = ""  # who recorded it: an analyst's name, or `unknown`
+    reported: str = ""  # when it became public, as `--known-at` compares it (ISO 8601); empty: when recorded
 
     @property
     def id(self) -> str:

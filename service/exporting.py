@@ -82,6 +82,7 @@ def _each_item(entries: Iterable[queries.LogEntry], originals: dict[str, Develop
             original=originals.get(e.development.id or ""),
             recorded=e.recorded,
             recorded_by=e.recorded_by,
+            reported=e.reported,
         )
         for e in entries
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from chronicle.web.security import guard
 from chronicle.web.state import Served
 
 STATIC = Path(__file__).parent / "static"
+# The vendored libraries and the map live with the exports, which inline them in a page: one copy.
+ASSETS = Path(str(files("chronicle.exports").joinpath("assets")))
 
 
 def status_of(error: ChronicleError) -> int:
@@ -89,5 +92,7 @@ def create_app(served: Served) -> FastAPI:
     app.include_router(writes.router(served))
     app.include_router(api.router(served))
     app.include_router(pages.router(served))
+    app.mount("/static/vendor", StaticFiles(directory=ASSETS / "vendor"), name="vendor")
+    app.mount("/static/exports", StaticFiles(directory=ASSETS), name="exports")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

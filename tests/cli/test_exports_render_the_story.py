@@ -112,7 +112,9 @@ def hostile_story(cli: Cli) -> Cli:
 
 def test_every_format_escapes_text_as_data(hostile_story: Cli, tmp_path: Path) -> None:
     page = _export(hostile_story, tmp_path, "--format", "html", "--title", "<b>Title</b>").decode()
-    assert page.count("<script") == 3  # the data, vis-timeline, the page's own script
+    assert (
+        page.count("<script") == 5
+    )  # the data, the outlines, vis-timeline, the map (leaflet, topojson, ours), the page
     assert "<title>&lt;b&gt;Title&lt;/b&gt;</title>" in page and "<b>Title" not in page
     for raw in ("</script><script>alert(1)", "<img src=x", "<b>X</b>", "<i>Pub</i>", "</style>\u201d"):
         assert raw not in page

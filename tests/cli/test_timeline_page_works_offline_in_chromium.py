@@ -160,3 +160,49 @@ def test_hostile_text_stays_text_and_deadlines_are_marked(browser: Any, tmp_path
     assert "<svg onload=alert(4)> (due 2024-02-10)" in details
     assert page.page.title() == "Chronicle timeline"
     assert page.dialogs == [] and page.errors == [] and page.requests == [page.url]
+
+
+def test_the_page_filters_searches_rewinds_and_maps_the_story_offline(browser: Any, tmp_path: Path) -> None:
+    cli = _sqlite_cli(tmp_path, "frozen")
+    cli.ok("append", "--file", str(SEED))
+    cli.ok("append", "--file", str(LATER))
+    html = tmp_path / "story.html"
+    cli.ok("export", "--format", "html", "-o", str(html))
+    every = sorted(str(e["id"]) for e in cli.jsonl("log", "--include-retracted"))
+
+    page = Page(browser, html)
+    p = page.page
+    p.wait_for_selector("html[data-map='1']")
+    assert p.inner_text("#shown-count") == f"{len(every)} of {len(every)} developments"
+    assert int(p.get_attribute("#map", "data-points") or 0) >= 1  # Baghdad, from the strike's location
+
+    p.select_option("#f-actor", "us")
+    ours = sorted(str(e["id"]) for e in cli.jsonl("log", "--actor", "us", "--include-retracted"))
+    assert page.shown() == ours
+    p.select_option("#f-actor", "")
+    p.fill("#f-text", "militia leader")
+    assert "us-strike-baghdad" in page.shown() and len(page.shown()) < len(every)
+    p.fill("#f-text", "")
+
+    # Known at the end of 4 January, Reuters had not yet published (5 January): no strike, nothing at all.
+    p.fill("#f-known-at", "2024-01-04")
+    assert page.shown() == [] and p.inner_text("#shown-count").startswith("0 of")
+    p.fill("#f-known-at", "2024-01-05")
+    assert "us-strike-baghdad" in page.shown()
+    assert "retaliation-claim-retracted" not in page.shown()  # reported later
+    p.fill("#f-known-at", "")
+    p.fill("#f-as-of", "2024-01-04")
+    assert "us-strike-baghdad" in page.shown() and "withdrawal-committee" not in page.shown()
+    p.fill("#f-as-of", "")
+    assert page.shown() == every
+
+    p.locator("#map path[data-id='us-strike-baghdad']").dispatch_event("click")
+    p.wait_for_selector("#details[data-showing='us-strike-baghdad']")
+    assert p.locator(".vis-item.vis-selected [data-dev='us-strike-baghdad']").count() == 1
+    assert "#dev=us-strike-baghdad" in p.url
+
+    linked = browser.new_page()  # a permalink opens the page on its development
+    linked.goto(html.resolve().as_uri() + "#dev=us-strike-baghdad")
+    linked.wait_for_selector("#details[data-showing='us-strike-baghdad']")
+    linked.close()
+    assert page.requests == [page.url] and page.errors == [] and page.dialogs == []

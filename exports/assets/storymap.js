@@ -1,7 +1,8 @@
 "use strict";
-// The map: country outlines from world-atlas (no tile server), and a point per development with a place.
-// A place is the development's own `place` {lat, lon} if it has one, else a known city or country
-// named in its `location`; developments with neither stay off the map.
+// The map of the workspace's story page and of the exported page: country outlines from world-atlas (no
+// tile server), and a point per development with a place. A place is the development's own `place`
+// {lat, lon} if it has one, else a known city or country named in its `location`; developments with
+// neither stay off the map.
 const StoryMap = (() => {
   const CITIES = {
     baghdad: [33.315, 44.366], erbil: [36.191, 44.009], mosul: [36.34, 43.13], basra: [30.508, 47.783],
@@ -12,7 +13,7 @@ const StoryMap = (() => {
     ankara: [39.933, 32.86], cairo: [30.044, 31.236], kabul: [34.555, 69.207], kyiv: [50.45, 30.524],
     moscow: [55.756, 37.617], washington: [38.895, -77.036], london: [51.507, -0.128], paris: [48.857, 2.352],
   };
-  let map = null, countries = [], layer = null, markers = new Map(), onSelect = null;
+  let map = null, container = null, countries = [], layer = null, markers = new Map(), onSelect = null;
 
   function largestBounds(feature) {
     const geometry = feature.geometry;
@@ -25,12 +26,16 @@ const StoryMap = (() => {
     return L.latLngBounds(best.map(([lon, lat]) => [lat, lon]));
   }
 
-  async function init(container) {
+  // `world`: the outlines' TopoJSON, when the page carries it (an exported page has no server to ask).
+  async function init(element, world) {
+    container = element;
     map = L.map(container, { worldCopyJump: false, zoomSnap: 0.25, attributionControl: true, minZoom: 1 });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Outlines: Natural Earth via world-atlas");
-    const response = await fetch("/static/vendor/world-atlas/countries-110m.json", { credentials: "same-origin" });
-    const world = await response.json();
+    if (!world) {
+      const response = await fetch("/static/vendor/world-atlas/countries-110m.json", { credentials: "same-origin" });
+      world = await response.json();
+    }
     const features = topojson.feature(world, world.objects.countries).features;
     countries = features.map((f) => ({ name: (f.properties.name || "").toLowerCase(), center: largestBounds(f).getCenter() }));
     countries.sort((a, b) => b.name.length - a.name.length);
@@ -69,7 +74,7 @@ const StoryMap = (() => {
       placed.push(at);
     }
     if (placed.length) map.fitBounds(L.latLngBounds(placed).pad(0.8), { maxZoom: 5 });
-    document.getElementById("map").dataset.points = String(placed.length);
+    container.dataset.points = String(placed.length);
     return placed.length;
   }
 
