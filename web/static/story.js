@@ -139,12 +139,17 @@
     offer("f-country", (d) => (d.place && d.place.country ? [d.place.country] : []), f.country);
   }
 
+  // Loads overlap (a filter changed while the last answer was on its way, the log grew): only the latest
+  // one asked may draw, or an older answer arriving last would put back what the user just filtered out.
+  let asking = 0;
   async function load() {
+    const mine = ++asking;
     const f = filters();
     const view = timeline ? timeline.getWindow() : (await permalinked()) || initialWindow();
     const range = view ? { start: +view.start - (view.end - view.start), end: +view.end + (view.end - view.start) } : null;
     const all = await C.api("/log", { actor: f.actor, type: f.type, search: f.q, tag: f.tag, country: f.country, limit: LIMIT,
       since: range ? day(range.start) : "", until: range ? day(range.end) : "" });
+    if (mine !== asking) return;
     fetched = range;
     publishers(all);
     facets(all);
@@ -170,6 +175,7 @@
     }
     document.getElementById("timeline").dataset.items = shown.map((d) => d.id).join(" ");
     await mapReady;
+    if (mine !== asking) return;
     StoryMap.setPoints(shown, select);
     document.getElementById("map").dataset.for = document.getElementById("timeline").dataset.items;  // drawn for this load
     const wanted = selected || C.params().get("dev");
