@@ -136,7 +136,7 @@ def make_command(kind: str, model: Any, markup: Any, record: Callable[..., None]
         values.pop("w_signing_key", None)
 
         with errors():
-            body = _body(kind, values)
+            body = _whole_numbers(model, _body(kind, values))
             _all_required_given(kind, model, body)
             record_one(body, ctx.obj, record)
 
@@ -190,6 +190,25 @@ def example_invocation(kind: str, width: int = 74) -> str:
         else:
             lines[-1] += " " + word
     return "\n".join(lines)
+
+
+def _whole_numbers(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
+    """A number field that takes a whole number or a fraction is read as a float on the command line;
+    `--value 2500` stays the whole number 2500, as it would be in a file."""
+    for name, info in model.model_fields.items():
+        value = body.get(name)
+        if isinstance(value, float) and value.is_integer() and int in _number_types(info.annotation):
+            body[name] = int(value)
+    return body
+
+
+def _number_types(annotation: Any) -> set[Any]:
+    """The bare types a field's annotation admits (`Annotated` and None taken off)."""
+    if typing.get_origin(annotation) is Annotated:
+        return _number_types(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return {t for a in typing.get_args(annotation) if a is not type(None) for t in _number_types(a)}
+    return {annotation}
 
 
 def _all_required_given(kind: str, model: type[BaseModel], body: dict[str, Any]) -> None:

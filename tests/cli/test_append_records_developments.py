@@ -169,3 +169,15 @@ def test_a_batch_may_register_an_actor_and_use_it_in_a_later_line(cli):
     lines += _line(type="strike", occurred="2024-02", summary="a strikes", by="a")
     cli.ok("append", "--file", "-", input=lines)
     assert cli.json("show", "actor", "a")["strikes_carried_out"] == 1
+
+
+def test_a_typed_figure_keeps_a_whole_number_whole_and_a_fraction_a_fraction(story):
+    story.ok("append", "figure-reported", "--id", "troops-kuwait", "--actor", "us", "--metric", "troops",
+             "--scope", "kuwait", "--value", "2500", "--occurred", "2024-01-06", "--summary", "2,500 in Kuwait")  # fmt: skip
+    story.ok("append", "figure-reported", "--id", "share", "--actor", "us", "--metric", "share",
+             "--value", "2.5", "--occurred", "2024-01-06", "--summary", "2.5 percent")  # fmt: skip
+    values = {e["id"]: e["value"] for e in story.jsonl("log", "--type", "figure_reported")}
+    assert values["troops-kuwait"] == 2500 and isinstance(values["troops-kuwait"], int)
+    assert values["share"] == 2.5
+    shown = story.ok("show", "actor", "us").stdout
+    assert "troops in kuwait      2,500 as of" in shown and "2,500.0" not in shown
