@@ -8,6 +8,7 @@ whose pairs were mostly taken on a busy host reports "loaded" instead of a verdi
 
     python -m bench.commands --size 10000            # builds a synthetic store (cached in --workdir)
     python -m bench.commands --size 100000 --pairs 5 --out bench/results/commands-100k.json
+    python -m bench.commands --size 100000 --pg "$CHRONICLE_TEST_PG"   # the same store copied to PostgreSQL
 """
 
 from __future__ import annotations
@@ -76,13 +77,34 @@ class Commands:
         self.env = proc.child_env()
         self.chronicle = str(proc.BIN / "chronicle")
         self.started = time.perf_counter()
+        self.pg: str | None = args.pg  # a PostgreSQL server: the store is copied there and measured there
 
     def say(self, message: str) -> None:
         print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-    def cli(self, store: Path, *args: str, timeout: float = 600) -> proc.Run:
-        env = dict(self.env, CHRONICLE_STORE=f"sqlite:///{store}")
+    def url(self, store: Path) -> str:
+        """The store measured: the SQLite file, or its copy in the PostgreSQL schema of this size."""
+        if self.pg is None:
+            return f"sqlite:///{store}"
+        return f"{self.pg}{'&' if '?' in self.pg else '?'}schema=bench_commands_{self.size}"
+
+    def cli(self, store: Path, *args: str, timeout: float = 600, url: str | None = None) -> proc.Run:
+        env = dict(self.env, CHRONICLE_STORE=url or f"sqlite:///{store}")
         return proc.run([self.chronicle, *args], env=env, timeout=timeout, keep_stdout=False)
+
+    def on_postgres(self, store: Path) -> None:
+        """The SQLite store copied into a fresh PostgreSQL schema (`chronicle migrate`), views built."""
+        import psycopg
+
+        assert self.pg is not None
+        schema = f"bench_commands_{self.size}"
+        with psycopg.connect(self.pg.split("?")[0], autocommit=True) as db:
+            db.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # type: ignore[arg-type]  # a fixed name
+        self.say(f"copying the store into PostgreSQL schema {schema}")
+        self.must(
+            self.cli(store, "migrate", "--from", f"sqlite:///{store}", "--to", self.url(store), timeout=3600), "migrate"
+        )
+        self.must(self.cli(store, "replay", url=self.url(store), timeout=3600), "replay on PostgreSQL")
 
     def must(self, run: proc.Run, what: str) -> proc.Run:
         if not run.ok:
@@ -118,7 +140,7 @@ class Commands:
 
     def inspect(self, store: Path) -> dict[str, Any]:
         run = proc.run(
-            [proc.PYTHON, "-m", "bench.child", "inspect", json.dumps({"url": f"sqlite:///{store}"})], env=self.env
+            [proc.PYTHON, "-m", "bench.child", "inspect", json.dumps({"url": self.url(store)})], env=self.env
         )
         return dict(json.loads(self.must(run, "inspect").stdout))
 
@@ -143,7 +165,8 @@ class Commands:
         show = [chronicle, "show", "actor", actor]
         within = lambda times: lambda s, b, mb: b is not None and s <= times * b  # noqa: E731
         under = lambda seconds: lambda s, b, mb: s < seconds  # noqa: E731
-        append = [chronicle, "append", "statement", "--id", "bench-one", "--occurred", "2024-02-01", "--by", actor]
+        one = "bench-one" if self.pg is None else "bench-one-{pair}"
+        append = [chronicle, "append", "statement", "--id", one, "--occurred", "2024-02-01", "--by", actor]
         append += ["--about", actor, "--summary", "One statement", "--text", "Said."]
         return [
             Row(
@@ -212,11 +235,13 @@ class Commands:
     def measure(self, row: Row, store: Path) -> None:
         for i in range(self.pairs):
             target = store
-            if row.fresh_store:
+            if row.fresh_store and self.pg is None:
                 target = self.work / "copy.db"
                 shutil.copy(store, target)
-            env = dict(self.env, CHRONICLE_STORE=f"sqlite:///{target}")
-            command, baseline = row.command, row.baseline
+            env = dict(self.env, CHRONICLE_STORE=self.url(target) if self.pg is None else self.url(store))
+            # on PostgreSQL a write goes to the one copy: each pair appends a development of its own
+            command = [a.replace("{pair}", str(i)) for a in row.command]
+            baseline = row.baseline
             before = _host_sample()
             order = [("chronicle", command), ("baseline", baseline)]
             result: dict[str, Any] = {}
@@ -252,9 +277,12 @@ class Commands:
 
     def run(self) -> dict[str, Any]:
         store, first = self.build()
+        if self.pg is not None:
+            self.on_postgres(store)
+            first = {}  # the import was SQLite's
         info = self.inspect(store)
         self.say(f"store ready: {info['recorded_events']:,} developments; busiest actor {info['busiest_actor']}")
-        self.must(self.cli(store, "project"), "project")
+        self.must(self.cli(store, "project", url=self.url(store)), "project")
         results = []
         for row in self.rows(info):
             self.say(f"{row.name}: {self.pairs} pairs")
@@ -273,6 +301,7 @@ class Commands:
             }
         return {
             "size": self.size,
+            "backend": "sqlite" if self.pg is None else "postgres",
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "host": {"cores": os.cpu_count(), "load_per_core": LOAD_PER_CORE, "steal_share": STEAL_SHARE},
             "store": info,
@@ -282,7 +311,8 @@ class Commands:
 
 def table(report: dict[str, Any]) -> str:
     lines = [
-        f"{report['size']:,} developments, SQLite, {report['when']}; medians of quiet pairs, whole processes",
+        f"{report['size']:,} developments, {'PostgreSQL' if report.get('backend') == 'postgres' else 'SQLite'}, "
+        f"{report['when']}; medians of quiet pairs, whole processes",
         "",
         "| command | Chronicle | peak MB | baseline | baseline s | ratio | target | verdict |",
         "|---|---|---|---|---|---|---|---|",
@@ -330,6 +360,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/chronicle-bench-commands"))
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--pg", help="a PostgreSQL URL: measure a copy of the store there instead of the SQLite file")
     parser.add_argument("--scan", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--days", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
