@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import proc, synth
+from bench import proc
 
 SEED = 42
 # A pair is "loaded" when, beyond this bench's own process, the host ran more than this many runnable tasks
@@ -118,7 +118,12 @@ class Commands:
         self.work.mkdir(parents=True, exist_ok=True)
         data = self.work / f"story-{self.size}.jsonl"
         if not data.exists():
-            synth.write_jsonl(data, self.size, SEED)
+            # written by a child: a million developments made here would stay in this process, and every
+            # child's peak RSS counts its parent's memory at the fork
+            script = "import sys; from pathlib import Path; from bench import synth; "
+            script += "synth.write_jsonl(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))"
+            argv = [proc.PYTHON, "-c", script, str(data), str(self.size), str(SEED)]
+            self.must(proc.run(argv, env=self.env, timeout=3600, keep_stdout=False), "synth")
         store = self.work / f"store-{self.size}.db"
         first: dict[str, Any] = {}
         if not store.exists():
