@@ -92,7 +92,7 @@
       var classes = base[item.id].className.split(" ").filter(function (c) {
         return (c !== "corrected" || corrected) && (c !== "retracted" || (f.retraction && known(f.retraction)));
       });
-      changes.push({ id: item.id, label: label, content: label, className: classes.join(" ") });
+      changes.push({ id: item.id, label: label, className: classes.join(" ") });  // drawn by `template`, as text
     });
     if (changes.length) items.update(changes);
   }

@@ -206,3 +206,31 @@ def test_the_page_filters_searches_rewinds_and_maps_the_story_offline(browser: A
     linked.wait_for_selector("#details[data-showing='us-strike-baghdad']")
     linked.close()
     assert page.requests == [page.url] and page.errors == [] and page.dialogs == []
+
+
+REVISED_LATER = [
+    {"type": "actor_registered", "id": "reg-x", "occurred": "2024-02-01", "actor": "x", "kind": "state",
+     "name": "X", "summary": "X enters", "reported": "2024-02-01"},
+    {"type": "statement", "id": "said", "occurred": "2024-02-02", "by": "x", "summary": "X says <b>yes</b>",
+     "text": "Yes.", "reported": "2024-02-02"},
+    {"type": "correction", "id": "said-fix", "occurred": "2024-02-05", "target": "said", "reason": "misheard",
+     "summary": "X said no", "changes": {"summary": "X says no"}, "reported": "2024-02-05"},
+]  # fmt: skip
+
+
+def test_known_at_before_a_correction_shows_the_development_as_first_recorded(browser: Any, tmp_path: Path) -> None:
+    cli = _sqlite_cli(tmp_path, "revised")
+    cli.ok("append", "--file", "-", input="\n".join(json.dumps(d) for d in REVISED_LATER))
+    html = tmp_path / "revised.html"
+    cli.ok("export", "--format", "html", "-o", str(html))
+    page = Page(browser, html)
+    label = page.page.locator(".vis-timeline [data-dev='said']")
+    assert label.inner_text() == "X says no"
+    assert page.page.locator(".vis-item.corrected [data-dev='said']").count() == 1
+    page.page.fill("#f-known-at", "2024-02-03")
+    assert sorted(page.shown()) == ["reg-x", "said"]
+    assert label.inner_text() == "X says <b>yes</b>"  # as first recorded, and as text
+    assert page.page.locator(".vis-item.corrected [data-dev='said']").count() == 0
+    page.page.fill("#f-known-at", "")
+    assert label.inner_text() == "X says no"
+    assert page.errors == [] and page.dialogs == [] and page.requests == [page.url]
