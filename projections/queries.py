@@ -13,7 +13,7 @@ from typing import Any
 from chronicle.domain.corrections import correction_note
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.developments import TYPES, Development
-from chronicle.domain.errors import NotFound
+from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.domain.places import within
 from chronicle.domain.revisions import apply_changes_data
@@ -315,6 +315,40 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     )
     merged = heapq.merge((e for e in as_recorded if _shown(e, flt, keys)), revised_entries, key=_story_order)
     yield from (_ongoing(entry, flt) for entry in merged)
+
+
+def density(store: ViewStore, c: Cursor, flt: LogFilter, buckets: int) -> list[int] | None:
+    """How many developments `log` holds in each of `buckets` equal stretches of [since, until], from the
+    index alone (no body read): what a timeline too full to draw shows instead of its developments. None
+    when the filter needs the bodies (a text, tags, a place, an analyst, or a time asked as known then).
+    A development a correction moved off the entity asked for is still counted where it was recorded."""
+    if flt.since is None or flt.until is None:
+        raise InvalidInput("a density needs since and until")
+    if flt.then or flt.as_of or flt.text or flt.tags or flt.country or flt.near or flt.by_analyst:
+        return None
+    keys = [
+        k
+        for k in (
+            flt.actor and str(EntityKey.actor(flt.actor)),
+            flt.negotiation and str(EntityKey.negotiation(flt.negotiation)),
+        )
+        if k
+    ]
+    query = reads.log_query(
+        keys,
+        flt.types,
+        reported=None,
+        recorded=None,
+        since=flt.since.isoformat(),
+        until=flt.until.isoformat(),
+        include_retracted=flt.include_retracted,
+    )
+    first, days = flt.since.toordinal(), flt.until.toordinal() - flt.since.toordinal() + 1
+    counts = [0] * buckets
+    for start in reads.starts_of(store, c, query):
+        offset = date.fromisoformat(start[:10]).toordinal() - first
+        counts[min(buckets - 1, max(0, offset * buckets // days))] += 1
+    return counts
 
 
 def _ongoing(entry: LogEntry, flt: LogFilter) -> LogEntry:

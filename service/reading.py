@@ -63,6 +63,41 @@ def log(
     return _streamed(store, flt)
 
 
+def log_density(
+    store: Store,
+    *,
+    since: date,
+    until: date,
+    buckets: int,
+    actor: str | None = None,
+    negotiation: str | None = None,
+    types: tuple[str, ...] = (),
+    include_retracted: bool = False,
+    asked_otherwise: bool = False,
+    say: Say = quiet,
+) -> list[int] | None:
+    """How many developments `log` holds in each of `buckets` equal stretches of [since, until], read
+    from the index alone; None when the log is asked otherwise (a text, tags, a place, a time), which only
+    the developments themselves can answer."""
+    from chronicle.projections import queries
+
+    if asked_otherwise:
+        return None
+
+    def run(views: Any, c: Any) -> list[int] | None:
+        flt = queries.LogFilter(
+            actor=actor and queries.resolve(views, c, "actor", actor),
+            negotiation=negotiation and queries.resolve(views, c, "negotiation", negotiation),
+            types=types,
+            since=since,
+            until=until,
+            include_retracted=include_retracted,
+        )
+        return queries.density(views, c, flt, buckets)
+
+    return store.query(run, say=say)
+
+
 def _streamed(store: Store, flt: Any) -> Iterator[Any]:
     from chronicle.projections import queries
 

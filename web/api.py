@@ -126,6 +126,61 @@ def router(served: Served) -> APIRouter:
 
         return _json(served.use(run))
 
+    @api.get(
+        "/log/density",
+        summary="How many developments the log holds in each stretch of a window, from the index alone",
+        description="For a window too full to draw: `buckets` equal stretches of [since, until], each with its "
+        "count, and `total`. With a search, tags, a place or a time, only the developments can answer: "
+        "`buckets` is null.",
+    )
+    def log_density(
+        request: Request,
+        since: str,
+        until: str,
+        buckets: Annotated[int, Query(ge=1, le=500)] = 60,
+        actor: str | None = None,
+        negotiation: str | None = None,
+        type: Annotated[list[str] | None, Query()] = None,
+        include_retracted: bool = False,
+    ) -> Response:
+        reading.check_types(type or [])
+        low, high = day(since, "since"), day(until, "until")
+        if low is None or high is None:
+            raise InvalidInput("since and until: both are needed")
+        p = request.query_params
+        otherwise = any(
+            p.get(name) for name in ("search", "tag", "country", "near", "as_of", "known_at", "recorded_at")
+        )
+
+        def run(store: Any) -> dict[str, Any]:
+            counts = reading.log_density(
+                store,
+                since=low,
+                until=high,
+                buckets=buckets,
+                actor=actor or None,
+                negotiation=negotiation or None,
+                types=tuple(type or ()),
+                include_retracted=include_retracted,
+                asked_otherwise=otherwise,
+            )
+            if counts is None:
+                return {"since": since, "until": until, "buckets": None, "total": None}
+            first, days = low.toordinal(), high.toordinal() - low.toordinal() + 1
+            # day `first + o` is in stretch o * buckets // days: stretch n starts at the ceiling of n * days / buckets
+            edges = [date.fromordinal(first - (-n * days // buckets)) for n in range(buckets + 1)]
+            return {
+                "since": since,
+                "until": until,
+                "buckets": [
+                    {"start": edges[n].isoformat(), "end": edges[n + 1].isoformat(), "count": count}
+                    for n, count in enumerate(counts)
+                ],
+                "total": sum(counts),
+            }
+
+        return _json_bytes(served.remembered(asked(request), run))
+
     @api.get("/developments/{dev_id}", summary="One development: as believed, as recorded, its revisions")
     def development(dev_id: str, known_at: InstantQ = None, recorded_at: InstantQ = None) -> dict[str, Any]:
         k, r = instant(known_at, "known_at"), instant(recorded_at, "recorded_at")

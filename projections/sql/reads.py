@@ -159,6 +159,12 @@ def log_query(
     return statement + " WHERE " + " AND ".join(where or ["TRUE"]), params
 
 
+def starts_of(store: ViewStore, c: Cursor, query: tuple[str, list[Any]]) -> Iterator[str]:
+    """The interval start of each of `log_query`'s rows, no body read."""
+    statement = query[0].replace(q.LOG_ROWS, q.LOG_STARTS, 1)
+    return (str(row["occ_start"]) for row in store.stream(c, statement, query[1]))
+
+
 def in_story_order(store: ViewStore, c: Cursor, query: tuple[str, list[Any]]) -> Iterator[Any]:
     """`log_query`'s rows in story order (the stored interval start is the current body's), streamed."""
     return store.stream(c, query[0] + q.STORY_ORDER, query[1], sources=True)

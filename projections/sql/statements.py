@@ -125,6 +125,7 @@ BELIEVED_NOW = live(
 # -- which developments ----------------------------------------------------------------------------
 
 LOG_ROWS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t")  # + joins on the index, + WHERE
+LOG_STARTS = live("SELECT t.occ_start FROM {s}{p}timeline t")  # the same rows' starts alone: a density
 LOG_JOIN = live(" JOIN {s}{p}entity_index i{n} ON i{n}.position = t.position AND i{n}.entity = ?")
 REVISIONS = live("SELECT " + ROW_COLUMNS + " FROM {s}{p}timeline t WHERE t.target IS NOT NULL")  # + a horizon
 STORY_ORDER = " ORDER BY t.occ_start, t.position"

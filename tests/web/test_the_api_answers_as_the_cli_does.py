@@ -271,3 +271,27 @@ def test_a_development_carries_its_three_times_and_the_mark_its_correction_left(
     assert strike["times"] == shown["times"]  # type: ignore[index]
     assert strike["summary_note"].startswith("[corrected: deaths")
     assert pentagon["summary_note"] == ""
+
+
+def test_a_density_counts_what_the_log_holds_in_each_stretch(cli: Any, tmp_path: Any) -> None:
+    from datetime import date
+
+    from storygen import registrations, strikes, write_jsonl
+
+    cli.ok("init")
+    cli.ok("append", "--file", str(write_jsonl(tmp_path / "s.jsonl", [*registrations("d", 5), *strikes("d", 600, 5)])))
+    logged = [e for e in cli.jsonl("log", "--since", "2024-01-01", "--until", "2024-12-31")]
+    with client(cli.store.url) as c:
+        got = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "buckets": 12}).json()
+        assert got["total"] == len(logged) and len(got["buckets"]) == 12
+        for bucket in got["buckets"]:
+            low, high = date.fromisoformat(bucket["start"]).toordinal(), date.fromisoformat(bucket["end"]).toordinal()
+            inside = [e for e in logged if low <= date.fromisoformat(e["occurred"][:10]).toordinal() < high]
+            assert bucket["count"] == len(inside), bucket
+        assert got["buckets"][0]["start"] == "2024-01-01" and got["buckets"][-1]["end"] == "2025-01-01"
+        one = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "actor": "d-actor-1"})
+        assert one.json()["total"] == len(cli.jsonl("log", "--actor", "d-actor-1", "--since", "2024-01-01"))
+        searched = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "search": "x"})
+        assert searched.status_code == 200 and searched.json()["buckets"] is None  # only the bodies can say
+        bad = c.get("/api/log/density", params={"since": "2024-13-01", "until": "2024-12-31"})
+        assert bad.status_code == 422 and "since" in bad.json()["error"]

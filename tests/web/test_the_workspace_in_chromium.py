@@ -267,3 +267,26 @@ def test_read_only_refuses_the_form(story: Any, browser: Any) -> None:
         assert status == 405
         assert story.store.digest() == before
         tab.context.close()
+
+
+def test_a_window_too_full_to_draw_shows_counts_and_a_click_zooms_into_one(
+    cli: Any, browser: Any, tmp_path: Path
+) -> None:
+    from storygen import registrations, strikes, write_jsonl
+
+    cli.ok("init")
+    crowd = write_jsonl(tmp_path / "crowd.jsonl", [*registrations("c", 10), *strikes("c", 2_400, 10)])
+    cli.ok("append", "--file", str(crowd))
+    with server(cli.store.url) as base:
+        tab = Tab(browser, base)
+        tab.open("/")
+        tab.wait("document.querySelectorAll('.vis-item.density').length > 0")
+        assert tab.items() == []  # no development drawn one by one: the first 2,000 would mislead
+        counted = tab.page.text_content("#count") or ""
+        assert counted.startswith("2410 developments in this stretch"), counted
+        columns = tab.page.eval_on_selector_all(".vis-item.density", "ns => ns.map(n => Number(n.textContent))")
+        assert sum(columns) == 2_410 and len(columns) > 5
+        tab.page.locator(".vis-item.density").first.click()
+        tab.wait("document.getElementById('timeline').dataset.items.split(' ').filter(Boolean).length > 0")
+        assert tab.page.locator(".vis-item.density").count() == 0
+        tab.clean()

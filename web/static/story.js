@@ -54,6 +54,17 @@
     return item;
   }
 
+  // A crowded window drawn as columns of counts, one per stretch, each a click away from its developments.
+  function densityItems(dense) {
+    const most = Math.max(1, ...dense.buckets.map((b) => b.count));
+    return dense.buckets.filter((b) => b.count > 0).map((b) => ({
+      id: "density:" + b.start, start: b.start, end: b.end, type: "range",
+      className: "density d" + Math.max(1, Math.ceil(5 * b.count / most)),  // five shades, darkest the fullest
+      content: C.el("span", { class: "density-count", title: b.count + " developments, " + b.start + " to " + b.end },
+        String(b.count)),
+    }));
+  }
+
   function select(id, from) {
     selected = id;
     C.setParams({ dev: id });
@@ -151,13 +162,20 @@
       since: range ? day(range.start) : "", until: range ? day(range.end) : "" });
     if (mine !== asking) return;
     fetched = range;
+    // Too many to draw: how many there are in each stretch of the window, counted by the server.
+    const crowded = all.length >= LIMIT && range ? await C.api("/log/density", { actor: f.actor, type: f.type,
+      search: f.q, tag: f.tag, country: f.country, since: day(range.start), until: day(range.end), buckets: 90 }) : null;
+    if (mine !== asking) return;
     publishers(all);
     facets(all);
     shown = all.filter((d) => (!f.source || d.sources.some((s) => s.publisher === f.source)) &&
       (!f.confidence || d.confidence === f.confidence));
-    document.getElementById("count").textContent = shown.length + " developments in view" +
-      (all.length >= LIMIT ? " (the first " + LIMIT + ": zoom in for the rest)" : "");
-    const data = shown.map(itemFor);
+    const dense = crowded && crowded.buckets && !f.source && !f.confidence ? crowded : null;
+    document.getElementById("count").textContent = dense
+      ? dense.total + " developments in this stretch: too many to draw one by one; click a column to zoom in"
+      : shown.length + " developments in view" + (all.length >= LIMIT ? " (the first " + LIMIT + ": zoom in for the rest)" : "");
+    if (dense) shown = [];
+    const data = dense ? densityItems(dense) : shown.map(itemFor);
     if (!timeline) {
       items = new vis.DataSet(data);
       timeline = new vis.Timeline(document.getElementById("timeline"), items, {
@@ -169,10 +187,20 @@
       timeline.on("rangechanged", (p) => {
         if (p.byUser && fetched && (+p.start < fetched.start || +p.end > fetched.end)) load();
       });
-      timeline.on("select", (props) => select(props.items[0] || null, "timeline"));
+      timeline.on("select", (props) => {
+        const id = props.items[0] || null;
+        if (id && id.startsWith("density:")) {  // zoom into that stretch, then ask for its developments
+          const item = items.get(id);
+          timeline.setWindow(item.start, item.end, { animation: false });
+          load();
+          return;
+        }
+        select(id, "timeline");
+      });
     } else {
       items.clear(); items.add(data);
     }
+    timeline.setOptions({ stack: !dense });  // the columns of counts side by side, on one row
     document.getElementById("timeline").dataset.items = shown.map((d) => d.id).join(" ");
     await mapReady;
     if (mine !== asking) return;
