@@ -56,6 +56,7 @@ def measure(url: str, repeat: int, actor: str | None = None) -> dict[str, Any]:
     actor = actor or client.get("/api/actors").json()[0]["id"]
     negotiation = client.get("/api/negotiations").json()[0]["id"]
     first = client.get("/api/log", params={"limit": 1}).json()[0]
+    bounds = client.get("/api/bounds").json()
     day = (first["occurred"] + "-01-01")[:10]  # the first day of a YYYY, YYYY-MM or YYYY-MM-DD date
     paths = [
         "/",
@@ -69,6 +70,7 @@ def measure(url: str, repeat: int, actor: str | None = None) -> dict[str, Any]:
         f"/api/developments/{first['id']}",
         f"/api/log?since={day}&until={day}",
         f"/api/log?actor={actor}&limit=200",
+        f"/api/log/density?since={bounds['first'] or day}&until={bounds['last'] or day}&buckets=90",  # the whole story
         "/api/sources",
     ]
     served.answers.clear()  # what finding the ids above kept: every first request below is computed
