@@ -173,6 +173,15 @@ class LogFilter:
     by_analyst: str | None = None  # only developments this analyst recorded
 
     @property
+    def keys(self) -> list[str]:
+        """The entity keys the index narrows the log to: the actor's and the negotiation's, if asked."""
+        asked = (
+            self.actor and str(EntityKey.actor(self.actor)),
+            self.negotiation and str(EntityKey.negotiation(self.negotiation)),
+        )
+        return [key for key in asked if key]
+
+    @property
     def then(self) -> bool:
         """Whether the log is asked as it was known at some time, not as believed now."""
         return self.known_at is not None or self.recorded_at is not None
@@ -248,8 +257,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     """`log`, streamed: as the story stands now, rows come from the story index a page at a time, so
     `log` of a store of any size holds a page. As known at a time, the believed
     bodies and their order are only known once every revision recorded by then is read: held whole."""
-    actor = flt.actor and str(EntityKey.actor(flt.actor))
-    keys = [k for k in (actor, flt.negotiation and str(EntityKey.negotiation(flt.negotiation))) if k]
+    keys = flt.keys
     horizon = _horizon(flt.known_at, flt.recorded_at)
     query = reads.log_query(
         keys,
@@ -317,7 +325,19 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     yield from (_ongoing(entry, flt) for entry in merged)
 
 
-def density(store: ViewStore, c: Cursor, flt: LogFilter, buckets: int) -> list[int] | None:
+@dataclass(frozen=True)
+class Stretch:
+    """One of a density's equal stretches of days, [start, end), and how many developments start in it."""
+
+    start: date
+    end: date
+    count: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "count": self.count}
+
+
+def density(store: ViewStore, c: Cursor, flt: LogFilter, buckets: int) -> list[Stretch] | None:
     """How many developments `log` holds in each of `buckets` equal stretches of [since, until], from the
     index alone (no body read): what a timeline too full to draw shows instead of its developments. None
     when the filter needs the bodies (a text, tags, a place, an analyst, or a time asked as known then).
@@ -326,16 +346,8 @@ def density(store: ViewStore, c: Cursor, flt: LogFilter, buckets: int) -> list[i
         raise InvalidInput("a density needs since and until")
     if flt.then or flt.as_of or flt.text or flt.tags or flt.country or flt.near or flt.by_analyst:
         return None
-    keys = [
-        k
-        for k in (
-            flt.actor and str(EntityKey.actor(flt.actor)),
-            flt.negotiation and str(EntityKey.negotiation(flt.negotiation)),
-        )
-        if k
-    ]
     query = reads.log_query(
-        keys,
+        flt.keys,
         flt.types,
         reported=None,
         recorded=None,
@@ -348,7 +360,9 @@ def density(store: ViewStore, c: Cursor, flt: LogFilter, buckets: int) -> list[i
     for start in reads.starts_of(store, c, query):
         offset = date.fromisoformat(start[:10]).toordinal() - first
         counts[min(buckets - 1, max(0, offset * buckets // days))] += 1
-    return counts
+    # Day `first + o` falls in stretch `o * buckets // days`, so stretch n starts at ceil(n * days / buckets).
+    edges = [date.fromordinal(first - (-n * days // buckets)) for n in range(buckets + 1)]
+    return [Stretch(edges[n], edges[n + 1], count) for n, count in enumerate(counts)]
 
 
 def _ongoing(entry: LogEntry, flt: LogFilter) -> LogEntry:

@@ -39,12 +39,13 @@ def log(
     say: Say = quiet,
 ) -> Iterator[Any]:
     """The developments in story order, streamed: a page of the store in memory, not the store."""
-    from chronicle.projections import queries
 
-    def chosen(views: Any, c: Any) -> queries.LogFilter:
-        return queries.LogFilter(
-            actor=actor and queries.resolve(views, c, "actor", actor),
-            negotiation=negotiation and queries.resolve(views, c, "negotiation", negotiation),
+    def chosen(views: Any, c: Any) -> Any:
+        return _log_filter(
+            views,
+            c,
+            actor,
+            negotiation,
             types=types,
             since=since,
             until=until,
@@ -66,36 +67,32 @@ def log(
 def log_density(
     store: Store,
     *,
-    since: date,
-    until: date,
     buckets: int,
     actor: str | None = None,
     negotiation: str | None = None,
-    types: tuple[str, ...] = (),
-    include_retracted: bool = False,
-    asked_otherwise: bool = False,
     say: Say = quiet,
-) -> list[int] | None:
+    **filters: Any,
+) -> list[Any] | None:
     """How many developments `log` holds in each of `buckets` equal stretches of [since, until], read
-    from the index alone; None when the log is asked otherwise (a text, tags, a place, a time), which only
-    the developments themselves can answer."""
+    from the index alone; `filters` are `log`'s (`since` and `until` needed). None when a filter needs the
+    developments themselves (a text, tags, a place, a time)."""
     from chronicle.projections import queries
 
-    if asked_otherwise:
-        return None
-
-    def run(views: Any, c: Any) -> list[int] | None:
-        flt = queries.LogFilter(
-            actor=actor and queries.resolve(views, c, "actor", actor),
-            negotiation=negotiation and queries.resolve(views, c, "negotiation", negotiation),
-            types=types,
-            since=since,
-            until=until,
-            include_retracted=include_retracted,
-        )
-        return queries.density(views, c, flt, buckets)
+    def run(views: Any, c: Any) -> list[queries.Stretch] | None:
+        return queries.density(views, c, _log_filter(views, c, actor, negotiation, **filters), buckets)
 
     return store.query(run, say=say)
+
+
+def _log_filter(views: Any, c: Any, actor: str | None, negotiation: str | None, **asked: Any) -> Any:
+    """A log filter with the actor and negotiation named by id, alias or name resolved to their ids."""
+    from chronicle.projections import queries
+
+    return queries.LogFilter(
+        actor=actor and queries.resolve(views, c, "actor", actor),
+        negotiation=negotiation and queries.resolve(views, c, "negotiation", negotiation),
+        **asked,
+    )
 
 
 def _streamed(store: Store, flt: Any) -> Iterator[Any]:

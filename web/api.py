@@ -141,42 +141,46 @@ def router(served: Served) -> APIRouter:
         actor: str | None = None,
         negotiation: str | None = None,
         type: Annotated[list[str] | None, Query()] = None,
+        search: str | None = None,
+        tag: Annotated[list[str] | None, Query()] = None,
+        country: str | None = None,
+        near: str | None = None,
+        km: float | None = None,
         include_retracted: bool = False,
+        as_of: DateQ = None,
+        known_at: InstantQ = None,
+        recorded_at: InstantQ = None,
     ) -> Response:
         reading.check_types(type or [])
+        tags, code, point = reading.check_place_filters(tag or [], country or None, near or None, km, spell=str)
         low, high = day(since, "since"), day(until, "until")
         if low is None or high is None:
             raise InvalidInput("since and until: both are needed")
-        p = request.query_params
-        otherwise = any(
-            p.get(name) for name in ("search", "tag", "country", "near", "as_of", "known_at", "recorded_at")
-        )
+        a_, k_, r_ = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
 
         def run(store: Any) -> dict[str, Any]:
-            counts = reading.log_density(
+            stretches = reading.log_density(
                 store,
-                since=low,
-                until=high,
                 buckets=buckets,
                 actor=actor or None,
                 negotiation=negotiation or None,
                 types=tuple(type or ()),
+                since=low,
+                until=high,
+                as_of=a_,
+                known_at=k_,
+                recorded_at=r_,
                 include_retracted=include_retracted,
-                asked_otherwise=otherwise,
+                text=search or None,
+                tags=tags,
+                country=code,
+                near=point,
             )
-            if counts is None:
-                return {"since": since, "until": until, "buckets": None, "total": None}
-            first, days = low.toordinal(), high.toordinal() - low.toordinal() + 1
-            # day `first + o` is in stretch o * buckets // days: stretch n starts at the ceiling of n * days / buckets
-            edges = [date.fromordinal(first - (-n * days // buckets)) for n in range(buckets + 1)]
             return {
                 "since": since,
                 "until": until,
-                "buckets": [
-                    {"start": edges[n].isoformat(), "end": edges[n + 1].isoformat(), "count": count}
-                    for n, count in enumerate(counts)
-                ],
-                "total": sum(counts),
+                "buckets": None if stretches is None else [s.as_json() for s in stretches],
+                "total": None if stretches is None else sum(s.count for s in stretches),
             }
 
         return _json_bytes(served.remembered(asked(request), run))

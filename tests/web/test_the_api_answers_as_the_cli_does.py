@@ -295,3 +295,5 @@ def test_a_density_counts_what_the_log_holds_in_each_stretch(cli: Any, tmp_path:
         assert searched.status_code == 200 and searched.json()["buckets"] is None  # only the bodies can say
         bad = c.get("/api/log/density", params={"since": "2024-13-01", "until": "2024-12-31"})
         assert bad.status_code == 422 and "since" in bad.json()["error"]
+        far = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "near": "north"})
+        assert far.status_code == 422 and "near" in far.json()["error"]  # checked as `log` checks it
