@@ -92,7 +92,6 @@ def create_app(served: Served) -> FastAPI:
     app.include_router(writes.router(served))
     app.include_router(api.router(served))
     app.include_router(pages.router(served))
-    app.mount("/static/vendor", StaticFiles(directory=ASSETS / "vendor"), name="vendor")
     app.mount("/static/exports", StaticFiles(directory=ASSETS), name="exports")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

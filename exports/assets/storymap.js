@@ -33,7 +33,7 @@ const StoryMap = (() => {
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Outlines: Natural Earth via world-atlas");
     if (!world) {
-      const response = await fetch("/static/vendor/world-atlas/countries-110m.json", { credentials: "same-origin" });
+      const response = await fetch("/static/exports/vendor/world-atlas/countries-110m.json", { credentials: "same-origin" });
       world = await response.json();
     }
     const features = topojson.feature(world, world.objects.countries).features;
