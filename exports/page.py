@@ -156,8 +156,9 @@ def facet(item: Item, story: Story) -> dict[str, Any]:
     place = d.place
     revisions = story.revisions
     location = getattr(d, "location", None)
+    actors = story.actor_ids(d)
     words = [d.summary, item.headline, item.id, item.kind, location or "", *d.tags]
-    words += [story.actor_name(a) for a in story.actor_ids(d)] + [source_text(s) for s in d.sources]
+    words += [story.actor_name(a) for a in actors] + [source_text(s) for s in d.sources]
     if place is not None:
         words += [place.name or "", place.country or "", place.admin1 or ""]
     then = None
@@ -165,17 +166,13 @@ def facet(item: Item, story: Story) -> dict[str, Any]:
         then = shorten(item.original.summary, 60)
     return {
         "type": item.kind,
-        "actors": story.actor_ids(d),
+        "actors": actors,
         "tags": list(d.tags),
         "country": place.country if place is not None else None,
         "counts": counts_from(d).isoformat(),  # as `--as-of` counts it
-        "reported": item.reported or item.recorded,  # as `--known-at` compares it
-        "corrections": [revisions[c].reported or revisions[c].recorded for c in item.corrected_by if c in revisions],
-        "retraction": (
-            (revisions[item.retracted_by].reported or revisions[item.retracted_by].recorded)
-            if item.retracted_by in revisions
-            else None
-        ),
+        "reported": item.public,  # as `--known-at` compares it
+        "corrections": [revisions[c].public for c in item.corrected_by if c in revisions],
+        "retraction": revisions[item.retracted_by].public if item.retracted_by in revisions else None,
         "then": then,  # the label as first recorded, shown while its correction is not yet known
         "text": " ".join(w for w in words if w).casefold(),
         "place": None if place is None else {"lat": place.lat, "lon": place.lon},

@@ -71,6 +71,11 @@ class Item:
         return self.development.id or ""
 
     @property
+    def public(self) -> str:
+        """When it became public, as `--known-at` compares it (ISO 8601): reported, else recorded."""
+        return self.reported or self.recorded
+
+    @property
     def kind(self) -> str:
         return str(getattr(self.development, "type", "development"))
 
