@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 REBUILD_LOCK = 0x52_65_62_75  # "Rebu": one rebuild per schema at a time
 
+# One descriptor of each store file per process, for the rebuild lock, never closed: closing any
+# descriptor of a file drops every POSIX lock the process holds on it, SQLite's own included, and
+# another process could then take this one's connections for gone and remove the WAL under them.
+_LOCK_DESCRIPTORS: dict[str, int] = {}
+
 
 def heal_missing(store: Store, *, say: Say = quiet, progress: catchup.Progress | None = None) -> bool:
     """Rebuild the views if any derived table is missing; whether it did."""
@@ -118,12 +123,12 @@ def rebuild_lock(settings: StoreSettings) -> Iterator[None]:
     if settings.path is not None:
         import fcntl
 
-        fd = os.open(settings.path, os.O_RDONLY)
+        fd = _lock_descriptor(str(settings.path))
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            os.close(fd)
+            fcntl.flock(fd, fcntl.LOCK_UN)
         return
     import psycopg
 
@@ -133,3 +138,11 @@ def rebuild_lock(settings: StoreSettings) -> Iterator[None]:
     ) as conn:
         conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (REBUILD_LOCK, s.schema or "public"))
         yield
+
+
+def _lock_descriptor(path: str) -> int:
+    """This process's descriptor of the file now at `path` (a store made again there is a new file)."""
+    fd = _LOCK_DESCRIPTORS.get(path)
+    if fd is None or not os.path.samestat(os.fstat(fd), os.stat(path)):
+        fd = _LOCK_DESCRIPTORS[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    return fd
