@@ -9,7 +9,6 @@ fetch only the rows of the entities asked about, through the entity index, never
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -17,10 +16,9 @@ from typing import Any
 import orjson
 
 from chronicle.domain.dates import FuzzyDate
-from chronicle.domain.developments import CorrectionIssued
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
-from chronicle.projections.belief import Entry
+from chronicle.projections.belief import Believed, Entry
 from chronicle.projections.diffing import EntityDiff, Point, check_points, diff_entries, diff_rows
 from chronicle.projections.fold import new_view
 from chronicle.projections.history import (
@@ -34,8 +32,7 @@ from chronicle.projections.history import (
 )
 from chronicle.projections.paths import FieldChange, changed_paths, flatten, flatten_dump, matches, top_field
 from chronicle.projections.publishers import SourceReport, Supported, distinct, source_report
-from chronicle.projections.queries import entity_rows
-from chronicle.projections.rows import entries_for
+from chronicle.projections.queries import believed, entity_rows
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import iso_utc, parse_development
@@ -83,21 +80,10 @@ def history(
     recorded_at: datetime | None = None,
 ) -> list[Change]:
     key = _entity_key(kind, ident)
-    rows = entity_rows(store, c, key)
-    entries = entries_for(rows, known_at, recorded_at)
-    changes, view = history_of(key, entries.values(), as_of, _who(rows))
+    changes, view = history_of(key, believed(store, c, key, known_at, recorded_at).values(), as_of)
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
     return changes
-
-
-def _who(rows: Iterable[Any]) -> dict[int, str]:
-    """Who recorded each development, by log position (the rows know, the fold does not)."""
-    return {r.position: r.recorded_by for r in rows}
-
-
-def _named(info: DevelopmentInfo, who: dict[int, str]) -> DevelopmentInfo:
-    return dataclasses.replace(info, recorded_by=who.get(info.position, info.recorded_by))
 
 
 def blame(
@@ -114,20 +100,14 @@ def blame(
     key = _entity_key(kind, ident)
     if wanted is not None:
         check_field(new_view(key), wanted)
-    rows = entity_rows(store, c, key)
-    entries = entries_for(rows, known_at, recorded_at)
-    who = _who(rows)
-    changes, view = history_of(key, entries.values(), as_of, who)
+    entries = believed(store, c, key, known_at, recorded_at)
+    changes, view = history_of(key, entries.values(), as_of)
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    lines = [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
-    return [
-        line if line.credited is None else dataclasses.replace(line, credited=_named(line.credited, who))
-        for line in lines
-    ]
+    return [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
 
 
-def _credit(line: Blame, entries: dict[str, Entry]) -> Blame:
+def _credit(line: Blame, entries: dict[str, Believed]) -> Blame:
     """A value a correction changed is credited to the last correction that changed the development's
     facts (its date and sources); an unchanged value stays with the development."""
     c = line.change
@@ -135,9 +115,9 @@ def _credit(line: Blame, entries: dict[str, Entry]) -> Blame:
         return line
     for correction_id in reversed(c.corrected_by):
         correction = entries.get(correction_id)
-        original = None if correction is None else correction.original
-        if isinstance(original, CorrectionIssued) and set(original.changes) - {"summary", "sources", "confidence"}:
-            assert correction is not None
+        if correction is None or correction.original["type"] != "correction":
+            continue
+        if set(correction.original["changes"]) - {"summary", "sources", "confidence"}:
             return Blame(line.entity, line.field, line.value, c, DevelopmentInfo.of(correction))
     return line
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.developments import TYPES, CorrectionIssued, Development, RetractionIssued
 from chronicle.domain.reported import reported_time
-from chronicle.domain.revisions import apply_changes
+from chronicle.domain.revisions import apply_changes, apply_changes_data
 from chronicle.projections.fold import Step, View, fold, touched
 
 
@@ -60,6 +61,56 @@ def believe(
             target = entries.get(development.target)
             if target is not None:
                 target.retracted_by = entry.id
+    return entries
+
+
+REVISION_TYPES = ("correction", "retraction")
+
+
+@dataclass
+class Believed:
+    """`Entry` of a development's JSON object as the log holds it, for what folds JSON (`plainfold`)."""
+
+    original: dict[str, Any]
+    position: int
+    recorded: str  # as the timeline holds it
+    current: dict[str, Any]
+    corrected_by: list[str] = field(default_factory=list)
+    retracted_by: str | None = None
+    recorded_by: str = "unknown"
+
+    @property
+    def id(self) -> str:
+        return str(self.original["id"] or "")
+
+    @property
+    def is_revision(self) -> bool:
+        return self.original["type"] in REVISION_TYPES
+
+    @property
+    def counts(self) -> bool:
+        """Whether it shapes the state of actors and negotiations."""
+        return self.retracted_by is None and not self.is_revision
+
+
+def believe_data(records: Iterable[Any]) -> dict[str, Believed]:
+    """`believe` of the store's rows (bodies as JSON objects), in record order, already narrowed to a
+    horizon: a model is built only for a development a correction changes."""
+    entries: dict[str, Believed] = {}
+    for r in records:
+        development = r["original"]
+        entry = Believed(development, int(r["position"]), r["recorded"], development)
+        entry.recorded_by = r.get("recorded_by", "unknown") if isinstance(r, dict) else "unknown"
+        entries[entry.id] = entry
+        target = entries.get(development.get("target") or "")
+        if target is None:
+            continue
+        if development["type"] == "correction":
+            kind = TYPES[target.current["type"]]
+            target.current = apply_changes_data(kind, target.current, development["changes"]).model_dump(mode="json")
+            target.corrected_by.append(entry.id)
+        elif development["type"] == "retraction":
+            target.retracted_by = entry.id
     return entries
 
 

@@ -14,8 +14,8 @@ from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import touched
 from chronicle.projections.history import history_of, is_bookkeeping
 from chronicle.projections.paths import FieldChange
-from chronicle.projections.queries import entity_rows
-from chronicle.projections.rows import Row, describe_times, entries_for, row_of, times_json
+from chronicle.projections.queries import believed
+from chronicle.projections.rows import Row, describe_times, row_of, times_json
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import iso_utc
@@ -144,23 +144,22 @@ def show_development(
         revisions.append(Revision(r.original, revision_times, not horizon or _known(horizon, revision_times)))
     revisions.sort(key=lambda r: r.times.recorded)
 
-    believed: Development | None = row.original
+    as_believed: Development | None = row.original
     retracted_by = None
     for revision in revisions:
-        if not revision.known or believed is None:
+        if not revision.known or as_believed is None:
             continue
         if isinstance(revision.development, CorrectionIssued):
-            believed = apply_changes(believed, revision.development.changes)
+            as_believed = apply_changes(as_believed, revision.development.changes)
         elif isinstance(revision.development, RetractionIssued):
-            retracted_by, believed = revision.development.id, None
+            retracted_by, as_believed = revision.development.id, None
     asked = times_json(as_of, known_at, recorded_at) if (as_of or horizon) else None
-    shown = Shown(dev_id, row.type, believed, row.original, times, revisions, retracted_by, asked=asked)
+    shown = Shown(dev_id, row.type, as_believed, row.original, times, revisions, retracted_by, asked=asked)
     if row.target is not None or not changes:  # a revision changes its target, not an entity of its own
         return shown
-    keys = list(dict.fromkeys([*touched(row.original), *(touched(believed) if believed else [])]))
+    keys = list(dict.fromkeys([*touched(row.original), *(touched(as_believed) if as_believed else [])]))
     for key in keys:
-        entries = entries_for(entity_rows(store, c, key, known_at, recorded_at), known_at, recorded_at)
-        entity_changes, _view = history_of(key, entries.values(), as_of)
+        entity_changes, _view = history_of(key, believed(store, c, key, known_at, recorded_at).values(), as_of)
         mine = [
             FieldChange(ch.field, ch.before, ch.after)
             for ch in entity_changes

@@ -3,21 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
 
-from chronicle.domain.developments import CorrectionIssued, Development, RetractionIssued
+from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, NotFound
-from chronicle.projections.belief import Entry
-from chronicle.projections.fold import Facts, Step, View, apply, new_view, touched
+from chronicle.domain.keys import ACTOR_PREFIX
+from chronicle.projections.belief import Believed
+from chronicle.projections.fold import Facts, View, touched_data
 from chronicle.projections.paths import changed_paths, flatten, flatten_dump, matches, top_field
+from chronicle.projections.plainfold import (
+    Data,
+    PlainStep,
+    apply_data,
+    counts_from_data,
+    new_view_data,
+    story_start,
+    view_from_data,
+)
 from chronicle.projections.publishers import distinct
-from chronicle.projections.rows import counts_from
-from chronicle.projections.stored import iso_utc
 
 # -- developments as the audit names them --------------------------------------------------------
 
@@ -41,18 +49,18 @@ class DevelopmentInfo:
     recorded_by: str = "unknown"
 
     @classmethod
-    def of(cls, entry: Entry, recorded_by: str = "unknown") -> DevelopmentInfo:
+    def of(cls, entry: Believed) -> DevelopmentInfo:
         d = entry.current
         return cls(
             id=entry.id,
-            type=str(getattr(d, "type", "")),
-            occurred=d.occurred,
-            recorded=iso_utc(entry.recorded),
+            type=str(d["type"]),
+            occurred=d["occurred"],
+            recorded=entry.recorded,  # the timeline holds it as `iso_utc` gives it
             position=entry.position,
-            summary=d.summary,
-            confidence=d.confidence.value,
-            sources=publishers(d),
-            recorded_by=recorded_by,
+            summary=d["summary"],
+            confidence=d["confidence"],
+            sources=distinct(s["publisher"] for s in d["sources"]),
+            recorded_by=entry.recorded_by,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -119,81 +127,94 @@ class Change:
         }
 
 
-def _is_revision(entry: Entry) -> bool:
-    return isinstance(entry.original, CorrectionIssued | RetractionIssued)
+# Read models that print these fields' keys sorted (`models.ActorView._sorted`); the JSON fold keeps
+# them in the order their developments came.
+_SORTED = {ACTOR_PREFIX: ("corroboration", "positions")}
 
 
-def _view_from(key: str, dump: dict[str, Any]) -> View:
-    return type(new_view(key)).model_validate(dump)
+def _fields(key: str, view: Data) -> dict[str, Any]:
+    """Each field of a view's JSON object, kept apart from the view: a plain value as it is, a list or
+    an object as the bytes `show --json` prints for it (the fold goes on changing them in place)."""
+    fields = {name: orjson.dumps(v) if isinstance(v, list | dict) else v for name, v in view.items()}
+    for name in _SORTED.get(key[: key.index(":") + 1], ()):
+        fields[name] = orjson.dumps(dict(sorted(view[name].items())))
+    return fields
 
 
-def _applied(key: str, dump: dict[str, Any], facts: Facts, development: Development, position: int) -> dict[str, Any]:
-    """The JSON of a view (given by its JSON) after one more development."""
-    trial = _view_from(key, dump)
-    apply(trial, Step(development, position), orjson.loads(orjson.dumps(facts)))  # a copy: JSON values
-    return trial.model_dump(mode="json")
+def _differs(a: Any, b: Any) -> bool:
+    return a != b or type(a) is not type(b)  # 1 and 1.0 print differently
 
 
-def history_of(
-    key: str, entries: Iterable[Entry], as_of: date | None = None, who: Mapping[int, str] | None = None
-) -> tuple[list[Change], View]:
-    """Every change to one entity, in story order, and its state at the end; `who` recorded each
-    development (by log position), where the rows tell.
+def _values(fields: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    return {n: orjson.loads(fields[n]) if isinstance(fields[n], bytes) else fields[n] for n in names}
+
+
+def _trial(key: str, view: Data, facts: Facts, development: Data, position: int) -> dict[str, Any]:
+    """The fields of a view after one more development, the view itself left as it was."""
+    copy, copied_facts = orjson.loads(orjson.dumps(view)), orjson.loads(orjson.dumps(facts))
+    apply_data(copy, PlainStep(development, (story_start(development["occurred"]), position)), copied_facts)
+    return _fields(key, copy)
+
+
+def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None) -> tuple[list[Change], View]:
+    """Every change to one entity, in story order, and its state at the end.
 
     Walks the developments that touch the entity (as believed, or as first recorded: a correction
     may have moved one away, a retraction removed it) in story order and folds those in effect,
-    exactly as `fold` does, recording each field a step changes.
+    exactly as `fold` does (over their JSON objects: `plainfold`), recording each field a step changes.
     """
     relevant = [
         e
         for e in entries
-        if not _is_revision(e)
-        and (key in touched(e.current) or key in touched(e.original))
-        and (as_of is None or counts_from(e.current) <= as_of)
+        if not e.is_revision
+        and (key in touched_data(e.current) or key in touched_data(e.original))
+        and (as_of is None or counts_from_data(e.current) <= as_of)
     ]
-    relevant.sort(key=lambda e: Step(e.current, e.position).key)
-    view = new_view(key)
+    relevant.sort(key=lambda e: (story_start(e.current["occurred"]), e.position))
+    view = new_view_data(key)
     facts: Facts = {}  # which development set each order-sensitive fact, as `fold` keeps them
-    state = view.model_dump(mode="json")
+    state = _fields(key, view)
     changes: list[Change] = []
     for e in relevant:
-        in_effect = e.counts and key in touched(e.current)
+        in_effect = e.counts and key in touched_data(e.current)
         recorded: dict[str, Any] | None = None
         if e.corrected_by:
             # What the development set as first recorded: a correction has changed it since.
-            touched_then = key in touched(e.original)
-            recorded = _applied(key, state, facts, e.original, e.position) if touched_then else state
+            touched_then = key in touched_data(e.original)
+            recorded = _trial(key, view, facts, e.original, e.position) if touched_then else state
         if in_effect:
-            apply(view, e.step(), facts)
-            after = view.model_dump(mode="json")
-        elif key in touched(e.current):
-            after = _applied(key, state, facts, e.current, e.position)
+            apply_data(view, PlainStep(e.current, (story_start(e.current["occurred"]), e.position)), facts)
+            after = _fields(key, view)
+        elif key in touched_data(e.current):
+            after = _trial(key, view, facts, e.current, e.position)
         else:
             after = state
         if recorded is None:
             recorded = after
-        names = [n for n in state if after[n] != state[n] or recorded[n] != state[n]]
-        flat_before = flatten_dump(state, names)
-        flat_after, flat_recorded = flatten_dump(after, names), flatten_dump(recorded, names)
+        names = [n for n, value in state.items() if _differs(after[n], value) or _differs(recorded[n], value)]
+        flat_before = flatten_dump(_values(state, names))
+        flat_after = flatten_dump(_values(after, names))
+        flat_recorded = flat_after if recorded is after else flatten_dump(_values(recorded, names))
         paths = dict.fromkeys([*changed_paths(flat_before, flat_after), *changed_paths(flat_before, flat_recorded)])
-        info = DevelopmentInfo.of(e, who.get(e.position, "unknown") if who else "unknown")
-        changes += [
-            Change(
-                entity=key,
-                field=path,
-                before=flat_before.get(path),
-                after=flat_after.get(path),
-                as_recorded=flat_recorded.get(path),
-                in_effect=in_effect,
-                development=info,
-                corrected_by=list(e.corrected_by),
-                retracted_by=e.retracted_by,
-            )
-            for path in paths
-        ]
+        if paths:
+            info = DevelopmentInfo.of(e)
+            changes += [
+                Change(
+                    entity=key,
+                    field=path,
+                    before=flat_before.get(path),
+                    after=flat_after.get(path),
+                    as_recorded=flat_recorded.get(path),
+                    in_effect=in_effect,
+                    development=info,
+                    corrected_by=list(e.corrected_by),
+                    retracted_by=e.retracted_by,
+                )
+                for path in paths
+            ]
         if in_effect:
             state = after
-    return changes, view
+    return changes, view_from_data(key, view)
 
 
 # -- blame -----------------------------------------------------------------------------------------

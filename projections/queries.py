@@ -12,11 +12,11 @@ from typing import Any
 
 from chronicle.domain.corrections import correction_note
 from chronicle.domain.dates import FuzzyDate
-from chronicle.domain.developments import TYPES, Development
+from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.domain.places import within
-from chronicle.domain.revisions import apply_changes_data
+from chronicle.projections.belief import Believed, believe_data
 from chronicle.projections.fold import View, touched, touched_data
 from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
 from chronicle.projections.rows import (
@@ -71,28 +71,22 @@ def _entity_records(
     return reads.entity_records(store, c, key, *_horizon(known_at, recorded_at))
 
 
+def believed(
+    store: ViewStore, c: Cursor, key: str, known_at: datetime | None = None, recorded_at: datetime | None = None
+) -> dict[str, Believed]:
+    """An entity's developments as believed, as their JSON objects, by id: as reported by `known_at`
+    among what was recorded by `recorded_at` (corrections known by then applied in record order)."""
+    return believe_data(_entity_records(store, c, key, known_at, recorded_at))
+
+
 def _believed_known_at(
     store: ViewStore, c: Cursor, key: str, known_at: datetime | None, recorded_at: datetime | None, as_of: date | None
 ) -> View:
-    """`believe`, then `steps_for` and `fold`, over the developments' JSON objects: as reported by
-    `known_at` among what was recorded by `recorded_at` (corrections known by then applied in record
-    order, as `believe` does), as of `as_of`. A model is built only for a development a correction changes."""
-    entries: dict[str, list[Any]] = {}  # id: [JSON object as believed, position, counts]
-    for r in _entity_records(store, c, key, known_at, recorded_at):  # known within the horizon only
-        development = r["original"]
-        kind = development["type"]
-        entries[development["id"] or ""] = [development, int(r["position"]), kind not in ("correction", "retraction")]
-        target = entries.get(development.get("target") or "")
-        if target is not None and kind == "correction":
-            target[0] = apply_changes_data(TYPES[target[0]["type"]], target[0], development["changes"]).model_dump(
-                mode="json"
-            )
-        elif target is not None and kind == "retraction":
-            target[2] = False
+    """`believed`, then `steps_for` and `fold`, over the developments' JSON objects, as of `as_of`."""
     steps = [
-        PlainStep(d, (story_start(d["occurred"]), position))
-        for d, position, counts in entries.values()
-        if counts and key in touched_data(d) and (as_of is None or counts_from_data(d) <= as_of)
+        PlainStep(e.current, (story_start(e.current["occurred"]), e.position))
+        for e in believed(store, c, key, known_at, recorded_at).values()
+        if e.counts and key in touched_data(e.current) and (as_of is None or counts_from_data(e.current) <= as_of)
     ]
     return fold_data(key, steps)
 
