@@ -25,18 +25,18 @@ def _bench(module: str, *args: str) -> str:
 @pytest.mark.slow
 def test_bench_quick_runs_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
-    printed = _bench("bench", "--quick", "--sizes", "1000", "--out", str(out), "--workdir", str(tmp_path / "work"))
+    printed = _bench("bench", "--quick", "--sizes", "300", "--out", str(out), "--workdir", str(tmp_path / "work"))
     assert "Targets" in printed
 
     data = json.loads(out.read_text())
     assert data["schema"] == 1
     assert {"meta", "startup", "sqlite", "postgres", "targets"} <= data.keys()
-    assert data["meta"]["sizes"] == [1000]
+    assert data["meta"]["sizes"] == [300]
     assert {"python_pass_ms", "import_cli_ms"} <= data["startup"].keys()
-    size = data["sqlite"]["1000"]
+    size = data["sqlite"]["300"]
     assert not size.get("errors"), size.get("errors")
-    assert size["developments"] == 1000
-    assert size["stored_events"] >= 1000
+    assert size["developments"] == 300
+    assert size["stored_events"] >= 300
     for key in ("bulk_append", "bulk_baselines", "single_append", "replay", "replay_baselines", "show", "ratios"):
         assert key in size, key
     assert size["bulk_append"]["chronicle_cli_s"]["median"] > 0

@@ -106,7 +106,7 @@ def _reference_fold(store: Any) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(batches=stories())
 def test_incremental_views_equal_rebuild_and_pure_fold(store, batches):
