@@ -111,8 +111,9 @@ class Resolver:
             raise
 
     def _learn(self, value: dict[str, Any]) -> None:
+        aliases = value.get("aliases")  # as given: validation, later, refuses what is not a list of names
         kind, field, names = {
-            "actor_registered": (ACTOR, "actor", [value.get("name"), *(value.get("aliases") or [])]),
+            "actor_registered": (ACTOR, "actor", [value.get("name"), *(aliases if isinstance(aliases, list) else [])]),
             "negotiation_opened": (NEGOTIATION, "negotiation", [value.get("title")]),
         }.get(str(value.get("type")), ("", "", []))
         ident = value.get(field) if kind else None

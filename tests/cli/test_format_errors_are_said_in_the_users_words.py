@@ -186,3 +186,18 @@ def test_a_typed_append_names_every_option_left_out_at_once(cli: Cli) -> None:
     one = cli("append", "strike", "--by", "us", "--summary", "A strike")
     assert one.stderr.startswith("chronicle: error: missing --occurred (") and one.exit_code == 2
     assert cli.ok("log", "--json").stdout == before
+
+
+def test_a_registration_whose_aliases_are_not_a_list_is_refused_in_one_line(story: Cli) -> None:
+    # Names are learnt from each line before it is validated: a number where the aliases go must not
+    # reach that step as a list.
+    before = story.store.digest()
+    line = {"type": "actor_registered", "occurred": "2024", "summary": "enters", "actor": "newcomer"}
+    line |= {"name": "Newcomer", "kind": "person", "aliases": 9007199254740991}
+    result = story("append", "--file", "-", input=json.dumps(line) + "\n")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == "chronicle: error: line 1: aliases: 9007199254740991 is not a list: write [9007199254740991]"
+    )
+    assert story.store.digest() == before
