@@ -18,8 +18,8 @@ import orjson
 from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
-from chronicle.projections.belief import Believed, Entry
-from chronicle.projections.diffing import EntityDiff, Point, check_points, diff_entries, diff_rows
+from chronicle.projections.belief import Believed
+from chronicle.projections.diffing import EntityDiff, Point, check_points, diff_entries
 from chronicle.projections.fold import new_view
 from chronicle.projections.history import (
     Blame,
@@ -32,18 +32,18 @@ from chronicle.projections.history import (
 )
 from chronicle.projections.paths import FieldChange, changed_paths, flatten, flatten_dump, matches, top_field
 from chronicle.projections.publishers import SourceReport, Supported, distinct, source_report
-from chronicle.projections.queries import believed, entity_rows
+from chronicle.projections.queries import believed
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
-from chronicle.projections.stored import iso_utc, parse_development
+from chronicle.projections.stored import iso_utc
 
 
-def _believed_now(store: ViewStore, c: Cursor, key: str) -> dict[str, Entry]:
+def _believed_now(store: ViewStore, c: Cursor, key: str) -> dict[str, Believed]:
     """An entity's developments as currently believed, read once (no record-time question asked)."""
     entries = {}
     for r in reads.believed_now(store, c, key):
-        d = parse_development(r["current"])
-        entries[d.id or ""] = Entry(d, int(r["position"]), datetime.fromisoformat(r["recorded"]), d)
+        d = r["current"]
+        entries[d["id"] or ""] = Believed(d, int(r["position"]), r["recorded"], d)
     return entries
 
 
@@ -51,7 +51,9 @@ def _diff_key(store: ViewStore, c: Cursor, key: str, a: Point, b: Point) -> Enti
     if a.horizon == b.horizon == (None, None):
         now = _believed_now(store, c, key)
         return diff_entries(key, now, now, a, b)
-    return diff_rows(key, entity_rows(store, c, key), a, b)
+    entries_a = believed(store, c, key, *a.horizon)
+    entries_b = entries_a if b.horizon == a.horizon else believed(store, c, key, *b.horizon)
+    return diff_entries(key, entries_a, entries_b, a, b)
 
 
 # -- queries ---------------------------------------------------------------------------------------
@@ -221,7 +223,6 @@ __all__ = [
     "diff",
     "diff_all",
     "diff_entries",
-    "diff_rows",
     "distinct",
     "flatten",
     "flatten_dump",

@@ -3,18 +3,18 @@ by a moment, among what this store held at a moment), from its developments hand
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from chronicle.domain.developments import Development
 from chronicle.domain.keys import EntityKey
-from chronicle.projections.belief import Entry
-from chronicle.projections.fold import Step, View, fold
+from chronicle.projections.belief import Believed
+from chronicle.projections.fold import View, touched_data
 from chronicle.projections.paths import FieldChange, changed_paths, flatten
-from chronicle.projections.rows import Row, describe_times, entries_for, require_order, steps_for
-from chronicle.projections.stored import iso_utc
+from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
+from chronicle.projections.rows import describe_times, require_order
+from chronicle.projections.stored import iso_utc, parse_development
 
 # -- diff ------------------------------------------------------------------------------------------
 
@@ -75,25 +75,41 @@ class EntityDiff:
         }
 
 
-def _state_at(key: str, entries: dict[str, Entry], as_of: date | None) -> tuple[View, dict[str, Entry]]:
-    steps = steps_for(key, entries.values(), as_of)
-    return fold(key, steps), {s.development.id or "": entries[s.development.id or ""] for s in steps}
+def _story_key(e: Believed) -> tuple[str, int]:
+    return story_start(e.current["occurred"]), e.position
 
 
-def diff_entries(key: str, entries_a: dict[str, Entry], entries_b: dict[str, Entry], a: Point, b: Point) -> EntityDiff:
+def _state_at(key: str, entries: dict[str, Believed], as_of: date | None) -> tuple[View, dict[str, Believed]]:
+    """The entity as of `as_of`, folded over its developments' JSON objects (`plainfold`), and those counted."""
+    counted = {
+        i: e
+        for i, e in entries.items()
+        if e.counts and key in touched_data(e.current) and (as_of is None or counts_from_data(e.current) <= as_of)
+    }
+    return fold_data(key, [PlainStep(e.current, _story_key(e)) for e in counted.values()]), counted
+
+
+def _differs(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """Whether a development is believed otherwise at the two points (as its model prints it: a body as
+    stored and one a correction made may spell the same development apart)."""
+    if x is y or x == y:
+        return False
+    return parse_development(x).model_dump(mode="json") != parse_development(y).model_dump(mode="json")
+
+
+def diff_entries(
+    key: str, entries_a: dict[str, Believed], entries_b: dict[str, Believed], a: Point, b: Point
+) -> EntityDiff:
     """One entity at `a` and at `b` (its developments as believed at each point), field by field."""
     view_a, counted_a = _state_at(key, entries_a, a.as_of)
     view_b, counted_b = _state_at(key, entries_b, b.as_of)
     flat_a, flat_b = flatten(view_a), flatten(view_b)
     changes = [FieldChange(p, flat_a.get(p), flat_b.get(p)) for p in changed_paths(flat_a, flat_b)]
 
-    def story(ids: Iterable[str], entries: dict[str, Entry]) -> list[str]:
-        return sorted(ids, key=lambda i: Step(entries[i].current, entries[i].position).key)
+    def story(ids: Iterable[str], entries: dict[str, Believed]) -> list[str]:
+        return sorted(ids, key=lambda i: _story_key(entries[i]))
 
-    def differs(x: Development, y: Development) -> bool:
-        return x is not y and x.model_dump(mode="json") != y.model_dump(mode="json")
-
-    revised = [i for i in counted_b if i in counted_a and differs(counted_a[i].current, counted_b[i].current)]
+    revised = [i for i in counted_b if i in counted_a and _differs(counted_a[i].current, counted_b[i].current)]
     return EntityDiff(
         entity=key,
         registered=(view_a.registered, view_b.registered),
@@ -102,13 +118,6 @@ def diff_entries(key: str, entries_a: dict[str, Entry], entries_b: dict[str, Ent
         removed=story((i for i in counted_a if i not in counted_b), counted_a),
         revised=story(revised, counted_b),
     )
-
-
-def diff_rows(key: str, rows: Sequence[Row], a: Point, b: Point) -> EntityDiff:
-    """One entity at `a` and at `b`, from its timeline rows (`entity_rows`), field by field."""
-    entries_a = entries_for(rows, *a.horizon)
-    entries_b = entries_a if b.horizon == a.horizon else entries_for(rows, *b.horizon)
-    return diff_entries(key, entries_a, entries_b, a, b)
 
 
 def check_points(a: Point, b: Point) -> None:

@@ -12,10 +12,18 @@ import orjson
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, NotFound
-from chronicle.domain.keys import ACTOR_PREFIX
 from chronicle.projections.belief import Believed
 from chronicle.projections.fold import Facts, View, touched_data
-from chronicle.projections.paths import changed_paths, flatten, flatten_dump, matches, top_field
+from chronicle.projections.paths import (
+    changed_paths,
+    differs,
+    fields_of,
+    flatten,
+    flatten_dump,
+    matches,
+    top_field,
+    values_of,
+)
 from chronicle.projections.plainfold import (
     Data,
     PlainStep,
@@ -127,33 +135,11 @@ class Change:
         }
 
 
-# Read models that print these fields' keys sorted (`models.ActorView._sorted`); the JSON fold keeps
-# them in the order their developments came.
-_SORTED = {ACTOR_PREFIX: ("corroboration", "positions")}
-
-
-def _fields(key: str, view: Data) -> dict[str, Any]:
-    """Each field of a view's JSON object, kept apart from the view: a plain value as it is, a list or
-    an object as the bytes `show --json` prints for it (the fold goes on changing them in place)."""
-    fields = {name: orjson.dumps(v) if isinstance(v, list | dict) else v for name, v in view.items()}
-    for name in _SORTED.get(key[: key.index(":") + 1], ()):
-        fields[name] = orjson.dumps(dict(sorted(view[name].items())))
-    return fields
-
-
-def _differs(a: Any, b: Any) -> bool:
-    return a != b or type(a) is not type(b)  # 1 and 1.0 print differently
-
-
-def _values(fields: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    return {n: orjson.loads(fields[n]) if isinstance(fields[n], bytes) else fields[n] for n in names}
-
-
 def _trial(key: str, view: Data, facts: Facts, development: Data, position: int) -> dict[str, Any]:
     """The fields of a view after one more development, the view itself left as it was."""
     copy, copied_facts = orjson.loads(orjson.dumps(view)), orjson.loads(orjson.dumps(facts))
     apply_data(copy, PlainStep(development, (story_start(development["occurred"]), position)), copied_facts)
-    return _fields(key, copy)
+    return fields_of(key, copy)
 
 
 def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None) -> tuple[list[Change], View]:
@@ -173,7 +159,7 @@ def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None)
     relevant.sort(key=lambda e: (story_start(e.current["occurred"]), e.position))
     view = new_view_data(key)
     facts: Facts = {}  # which development set each order-sensitive fact, as `fold` keeps them
-    state = _fields(key, view)
+    state = fields_of(key, view)
     changes: list[Change] = []
     for e in relevant:
         in_effect = e.counts and key in touched_data(e.current)
@@ -184,17 +170,17 @@ def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None)
             recorded = _trial(key, view, facts, e.original, e.position) if touched_then else state
         if in_effect:
             apply_data(view, PlainStep(e.current, (story_start(e.current["occurred"]), e.position)), facts)
-            after = _fields(key, view)
+            after = fields_of(key, view)
         elif key in touched_data(e.current):
             after = _trial(key, view, facts, e.current, e.position)
         else:
             after = state
         if recorded is None:
             recorded = after
-        names = [n for n, value in state.items() if _differs(after[n], value) or _differs(recorded[n], value)]
-        flat_before = flatten_dump(_values(state, names))
-        flat_after = flatten_dump(_values(after, names))
-        flat_recorded = flat_after if recorded is after else flatten_dump(_values(recorded, names))
+        names = [n for n, value in state.items() if differs(after[n], value) or differs(recorded[n], value)]
+        flat_before = flatten_dump(values_of(state, names))
+        flat_after = flatten_dump(values_of(after, names))
+        flat_recorded = flat_after if recorded is after else flatten_dump(values_of(recorded, names))
         paths = dict.fromkeys([*changed_paths(flat_before, flat_after), *changed_paths(flat_before, flat_recorded)])
         if paths:
             info = DevelopmentInfo.of(e)

@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
+from chronicle.domain.keys import ACTOR_PREFIX
 from chronicle.projections.fold import View
 
 # -- field paths -----------------------------------------------------------------------------------
@@ -61,6 +64,30 @@ def flatten_dump(dump: dict[str, Any], names: Iterable[str] | None = None) -> di
         else:
             out[name] = value
     return out
+
+
+# -- a view's fields, kept apart while it is folded ------------------------------------------------
+
+# Read models that print these fields' keys sorted (`models.ActorView._sorted`); the JSON fold keeps
+# them in the order their developments came.
+_SORTED = {ACTOR_PREFIX: ("corroboration", "positions")}
+
+
+def fields_of(key: str, view: dict[str, Any]) -> dict[str, Any]:
+    """Each field of a view's JSON object, kept apart from the view: a plain value as it is, a list or
+    an object as the bytes `show --json` prints for it (the fold goes on changing them in place)."""
+    fields = {name: orjson.dumps(v) if isinstance(v, list | dict) else v for name, v in view.items()}
+    for name in _SORTED.get(key[: key.index(":") + 1], ()):
+        fields[name] = orjson.dumps(dict(sorted(view[name].items())))
+    return fields
+
+
+def differs(a: Any, b: Any) -> bool:
+    return a != b or type(a) is not type(b)  # 1 and 1.0 print differently
+
+
+def values_of(fields: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    return {n: orjson.loads(fields[n]) if isinstance(fields[n], bytes) else fields[n] for n in names}
 
 
 def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

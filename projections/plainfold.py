@@ -49,15 +49,16 @@ def story_start(occurred: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _interval_end(occurred: str) -> date:
+def interval_end(occurred: str) -> date:
+    """The last day of an `occurred` interval."""
     return FuzzyDate.parse(occurred).end
 
 
 def counts_from_data(d: Data) -> date:
     """`queries.counts_from` of a development's JSON object: the end of its interval (figures: `as_of`)."""
     if d["type"] == "figure_reported":
-        return _interval_end(d.get("as_of") or d["occurred"])
-    return _interval_end(d["occurred"])
+        return interval_end(d.get("as_of") or d["occurred"])
+    return interval_end(d["occurred"])
 
 
 def fold_data(key: str, steps: list[PlainStep]) -> View:

@@ -10,8 +10,9 @@ from typing import Any
 import orjson
 
 from chronicle.domain.developments import Development
-from chronicle.projections.fold import Step, View, apply, new_view, touched
-from chronicle.projections.paths import FieldChange, changed_paths, flatten_dump
+from chronicle.projections.fold import Facts, touched_data
+from chronicle.projections.paths import FieldChange, changed_paths, differs, fields_of, flatten_dump, values_of
+from chronicle.projections.plainfold import Data, PlainStep, apply_data, interval_end, new_view_data, story_start
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import parse_development
@@ -62,8 +63,9 @@ def play(
     A step shown names the entities it touches, and their states need every development of theirs
     before it; no other entity is ever shown. So with a focus only the developments touching the focus's
     neighbours are read and folded (an entity's index lists every development that touched it)."""
-    views: dict[str, View] = {}
-    dumps: dict[str, dict[str, Any]] = {}  # a view's dumped state, kept while the view is unchanged since
+    views: dict[str, Data] = {}  # each entity's JSON object, folded as a rebuild folds (`plainfold`)
+    facts: dict[str, Facts] = {}
+    kept: dict[str, dict[str, Any]] = {}  # a view's fields (`fields_of`), kept while it is unchanged since
     wanted = None if focus is None else reads.neighbours(store, c, focus)
     last_day = None if until is None else until.isoformat()
     for row in _rows(store, c):
@@ -71,36 +73,34 @@ def play(
             return
         if wanted is not None and wanted.isdisjoint(orjson.loads(row["entities"])):
             continue
-        development = parse_development(row["current"])
-        when = development.when
-        keys = touched(development)
-        step = Step(development, int(row["position"]))
-        shown = (focus is None or focus in keys) and (since is None or when.end >= since)
+        development = row["current"]
+        keys = touched_data(development)
+        position = int(row["position"])
+        step = PlainStep(development, (story_start(development["occurred"]), position))
+        shown = (focus is None or focus in keys) and (since is None or interval_end(development["occurred"]) >= since)
         changes: dict[str, list[FieldChange]] = {}
         for key in keys:
             if wanted is not None and key not in wanted:
                 continue  # never shown: a step shown touches the focus, so only its neighbours
-            view = views.get(key) or new_view(key)
+            view = views.get(key)
+            if view is None:
+                view, facts[key] = views.setdefault(key, new_view_data(key)), {}
             if not shown:  # still folded, for the steps shown later; not compared (most of the cost)
-                apply(view, step)
-                views[key] = view
-                dumps.pop(key, None)
+                apply_data(view, step, facts[key])
+                kept.pop(key, None)
                 continue
-            before = dumps.pop(key, None)
-            if before is None:
-                before = view.model_dump(mode="json")
-            apply(view, step)
-            views[key] = view
-            after = dumps[key] = view.model_dump(mode="json")
+            before = kept.pop(key, None) or fields_of(key, view)
+            apply_data(view, step, facts[key])
+            after = kept[key] = fields_of(key, view)
             # The same field paths as `history`, of the fields that changed (a busy actor's figures are
             # not flattened at every step); bookkeeping that changes at every step is not news.
-            names = [n for n in after if n not in _NOISE and after[n] != before[n]]
-            flat_before, flat_after = flatten_dump(before, names), flatten_dump(after, names)
+            names = [n for n in after if n not in _NOISE and differs(after[n], before[n])]
+            flat_before, flat_after = flatten_dump(values_of(before, names)), flatten_dump(values_of(after, names))
             found = [
                 FieldChange(path, flat_before.get(path), flat_after.get(path))
                 for path in changed_paths(flat_before, flat_after)
             ]
-            if found and view.registered:  # an id that names no registered entity is not news
+            if found and view["registered"]:  # an id that names no registered entity is not news
                 changes[key] = found
         if shown:
-            yield PlayStep(step.position, row["recorded"], development, changes)
+            yield PlayStep(position, row["recorded"], parse_development(development), changes)

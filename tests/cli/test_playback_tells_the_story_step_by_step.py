@@ -72,3 +72,23 @@ def test_a_focused_play_is_the_whole_play_cut_to_the_steps_touching_its_focus(re
         key = f"{kind}:{ident}"
         expected = [s for s in whole if key in touched(parse_development(s["development"]))]
         assert expected and revised_story.jsonl("replay", "--play", f"--{kind}", ident) == expected, key
+
+
+def test_a_play_ends_where_show_stands_competing_claims_and_all(cli):
+    """Each value a play last set is the one `show` gives: two sources' figures for one day stand side
+    by side in the play as in `show`, and neither overwrites the other."""
+    from helpers import GOLDEN
+
+    from chronicle.projections.paths import flatten_dump
+
+    cli.ok("init")
+    cli.ok("append", "--file", str(GOLDEN / "moves.jsonl"))
+    last: dict[str, dict[str, object]] = {}
+    for step in cli.jsonl("replay", "--play"):
+        for change in step["changes"]:
+            last.setdefault(change["entity"], {})[change["field"]] = change["after"]
+    assert "figures[stock-kg@stock-by-b].value" in last["actor:party-b"]
+    for entity, played in last.items():
+        kind, _, ident = entity.partition(":")
+        shown = flatten_dump(cli.json("show", kind, ident))
+        assert {path: shown.get(path) for path in played} == played, entity
