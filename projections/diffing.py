@@ -79,13 +79,14 @@ def _story_key(e: Believed) -> tuple[str, int]:
     return story_start(e.current["occurred"]), e.position
 
 
-def _state_at(key: str, entries: dict[str, Believed], as_of: date | None) -> tuple[View, dict[str, Believed]]:
+def _touching(key: str, entries: dict[str, Believed]) -> dict[str, Believed]:
+    """The developments that count and touch the entity, as believed."""
+    return {i: e for i, e in entries.items() if e.counts and key in touched_data(e.current)}
+
+
+def _state_at(key: str, touching: dict[str, Believed], as_of: date | None) -> tuple[View, dict[str, Believed]]:
     """The entity as of `as_of`, folded over its developments' JSON objects (`plainfold`), and those counted."""
-    counted = {
-        i: e
-        for i, e in entries.items()
-        if e.counts and key in touched_data(e.current) and (as_of is None or counts_from_data(e.current) <= as_of)
-    }
+    counted = {i: e for i, e in touching.items() if as_of is None or counts_from_data(e.current) <= as_of}
     return fold_data(key, [PlainStep(e.current, _story_key(e)) for e in counted.values()]), counted
 
 
@@ -101,8 +102,10 @@ def diff_entries(
     key: str, entries_a: dict[str, Believed], entries_b: dict[str, Believed], a: Point, b: Point
 ) -> EntityDiff:
     """One entity at `a` and at `b` (its developments as believed at each point), field by field."""
-    view_a, counted_a = _state_at(key, entries_a, a.as_of)
-    view_b, counted_b = _state_at(key, entries_b, b.as_of)
+    touching_a = _touching(key, entries_a)
+    touching_b = touching_a if entries_b is entries_a else _touching(key, entries_b)
+    view_a, counted_a = _state_at(key, touching_a, a.as_of)
+    view_b, counted_b = _state_at(key, touching_b, b.as_of)
     flat_a, flat_b = flatten(view_a), flatten(view_b)
     changes = [FieldChange(p, flat_a.get(p), flat_b.get(p)) for p in changed_paths(flat_a, flat_b)]
 
