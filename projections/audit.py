@@ -28,6 +28,7 @@ from chronicle.projections.history import (
     blame_of,
     check_field,
     history_of,
+    is_bookkeeping,
     publishers,
 )
 from chronicle.projections.paths import FieldChange, changed_paths, flatten, flatten_dump, matches, top_field
@@ -80,9 +81,13 @@ def history(
     as_of: date | None = None,
     known_at: datetime | None = None,
     recorded_at: datetime | None = None,
+    bookkeeping: bool = True,
 ) -> list[Change]:
+    """`history_of` an entity within a horizon; fields that only count or point at developments
+    (`history.is_bookkeeping`) only with `bookkeeping`."""
     key = _entity_key(kind, ident)
-    changes, view = history_of(key, believed(store, c, key, known_at, recorded_at).values(), as_of)
+    entries = believed(store, c, key, known_at, recorded_at)
+    changes, view = history_of(key, entries.values(), as_of, bookkeeping=bookkeeping)
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
     return changes
@@ -98,15 +103,20 @@ def blame(
     as_of: date | None = None,
     known_at: datetime | None = None,
     recorded_at: datetime | None = None,
+    bookkeeping: bool = True,
 ) -> list[Blame]:
+    """`blame_of` an entity within a horizon; bookkeeping fields only with `bookkeeping`, as in `history`."""
     key = _entity_key(kind, ident)
     if wanted is not None:
         check_field(new_view(key), wanted)
     entries = believed(store, c, key, known_at, recorded_at)
-    changes, view = history_of(key, entries.values(), as_of)
+    changes, view = history_of(key, entries.values(), as_of, bookkeeping=bookkeeping)
+    lines = blame_of(key, changes, view, wanted)
+    if not bookkeeping:
+        lines = [line for line in lines if not is_bookkeeping(line.field)]
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    return [_credit(line, entries) for line in blame_of(key, changes, view, wanted)]
+    return [_credit(line, entries) for line in lines]
 
 
 def _credit(line: Blame, entries: dict[str, Believed]) -> Blame:

@@ -12,7 +12,7 @@ from chronicle.domain.errors import NotFound
 from chronicle.domain.reported import Horizon, parse_moment, stated_report
 from chronicle.domain.revisions import apply_changes
 from chronicle.projections.fold import touched
-from chronicle.projections.history import history_of, is_bookkeeping
+from chronicle.projections.history import history_of
 from chronicle.projections.paths import FieldChange
 from chronicle.projections.queries import believed
 from chronicle.projections.rows import Row, describe_times, row_of, times_json
@@ -159,12 +159,9 @@ def show_development(
         return shown
     keys = list(dict.fromkeys([*touched(row.original), *(touched(as_believed) if as_believed else [])]))
     for key in keys:
-        entity_changes, _view = history_of(key, believed(store, c, key, known_at, recorded_at).values(), as_of)
-        mine = [
-            FieldChange(ch.field, ch.before, ch.after)
-            for ch in entity_changes
-            if ch.development.id == dev_id and not is_bookkeeping(ch.field)
-        ]
+        entries = believed(store, c, key, known_at, recorded_at)
+        entity_changes, _view = history_of(key, entries.values(), as_of, bookkeeping=False)
+        mine = [FieldChange(ch.field, ch.before, ch.after) for ch in entity_changes if ch.development.id == dev_id]
         if mine and ch_in_effect(entity_changes, dev_id):
             shown.changed[key] = mine
     return shown

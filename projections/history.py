@@ -135,15 +135,20 @@ class Change:
         }
 
 
-def _trial(key: str, view: Data, facts: Facts, development: Data, position: int) -> dict[str, Any]:
+def _trial(
+    key: str, view: Data, facts: Facts, development: Data, position: int, skip: frozenset[str]
+) -> dict[str, Any]:
     """The fields of a view after one more development, the view itself left as it was."""
     copy, copied_facts = orjson.loads(orjson.dumps(view)), orjson.loads(orjson.dumps(facts))
     apply_data(copy, PlainStep(development, (story_start(development["occurred"]), position)), copied_facts)
-    return fields_of(key, copy)
+    return fields_of(key, copy, skip)
 
 
-def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None) -> tuple[list[Change], View]:
-    """Every change to one entity, in story order, and its state at the end.
+def history_of(
+    key: str, entries: Iterable[Believed], as_of: date | None = None, *, bookkeeping: bool = True
+) -> tuple[list[Change], View]:
+    """Every change to one entity, in story order (bookkeeping fields only with `bookkeeping`), and its
+    state at the end.
 
     Walks the developments that touch the entity (as believed, or as first recorded: a correction
     may have moved one away, a retraction removed it) in story order and folds those in effect,
@@ -159,7 +164,8 @@ def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None)
     relevant.sort(key=lambda e: (story_start(e.current["occurred"]), e.position))
     view = new_view_data(key)
     facts: Facts = {}  # which development set each order-sensitive fact, as `fold` keeps them
-    state = fields_of(key, view)
+    skip = frozenset() if bookkeeping else frozenset(BOOKKEEPING)  # most steps change only those
+    state = fields_of(key, view, skip)
     changes: list[Change] = []
     for e in relevant:
         in_effect = e.counts and key in touched_data(e.current)
@@ -167,12 +173,12 @@ def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None)
         if e.corrected_by:
             # What the development set as first recorded: a correction has changed it since.
             touched_then = key in touched_data(e.original)
-            recorded = _trial(key, view, facts, e.original, e.position) if touched_then else state
+            recorded = _trial(key, view, facts, e.original, e.position, skip) if touched_then else state
         if in_effect:
             apply_data(view, PlainStep(e.current, (story_start(e.current["occurred"]), e.position)), facts)
-            after = fields_of(key, view)
+            after = fields_of(key, view, skip)
         elif key in touched_data(e.current):
-            after = _trial(key, view, facts, e.current, e.position)
+            after = _trial(key, view, facts, e.current, e.position, skip)
         else:
             after = state
         if recorded is None:
@@ -182,6 +188,8 @@ def history_of(key: str, entries: Iterable[Believed], as_of: date | None = None)
         flat_after = flatten_dump(values_of(after, names))
         flat_recorded = flat_after if recorded is after else flatten_dump(values_of(recorded, names))
         paths = dict.fromkeys([*changed_paths(flat_before, flat_after), *changed_paths(flat_before, flat_recorded)])
+        if not bookkeeping:
+            paths = {path: None for path in paths if not is_bookkeeping(path)}
         if paths:
             info = DevelopmentInfo.of(e)
             changes += [

@@ -73,12 +73,16 @@ def flatten_dump(dump: dict[str, Any], names: Iterable[str] | None = None) -> di
 _SORTED = {ACTOR_PREFIX: ("corroboration", "positions")}
 
 
-def fields_of(key: str, view: dict[str, Any]) -> dict[str, Any]:
-    """Each field of a view's JSON object, kept apart from the view: a plain value as it is, a list or
-    an object as the bytes `show --json` prints for it (the fold goes on changing them in place)."""
-    fields = {name: orjson.dumps(v) if isinstance(v, list | dict) else v for name, v in view.items()}
+def fields_of(key: str, view: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Each field of a view's JSON object but those in `skip`, kept apart from the view: a plain value as
+    it is, a list or an object as the bytes `show --json` prints for it (the fold goes on changing them
+    in place)."""
+    fields = {
+        name: orjson.dumps(v) if isinstance(v, list | dict) else v for name, v in view.items() if name not in skip
+    }
     for name in _SORTED.get(key[: key.index(":") + 1], ()):
-        fields[name] = orjson.dumps(dict(sorted(view[name].items())))
+        if name not in skip:
+            fields[name] = orjson.dumps(dict(sorted(view[name].items())))
     return fields
 
 

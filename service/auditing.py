@@ -25,13 +25,14 @@ def history(
     """Every change to an entity's state in story order, with the development that caused it; fields
     that only count or point at developments (`history.is_bookkeeping`) only with `bookkeeping`."""
     from chronicle.projections import audit, queries
-    from chronicle.projections.history import is_bookkeeping
 
     def run(views: Any, c: Any) -> list[audit.Change]:
         ident = queries.resolve(views, c, kind, name)
-        return audit.history(views, c, kind, ident, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
+        return audit.history(
+            views, c, kind, ident, as_of=as_of, known_at=known_at, recorded_at=recorded_at, bookkeeping=bookkeeping
+        )
 
-    return [change for change in store.query(run, say=say) if bookkeeping or not is_bookkeeping(change.field)]
+    return store.query(run, say=say)
 
 
 def blame(
@@ -49,13 +50,22 @@ def blame(
     """For each current value of an entity (or of `field`), the development that set it (a correction
     that changed it since is credited); bookkeeping fields only with `bookkeeping`, as in `history`."""
     from chronicle.projections import audit, queries
-    from chronicle.projections.history import is_bookkeeping
 
     def run(views: Any, c: Any) -> list[audit.Blame]:
         ident = queries.resolve(views, c, kind, name)
-        return audit.blame(views, c, kind, ident, field, as_of=as_of, known_at=known_at, recorded_at=recorded_at)
+        return audit.blame(
+            views,
+            c,
+            kind,
+            ident,
+            field,
+            as_of=as_of,
+            known_at=known_at,
+            recorded_at=recorded_at,
+            bookkeeping=bookkeeping,
+        )
 
-    return [line for line in store.query(run, say=say) if bookkeeping or not is_bookkeeping(line.field)]
+    return store.query(run, say=say)
 
 
 def diff(
