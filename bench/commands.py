@@ -281,6 +281,7 @@ class Commands:
         }
 
     def run(self) -> dict[str, Any]:
+        proc.compiled()
         store, first = self.build()
         if self.pg is not None:
             self.on_postgres(store)
@@ -293,6 +294,7 @@ class Commands:
             self.say(f"{row.name}: {self.pairs} pairs")
             self.measure(row, store)
             results.append(self.summary(row))
+        judge_verify_by_replay(results)
         first_read = None
         if first:
             first_read = {
@@ -312,6 +314,16 @@ class Commands:
             "store": info,
             "rows": results + ([first_read] if first_read else []),
         }
+
+
+def judge_verify_by_replay(rows: list[dict[str, Any]]) -> None:
+    """The replay row's verdict is verify's second target: at most twice a full replay, in this run."""
+    by_name = {r["name"]: r for r in rows}
+    verify, replay = by_name.get("`verify`"), by_name.get("`replay`")
+    if verify is None or replay is None or "loaded" in (verify["verdict"], replay["verdict"]):
+        return
+    times = verify["seconds"] / replay["seconds"]
+    replay["verdict"] = "met" if times <= 2 else f"not met (verify {times:.1f}x)"
 
 
 def table(report: dict[str, Any]) -> str:

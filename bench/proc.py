@@ -39,6 +39,20 @@ class Run:
         return f"exit {self.rc}: {' | '.join(tail)}"
 
 
+# Chronicle's own packages, compiled to bytecode before anything is timed (`compiled`).
+PACKAGES = ("domain", "projections", "service", "cli", "exports", "integrity", "web")
+
+
+def compiled() -> None:
+    """Chronicle's modules compiled to bytecode, as pip compiles an installed wheel and as a user's second
+    run finds them: where PYTHONDONTWRITEBYTECODE is set, every process timed would compile each module
+    it imports again (about 0.1 s of a `show`)."""
+    import compileall
+
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def child_env(chronicle_src: Path | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of every child: no store from the caller, no colour, optional source override."""
     env = {k: v for k, v in os.environ.items() if k not in ("CHRONICLE_STORE", "PYTHONPATH")}
