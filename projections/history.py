@@ -12,6 +12,7 @@ import orjson
 
 from chronicle.domain.developments import Development
 from chronicle.domain.errors import InvalidInput, NotFound
+from chronicle.domain.keys import ACTOR_PREFIX
 from chronicle.projections.belief import Believed
 from chronicle.projections.fold import Facts, View, touched_data
 from chronicle.projections.paths import (
@@ -27,6 +28,7 @@ from chronicle.projections.paths import (
 from chronicle.projections.plainfold import (
     Data,
     PlainStep,
+    actor_writes,
     apply_data,
     counts_from_data,
     new_view_data,
@@ -166,24 +168,30 @@ def history_of(
     facts: Facts = {}  # which development set each order-sensitive fact, as `fold` keeps them
     skip = frozenset() if bookkeeping else frozenset(BOOKKEEPING)  # most steps change only those
     state = fields_of(key, view, skip)
+    actor = key.startswith(ACTOR_PREFIX)
     changes: list[Change] = []
     for e in relevant:
         in_effect = e.counts and key in touched_data(e.current)
         recorded: dict[str, Any] | None = None
+        compared: Iterable[str] = state  # the fields that may have changed
         if e.corrected_by:
             # What the development set as first recorded: a correction has changed it since.
             touched_then = key in touched_data(e.original)
             recorded = _trial(key, view, facts, e.original, e.position, skip) if touched_then else state
         if in_effect:
             apply_data(view, PlainStep(e.current, (story_start(e.current["occurred"]), e.position)), facts)
-            after = fields_of(key, view, skip)
+            if actor and recorded is None:  # only the fields its type may change are compared
+                fresh = fields_of(key, view, skip, actor_writes(e.current["type"]))
+                after, compared = state | fresh, fresh
+            else:
+                after = fields_of(key, view, skip)
         elif key in touched_data(e.current):
             after = _trial(key, view, facts, e.current, e.position, skip)
         else:
             after = state
         if recorded is None:
             recorded = after
-        names = [n for n, value in state.items() if differs(after[n], value) or differs(recorded[n], value)]
+        names = [n for n in compared if differs(after[n], state[n]) or differs(recorded[n], state[n])]
         flat_before = flatten_dump(values_of(state, names))
         flat_after = flatten_dump(values_of(after, names))
         flat_recorded = flat_after if recorded is after else flatten_dump(values_of(recorded, names))

@@ -73,15 +73,20 @@ def flatten_dump(dump: dict[str, Any], names: Iterable[str] | None = None) -> di
 _SORTED = {ACTOR_PREFIX: ("corroboration", "positions")}
 
 
-def fields_of(key: str, view: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Each field of a view's JSON object but those in `skip`, kept apart from the view: a plain value as
-    it is, a list or an object as the bytes `show --json` prints for it (the fold goes on changing them
-    in place)."""
-    fields = {
-        name: orjson.dumps(v) if isinstance(v, list | dict) else v for name, v in view.items() if name not in skip
-    }
-    for name in _SORTED.get(key[: key.index(":") + 1], ()):
+def fields_of(
+    key: str, view: dict[str, Any], skip: frozenset[str] = frozenset(), only: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Each field of a view's JSON object (or those in `only`) but those in `skip`, kept apart from the
+    view: a plain value as it is, a list or an object as the bytes `show --json` prints for it (the fold
+    goes on changing them in place)."""
+    names = view.keys() if only is None else only
+    fields = {}
+    for name in names:
         if name not in skip:
+            value = view[name]
+            fields[name] = orjson.dumps(value) if isinstance(value, list | dict) else value
+    for name in _SORTED.get(key[: key.index(":") + 1], ()):
+        if name in fields:
             fields[name] = orjson.dumps(dict(sorted(view[name].items())))
     return fields
 

@@ -125,6 +125,26 @@ def apply_data(view: Data, step: PlainStep, facts: Facts) -> None:
         _on_negotiation(view, step)
 
 
+# What each type of development may change in an actor's view, besides what every one changes
+# (`STEP_FIELDS`): read by `history`, which compares only these after a step. A property test holds
+# `_on_actor` to it; a type missing here changes nothing but the counts.
+STEP_FIELDS = ("developments", "first_development", "last_development")
+ACTOR_WRITES: dict[str, tuple[str, ...]] = {
+    "actor_registered": ("registered", *REGISTRATION_FACTS, "registered_in", "corroboration"),
+    "strike": ("strikes_carried_out", "strikes_suffered", *DEATH_FACTS, "corroboration"),
+    "attack": ("attacks_carried_out", "attacks_suffered", *DEATH_FACTS, "corroboration"),
+    "figure_reported": ("figures",),
+    "position_taken": ("positions",),
+}
+
+
+@functools.cache
+def actor_writes(kind: str) -> tuple[str, ...]:
+    """The fields of an actor's view a development of type `kind` may change, in the view's order."""
+    fields = {*STEP_FIELDS, *ACTOR_WRITES.get(kind, ())}
+    return tuple(name for name in ActorView.model_fields if name in fields)
+
+
 def _count(view: Data, fact: str, weight: int, sources: int) -> None:
     view[fact] += weight
     corroboration = view["corroboration"]

@@ -124,6 +124,7 @@ def stories(draw: Any) -> list[list[dict[str, Any]]]:
                     "type": "attack",
                     "by": draw(st.sampled_from([None, actor])),
                     "targets": [other],
+                    "killed": [other] if draw(st.integers(0, 3)) == 0 else [],
                     "count": draw(st.integers(1, 4)),
                 }
             elif choice == "figure":

@@ -55,3 +55,22 @@ def test_plain_fold_equals_typed_fold_in_any_order(batches, data):
             apply_data(plain, PlainStep(stored, step.key), plain_facts)
         assert view_from_data(key, plain).model_dump_json() == typed.model_dump_json()
         assert plain_facts == typed_facts
+
+
+@settings(max_examples=100, deadline=None)
+@given(batches=stories(), data=st.data())
+def test_a_development_changes_only_the_actor_fields_its_type_names(batches, data):
+    """`history` compares only `actor_writes` after a step: any other field must be left as it was."""
+    from chronicle.projections.plainfold import actor_writes
+
+    developments = data.draw(st.permutations(_developments(batches, data)))
+    for key in sorted({k for d in developments for k in touched(d) if k.startswith("actor:")}):
+        view, facts = new_view_data(key), {}
+        for position, development in enumerate(developments, 1):
+            if key not in touched(development):
+                continue
+            stored = orjson.loads(orjson.dumps(development.model_dump(mode="json")))
+            before = orjson.loads(orjson.dumps(view))
+            apply_data(view, PlainStep(stored, Step(development, position).key), facts)
+            changed = {name for name in view if view[name] != before[name]}
+            assert changed <= set(actor_writes(stored["type"])), (stored["type"], changed)
