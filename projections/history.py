@@ -16,6 +16,7 @@ from chronicle.domain.keys import ACTOR_PREFIX
 from chronicle.projections.belief import Believed
 from chronicle.projections.fold import Facts, View, touched_data
 from chronicle.projections.paths import (
+    changed_items,
     changed_paths,
     differs,
     fields_of,
@@ -192,9 +193,14 @@ def history_of(
         if recorded is None:
             recorded = after
         names = [n for n in compared if differs(after[n], state[n]) or differs(recorded[n], state[n])]
-        flat_before = flatten_dump(values_of(state, names))
-        flat_after = flatten_dump(values_of(after, names))
-        flat_recorded = flat_after if recorded is after else flatten_dump(values_of(recorded, names))
+        if recorded is after:
+            cut_before, cut_after = changed_items(values_of(state, names), values_of(after, names))
+            flat_before, flat_after = flatten_dump(cut_before), flatten_dump(cut_after)
+            flat_recorded = flat_after
+        else:
+            flat_before = flatten_dump(values_of(state, names))
+            flat_after = flatten_dump(values_of(after, names))
+            flat_recorded = flatten_dump(values_of(recorded, names))
         paths = dict.fromkeys([*changed_paths(flat_before, flat_after), *changed_paths(flat_before, flat_recorded)])
         if not bookkeeping:
             paths = {path: None for path in paths if not is_bookkeeping(path)}

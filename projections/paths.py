@@ -99,6 +99,23 @@ def values_of(fields: dict[str, Any], names: list[str]) -> dict[str, Any]:
     return {n: orjson.loads(fields[n]) if isinstance(fields[n], bytes) else fields[n] for n in names}
 
 
+def changed_items(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two views' JSON (of the same fields) with each keyed list cut to the items that differ, in their
+    order: `changed_paths` of these is that of the whole views, without flattening every round of a long
+    negotiation at each step that adds one."""
+    before, after = dict(before), dict(after)
+    for name in _KEYED_LISTS.keys() & before.keys() & after.keys():
+        old, new = before[name], after[name]
+        if not (isinstance(old, list) and isinstance(new, list)):
+            continue
+        key_of = _KEYED_LISTS[name][0]
+        old_items, new_items = {key_of(i): i for i in old}, {key_of(i): i for i in new}
+        if len(old_items) == len(old) and len(new_items) == len(new):  # each item named once
+            before[name] = [i for k, i in old_items.items() if new_items.get(k) != i]
+            after[name] = [i for k, i in new_items.items() if old_items.get(k) != i]
+    return before, after
+
+
 def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Paths whose value differs, in the order of `after` then those only in `before`."""
     paths = [p for p, v in after.items() if p not in before or before[p] != v]
