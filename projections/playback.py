@@ -11,7 +11,15 @@ import orjson
 
 from chronicle.domain.developments import Development
 from chronicle.projections.fold import Facts, touched_data
-from chronicle.projections.paths import FieldChange, changed_paths, differs, fields_of, flatten_dump, values_of
+from chronicle.projections.paths import (
+    FieldChange,
+    changed_items,
+    changed_paths,
+    differs,
+    fields_of,
+    flatten_dump,
+    values_of,
+)
 from chronicle.projections.plainfold import Data, PlainStep, apply_data, interval_end, new_view_data, story_start
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
@@ -95,7 +103,8 @@ def play(
             # The same field paths as `history`, of the fields that changed (a busy actor's figures are
             # not flattened at every step); bookkeeping that changes at every step is not news.
             names = [n for n in after if n not in _NOISE and differs(after[n], before[n])]
-            flat_before, flat_after = flatten_dump(values_of(before, names)), flatten_dump(values_of(after, names))
+            cut_before, cut_after = changed_items(values_of(before, names), values_of(after, names))
+            flat_before, flat_after = flatten_dump(cut_before), flatten_dump(cut_after)
             found = [
                 FieldChange(path, flat_before.get(path), flat_after.get(path))
                 for path in changed_paths(flat_before, flat_after)
