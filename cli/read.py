@@ -71,6 +71,10 @@ def log(
     by_analyst: Annotated[
         str | None, typer.Option("--by-analyst", help="Only developments this analyst recorded.", metavar="NAME")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Only developments one of whose sources is this publisher (any case).", metavar="PUBLISHER"),
+    ] = None,
     as_of: AsOfOpt = None,
     known_at: KnownAtOpt = None,
     recorded_at: RecordedAtOpt = None,
@@ -88,6 +92,7 @@ def log(
       chronicle log --jsonl | grep troops             # one development per line
       chronicle log --tag maritime --country YE
       chronicle log --near 33.3,44.4 --km 50
+      chronicle log --source Reuters               # what one publisher supports
     """
     with errors():
         from chronicle.cli import render
@@ -114,6 +119,7 @@ def log(
                 near=point,
                 recorded_at=parse_instant(recorded_at, "--recorded-at"),
                 by_analyst=by_analyst and check_name(by_analyst, "--by-analyst"),
+                source=source,
                 say=say,
             )
             try:

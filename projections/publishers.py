@@ -45,12 +45,15 @@ class SourceReport:
     single_source: list[Supported]
     no_source: list[Supported]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, limit: int | None = None) -> dict[str, Any]:
+        """The report; with `limit`, the first `limit` developments of each list (the counts stay whole)."""
         return {
             "developments": self.developments,
             "publishers": [{"publisher": p, "developments": n} for p, n in self.publishers],
-            "single_source": [s.as_json() for s in self.single_source],
-            "no_source": [s.as_json() for s in self.no_source],
+            "single_source": [s.as_json() for s in self.single_source[:limit]],
+            "no_source": [s.as_json() for s in self.no_source[:limit]],
+            "single_source_count": len(self.single_source),
+            "no_source_count": len(self.no_source),
         }
 
 

@@ -165,6 +165,7 @@ class LogFilter:
     near: tuple[float, float, float] | None = None  # latitude, longitude, kilometres
     recorded_at: datetime | None = None
     by_analyst: str | None = None  # only developments this analyst recorded
+    source: str | None = None  # only developments one of whose sources this publisher is (any case)
 
     @property
     def keys(self) -> list[str]:
@@ -265,7 +266,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     if not flt.then:
         # The stored interval start is the current body's, so the index order is the story order.
         found = reads.in_story_order(store, c, query)
-        rows = (row_of(r) for r in _holding(found, flt.text))
+        rows = (row_of(r) for r in _holding(_holding(found, flt.text), flt.source))
         believed = (
             LogEntry(
                 r.position,
@@ -310,7 +311,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         )
     ]
     revised_entries.sort(key=_story_order)
-    found = map(row_of, _holding(reads.never_revised(store, c, query), flt.text))
+    found = map(row_of, _holding(_holding(reads.never_revised(store, c, query), flt.text), flt.source))
     as_recorded = (
         LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by, reported=r.reported)
         for r in found
@@ -334,11 +335,11 @@ class Stretch:
 def density(store: ViewStore, c: Cursor, flt: LogFilter, buckets: int) -> list[Stretch] | None:
     """How many developments `log` holds in each of `buckets` equal stretches of [since, until], from the
     index alone (no body read): what a timeline too full to draw shows instead of its developments. None
-    when the filter needs the bodies (a text, tags, a place, an analyst, or a time asked as known then).
+    when the filter needs the bodies (a text, tags, a place, an analyst, a source, or a time asked as known then).
     A development a correction moved off the entity asked for is still counted where it was recorded."""
     if flt.since is None or flt.until is None:
         raise InvalidInput("a density needs since and until")
-    if flt.then or flt.as_of or flt.text or flt.tags or flt.country or flt.near or flt.by_analyst:
+    if flt.then or flt.as_of or flt.text or flt.tags or flt.country or flt.near or flt.by_analyst or flt.source:
         return None
     query = reads.log_query(
         flt.keys,
@@ -391,6 +392,12 @@ def _text(stored: str | dict[str, Any]) -> str:
     return stored if isinstance(stored, str) else body(stored)
 
 
+def _from(development: Development, publisher: str) -> bool:
+    """Whether one of the development's sources is this publisher, as `sources` counts them (any case)."""
+    wanted = publisher.strip().casefold()
+    return any(s.publisher.strip().casefold() == wanted for s in development.sources)
+
+
 def _story_order(entry: LogEntry) -> tuple[date, int]:
     return entry.development.when.start, entry.position
 
@@ -412,6 +419,8 @@ def _shown(entry: LogEntry, flt: LogFilter, keys: list[str]) -> bool:
     if flt.as_of and counts_from(d) > flt.as_of:
         return False
     if flt.tags and not set(flt.tags) <= set(d.tags):
+        return False
+    if flt.source is not None and not _from(d, flt.source):
         return False
     if (flt.country is not None or flt.near is not None) and not within(d.place, flt.country, flt.near):
         return False

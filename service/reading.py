@@ -36,6 +36,7 @@ def log(
     near: tuple[float, float, float] | None = None,
     recorded_at: datetime | None = None,
     by_analyst: str | None = None,
+    source: str | None = None,
     say: Say = quiet,
 ) -> Iterator[Any]:
     """The developments in story order, streamed: a page of the store in memory, not the store."""
@@ -58,6 +59,7 @@ def log(
             near=near,
             recorded_at=recorded_at,
             by_analyst=by_analyst,
+            source=source,
         )
 
     flt = store.query(chosen, say=say)  # caught up (healed if damaged), names resolved

@@ -93,6 +93,7 @@ def router(served: Served) -> APIRouter:
         as_of: DateQ = None,
         known_at: InstantQ = None,
         recorded_at: InstantQ = None,
+        source: str | None = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
     ) -> Response:
         reading.check_types(type or [])
@@ -116,6 +117,7 @@ def router(served: Served) -> APIRouter:
                 tags=tags,
                 country=code,
                 near=point,
+                source=source or None,
             )
             out = []
             for entry in entries:
@@ -209,9 +211,9 @@ def router(served: Served) -> APIRouter:
     def bounds() -> dict[str, Any]:
         return served.use(developments.bounds)
 
-    @api.get("/sources", summary="As `chronicle sources --json`")
-    def sources(request: Request) -> Response:
-        return _json_bytes(served.remembered(asked(request), lambda s: auditing.sources(s).as_json()))
+    @api.get("/sources", summary="As `chronicle sources --json`; `limit` cuts its two lists, not their counts")
+    def sources(request: Request, limit: Annotated[int | None, Query(ge=1)] = None) -> Response:
+        return _json_bytes(served.remembered(asked(request), lambda s: auditing.sources(s).as_json(limit)))
 
     @api.get("/head", summary="As `chronicle verify --root --json`")
     def head() -> dict[str, Any]:

@@ -47,6 +47,7 @@ def test_every_read_matches_the_clis_json(revised: Any) -> None:
                 "/api/log?since=2024-01-04&until=2024-01-04",
                 cli.jsonl("log", "--since", "2024-01-04", "--until", "2024-01-04"),
             ),
+            ("/api/log?source=reuters", cli.jsonl("log", "--source", "reuters")),
         ]
         root = cli.ok("verify", "--root").stdout.strip()
         for path, expected in pairs:
@@ -297,3 +298,16 @@ def test_a_density_counts_what_the_log_holds_in_each_stretch(cli: Any, tmp_path:
         assert bad.status_code == 422 and "since" in bad.json()["error"]
         far = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "near": "north"})
         assert far.status_code == 422 and "near" in far.json()["error"]  # checked as `log` checks it
+
+
+def test_the_sources_page_asks_for_a_cut_of_each_list_and_keeps_the_counts(revised: Any) -> None:
+    whole = revised.json("sources")
+    with client(revised.store.url) as c:
+        cut = c.get("/api/sources?limit=1").json()
+        refused = c.get("/api/sources?limit=0")
+    assert len(cut["single_source"]) == 1 < whole["single_source_count"] == cut["single_source_count"]
+    assert cut["single_source"] == whole["single_source"][:1]
+    assert {k: v for k, v in cut.items() if k not in ("single_source", "no_source")} == {
+        k: v for k, v in whole.items() if k not in ("single_source", "no_source")
+    }
+    assert refused.status_code == 422

@@ -290,3 +290,18 @@ def test_a_window_too_full_to_draw_shows_counts_and_a_click_zooms_into_one(
         tab.wait("document.getElementById('timeline').dataset.items.split(' ').filter(Boolean).length > 0")
         assert tab.page.locator(".vis-item.density").count() == 0
         tab.clean()
+
+
+def test_a_publisher_drills_down_to_every_development_it_supports(story: Any, browser: Any) -> None:
+    """The drill-down asks the log for the publisher's developments, not a first page of the log."""
+    expected = [e["id"] for e in story.json("log", "--source", "Reuters")]
+    with server(story.store.url) as base:
+        tab = Tab(browser, base)
+        tab.open("/sources")
+        tab.wait("document.querySelectorAll('#publishers a').length > 0")
+        tab.page.click("#publishers a:text-is('Reuters')")
+        tab.wait(f"document.querySelectorAll('#drill-list li').length === {len(expected)}")
+        shown = tab.page.eval_on_selector_all("#drill-list li a", "links => links.map(a => a.textContent)")
+        assert shown == expected and len(expected) > 1
+        tab.clean()
+        tab.context.close()
