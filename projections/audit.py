@@ -111,12 +111,10 @@ def blame(
         check_field(new_view(key), wanted)
     entries = believed(store, c, key, known_at, recorded_at)
     changes, view = history_of(key, entries.values(), as_of, bookkeeping=bookkeeping)
-    lines = blame_of(key, changes, view, wanted)
-    if not bookkeeping:
-        lines = [line for line in lines if not is_bookkeeping(line.field)]
     if not view.registered:
         raise _not_in_story(kind, ident, as_of, known_at, recorded_at)
-    return [_credit(line, entries) for line in lines]
+    lines = blame_of(key, changes, view, wanted)
+    return [_credit(line, entries) for line in lines if bookkeeping or not is_bookkeeping(line.field)]
 
 
 def _credit(line: Blame, entries: dict[str, Believed]) -> Blame:

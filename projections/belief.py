@@ -11,6 +11,7 @@ from chronicle.domain.developments import TYPES, CorrectionIssued, Development, 
 from chronicle.domain.reported import reported_time
 from chronicle.domain.revisions import apply_changes, apply_changes_data
 from chronicle.projections.fold import Step, View, fold, touched
+from chronicle.projections.plainfold import PlainStep, story_start
 
 
 @dataclass
@@ -92,6 +93,15 @@ class Believed:
         """Whether it shapes the state of actors and negotiations."""
         return self.retracted_by is None and not self.is_revision
 
+    @property
+    def story_key(self) -> tuple[str, int]:
+        """Where it stands in story order, as believed: its interval's start, then its log position."""
+        return story_start(self.current["occurred"]), self.position
+
+    def step(self) -> PlainStep:
+        """As believed, keyed in story order (`plainfold`)."""
+        return PlainStep(self.current, self.story_key)
+
 
 def believe_data(records: Iterable[Any]) -> dict[str, Believed]:
     """`believe` of the store's rows (bodies as JSON objects), in record order, already narrowed to a
@@ -99,8 +109,8 @@ def believe_data(records: Iterable[Any]) -> dict[str, Believed]:
     entries: dict[str, Believed] = {}
     for r in records:
         development = r["original"]
-        entry = Believed(development, int(r["position"]), r["recorded"], development)
-        entry.recorded_by = r.get("recorded_by", "unknown") if isinstance(r, dict) else "unknown"
+        who = r.get("recorded_by", "unknown") if isinstance(r, dict) else "unknown"
+        entry = Believed(development, int(r["position"]), r["recorded"], development, recorded_by=who)
         entries[entry.id] = entry
         target = entries.get(development.get("target") or "")
         if target is None:

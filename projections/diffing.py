@@ -12,7 +12,7 @@ from chronicle.domain.keys import EntityKey
 from chronicle.projections.belief import Believed
 from chronicle.projections.fold import View, touched_data
 from chronicle.projections.paths import FieldChange, changed_paths, flatten
-from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
+from chronicle.projections.plainfold import counts_from_data, fold_data
 from chronicle.projections.rows import describe_times, require_order
 from chronicle.projections.stored import iso_utc, parse_development
 
@@ -75,10 +75,6 @@ class EntityDiff:
         }
 
 
-def _story_key(e: Believed) -> tuple[str, int]:
-    return story_start(e.current["occurred"]), e.position
-
-
 def _touching(key: str, entries: dict[str, Believed]) -> dict[str, Believed]:
     """The developments that count and touch the entity, as believed."""
     return {i: e for i, e in entries.items() if e.counts and key in touched_data(e.current)}
@@ -87,7 +83,7 @@ def _touching(key: str, entries: dict[str, Believed]) -> dict[str, Believed]:
 def _state_at(key: str, touching: dict[str, Believed], as_of: date | None) -> tuple[View, dict[str, Believed]]:
     """The entity as of `as_of`, folded over its developments' JSON objects (`plainfold`), and those counted."""
     counted = {i: e for i, e in touching.items() if as_of is None or counts_from_data(e.current) <= as_of}
-    return fold_data(key, [PlainStep(e.current, _story_key(e)) for e in counted.values()]), counted
+    return fold_data(key, [e.step() for e in counted.values()]), counted
 
 
 def _differs(x: dict[str, Any], y: dict[str, Any]) -> bool:
@@ -110,7 +106,7 @@ def diff_entries(
     changes = [FieldChange(p, flat_a.get(p), flat_b.get(p)) for p in changed_paths(flat_a, flat_b)]
 
     def story(ids: Iterable[str], entries: dict[str, Believed]) -> list[str]:
-        return sorted(ids, key=lambda i: _story_key(entries[i]))
+        return sorted(ids, key=lambda i: entries[i].story_key)
 
     revised = [i for i in counted_b if i in counted_a and _differs(counted_a[i].current, counted_b[i].current)]
     return EntityDiff(

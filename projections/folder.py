@@ -20,7 +20,6 @@ from chronicle.projections.plainfold import (
     apply_data,
     new_view_data,
     order_matters_data,
-    story_start,
 )
 
 # What a rebuild keeps of a revision marker: the correction's id and its changes, or the retraction's id
@@ -73,7 +72,7 @@ def fold_final(folder: PlainFolder, final: Final, position: int) -> None:
     """Fold a development as it now stands into the views it touches now; a retracted one, into none."""
     if final.retracted_by is None:
         current = final.current
-        folder.fold(PlainStep(current, (story_start(current["occurred"]), position)), final.now_keys)
+        folder.fold(PlainStep.at(current, position), final.now_keys)
 
 
 class Spill(Protocol):

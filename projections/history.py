@@ -33,7 +33,6 @@ from chronicle.projections.plainfold import (
     apply_data,
     counts_from_data,
     new_view_data,
-    story_start,
     view_from_data,
 )
 from chronicle.projections.publishers import distinct
@@ -143,7 +142,7 @@ def _trial(
 ) -> dict[str, Any]:
     """The fields of a view after one more development, the view itself left as it was."""
     copy, copied_facts = orjson.loads(orjson.dumps(view)), orjson.loads(orjson.dumps(facts))
-    apply_data(copy, PlainStep(development, (story_start(development["occurred"]), position)), copied_facts)
+    apply_data(copy, PlainStep.at(development, position), copied_facts)
     return fields_of(key, copy, skip)
 
 
@@ -157,22 +156,23 @@ def history_of(
     may have moved one away, a retraction removed it) in story order and folds those in effect,
     exactly as `fold` does (over their JSON objects: `plainfold`), recording each field a step changes.
     """
+    # Each development with whether it touches the entity as believed (else only as first recorded).
     relevant = [
-        e
+        (e, touches)
         for e in entries
         if not e.is_revision
-        and (key in touched_data(e.current) or key in touched_data(e.original))
+        and ((touches := key in touched_data(e.current)) or key in touched_data(e.original))
         and (as_of is None or counts_from_data(e.current) <= as_of)
     ]
-    relevant.sort(key=lambda e: (story_start(e.current["occurred"]), e.position))
+    relevant.sort(key=lambda found: found[0].story_key)
     view = new_view_data(key)
     facts: Facts = {}  # which development set each order-sensitive fact, as `fold` keeps them
     skip = frozenset() if bookkeeping else frozenset(BOOKKEEPING)  # most steps change only those
     state = fields_of(key, view, skip)
     actor = key.startswith(ACTOR_PREFIX)
     changes: list[Change] = []
-    for e in relevant:
-        in_effect = e.counts and key in touched_data(e.current)
+    for e, touches in relevant:
+        in_effect = e.counts and touches
         recorded: dict[str, Any] | None = None
         compared: Iterable[str] = state  # the fields that may have changed
         if e.corrected_by:
@@ -180,13 +180,13 @@ def history_of(
             touched_then = key in touched_data(e.original)
             recorded = _trial(key, view, facts, e.original, e.position, skip) if touched_then else state
         if in_effect:
-            apply_data(view, PlainStep(e.current, (story_start(e.current["occurred"]), e.position)), facts)
+            apply_data(view, e.step(), facts)
             if actor and recorded is None:  # only the fields its type may change are compared
                 fresh = fields_of(key, view, skip, actor_writes(e.current["type"]))
                 after, compared = state | fresh, fresh
             else:
                 after = fields_of(key, view, skip)
-        elif key in touched_data(e.current):
+        elif touches:
             after = _trial(key, view, facts, e.current, e.position, skip)
         else:
             after = state

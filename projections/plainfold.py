@@ -108,6 +108,11 @@ class PlainStep:
         self.ref: Data = {"id": development["id"] or "", "occurred": development["occurred"]}
         self.sources = source_count_data(development)
 
+    @classmethod
+    def at(cls, development: Data, position: int) -> PlainStep:
+        """The step of a development recorded at log `position`, keyed in story order."""
+        return cls(development, (story_start(development["occurred"]), position))
+
 
 def apply_data(view: Data, step: PlainStep, facts: Facts) -> None:
     """`fold.apply` over JSON objects."""

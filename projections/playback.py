@@ -20,7 +20,7 @@ from chronicle.projections.paths import (
     flatten_dump,
     values_of,
 )
-from chronicle.projections.plainfold import Data, PlainStep, apply_data, interval_end, new_view_data, story_start
+from chronicle.projections.plainfold import Data, PlainStep, apply_data, interval_end, new_view_data
 from chronicle.projections.sql import reads
 from chronicle.projections.sql.views import Cursor, ViewStore
 from chronicle.projections.stored import parse_development
@@ -84,7 +84,7 @@ def play(
         development = row["current"]
         keys = touched_data(development)
         position = int(row["position"])
-        step = PlainStep(development, (story_start(development["occurred"]), position))
+        step = PlainStep.at(development, position)
         shown = (focus is None or focus in keys) and (since is None or interval_end(development["occurred"]) >= since)
         changes: dict[str, list[FieldChange]] = {}
         for key in keys:
@@ -92,7 +92,8 @@ def play(
                 continue  # never shown: a step shown touches the focus, so only its neighbours
             view = views.get(key)
             if view is None:
-                view, facts[key] = views.setdefault(key, new_view_data(key)), {}
+                view = views[key] = new_view_data(key)
+                facts[key] = {}
             if not shown:  # still folded, for the steps shown later; not compared (most of the cost)
                 apply_data(view, step, facts[key])
                 kept.pop(key, None)

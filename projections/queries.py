@@ -18,7 +18,7 @@ from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.domain.places import within
 from chronicle.projections.belief import Believed, believe_data
 from chronicle.projections.fold import View, touched, touched_data
-from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data, story_start
+from chronicle.projections.plainfold import PlainStep, counts_from_data, fold_data
 from chronicle.projections.rows import (
     Row,
     counts_from,
@@ -84,7 +84,7 @@ def _believed_known_at(
 ) -> View:
     """`believed`, then `steps_for` and `fold`, over the developments' JSON objects, as of `as_of`."""
     steps = [
-        PlainStep(e.current, (story_start(e.current["occurred"]), e.position))
+        e.step()
         for e in believed(store, c, key, known_at, recorded_at).values()
         if e.counts and key in touched_data(e.current) and (as_of is None or counts_from_data(e.current) <= as_of)
     ]
@@ -100,7 +100,7 @@ def _believed_as_of(store: ViewStore, c: Cursor, key: str, as_of: date) -> View:
     for row in rows:
         development = row["current"]
         if counts_from_data(development) <= as_of and key in touched_data(development):
-            steps.append(PlainStep(development, (story_start(development["occurred"]), int(row["position"]))))
+            steps.append(PlainStep.at(development, int(row["position"])))
     return fold_data(key, steps)
 
 
@@ -266,7 +266,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
     if not flt.then:
         # The stored interval start is the current body's, so the index order is the story order.
         found = reads.in_story_order(store, c, query)
-        rows = (row_of(r) for r in _holding(_holding(found, flt.text), flt.source))
+        rows = (row_of(r) for r in _prefiltered(found, flt))
         believed = (
             LogEntry(
                 r.position,
@@ -311,7 +311,7 @@ def iter_log(store: ViewStore, c: Cursor, flt: LogFilter) -> Iterator[LogEntry]:
         )
     ]
     revised_entries.sort(key=_story_order)
-    found = map(row_of, _holding(_holding(reads.never_revised(store, c, query), flt.text), flt.source))
+    found = map(row_of, _prefiltered(reads.never_revised(store, c, query), flt))
     as_recorded = (
         LogEntry(r.position, r.recorded, r.original, [], None, recorded_by=r.recorded_by, reported=r.reported)
         for r in found
@@ -376,6 +376,11 @@ def _revised_note(original: Development, current: Development) -> str:
     if original is current:
         return ""
     return correction_note(original.model_dump(mode="json"), current.model_dump(mode="json"))
+
+
+def _prefiltered(rows: Iterator[Any], flt: LogFilter) -> Iterator[Any]:
+    """The rows whose stored JSON can hold the filter's text and its source's name (`_holding`)."""
+    return _holding(_holding(rows, flt.text), flt.source)
 
 
 def _holding(rows: Iterator[Any], text: str | None) -> Iterator[Any]:
