@@ -77,7 +77,7 @@ def log_density(
 ) -> list[Any] | None:
     """How many developments `log` holds in each of `buckets` equal stretches of [since, until], read
     from the index alone; `filters` are `log`'s (`since` and `until` needed). None when a filter needs the
-    developments themselves (a text, tags, a place, a time)."""
+    developments themselves (a text, tags, a place, a source, a time)."""
     from chronicle.projections import queries
 
     def run(views: Any, c: Any) -> list[queries.Stretch] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from chronicle.domain.errors import InvalidInput
@@ -37,6 +37,44 @@ def instant(text: str | None, name: str) -> datetime | None:
         return parse_instant(text)
     except ValueError as error:
         raise InvalidInput(f"{name}: {error}") from None
+
+
+def log_filters(
+    actor: str | None = None,
+    negotiation: str | None = None,
+    type: Annotated[list[str] | None, Query()] = None,
+    search: str | None = None,
+    tag: Annotated[list[str] | None, Query()] = None,
+    country: str | None = None,
+    near: str | None = None,
+    km: float | None = None,
+    include_retracted: bool = False,
+    as_of: DateQ = None,
+    known_at: InstantQ = None,
+    recorded_at: InstantQ = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """The `log` filters a request asks for, checked as the CLI checks them, as `reading.log` takes them:
+    one set of parameters for the log and its density."""
+    reading.check_types(type or [])
+    tags, code, point = reading.check_place_filters(tag or [], country or None, near or None, km, spell=str)
+    return {
+        "actor": actor or None,
+        "negotiation": negotiation or None,
+        "types": tuple(type or ()),
+        "as_of": day(as_of, "as_of"),
+        "known_at": instant(known_at, "known_at"),
+        "recorded_at": instant(recorded_at, "recorded_at"),
+        "include_retracted": include_retracted,
+        "text": search or None,
+        "tags": tags,
+        "country": code,
+        "near": point,
+        "source": source or None,
+    }
+
+
+LogFilters = Annotated[dict[str, Any], Depends(log_filters)]
 
 
 def router(served: Served) -> APIRouter:
@@ -79,48 +117,16 @@ def router(served: Served) -> APIRouter:
 
     @api.get("/log", summary="As `chronicle log --json` (a JSON array of its lines)")
     def log(
-        actor: str | None = None,
-        negotiation: str | None = None,
-        type: Annotated[list[str] | None, Query()] = None,
+        filters: LogFilters,
         since: DateQ = None,
         until: DateQ = None,
-        search: str | None = None,
-        tag: Annotated[list[str] | None, Query()] = None,
-        country: str | None = None,
-        near: str | None = None,
-        km: float | None = None,
-        include_retracted: bool = False,
-        as_of: DateQ = None,
-        known_at: InstantQ = None,
-        recorded_at: InstantQ = None,
-        source: str | None = None,
         limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
     ) -> Response:
-        reading.check_types(type or [])
-        tags, code, point = reading.check_place_filters(tag or [], country or None, near or None, km, spell=str)
-        s_, u_, a_ = day(since, "since"), day(until, "until"), day(as_of, "as_of")
-        k_, r_ = instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
+        s_, u_ = day(since, "since"), day(until, "until")
 
         def run(store: Any) -> list[dict[str, Any]]:
-            entries = reading.log(
-                store,
-                actor=actor or None,
-                negotiation=negotiation or None,
-                types=tuple(type or ()),
-                since=s_,
-                until=u_,
-                as_of=a_,
-                known_at=k_,
-                recorded_at=r_,
-                include_retracted=include_retracted,
-                text=search or None,
-                tags=tags,
-                country=code,
-                near=point,
-                source=source or None,
-            )
             out = []
-            for entry in entries:
+            for entry in reading.log(store, since=s_, until=u_, **filters):
                 out.append(entry.as_json())
                 if len(out) >= limit:
                     break
@@ -132,52 +138,22 @@ def router(served: Served) -> APIRouter:
         "/log/density",
         summary="How many developments the log holds in each stretch of a window, from the index alone",
         description="For a window too full to draw: `buckets` equal stretches of [since, until], each with its "
-        "count, and `total`. With a search, tags, a place or a time, only the developments can answer: "
+        "count, and `total`. With a search, tags, a place, a source or a time, only the developments can answer: "
         "`buckets` is null.",
     )
     def log_density(
         request: Request,
+        filters: LogFilters,
         since: str,
         until: str,
         buckets: Annotated[int, Query(ge=1, le=500)] = 60,
-        actor: str | None = None,
-        negotiation: str | None = None,
-        type: Annotated[list[str] | None, Query()] = None,
-        search: str | None = None,
-        tag: Annotated[list[str] | None, Query()] = None,
-        country: str | None = None,
-        near: str | None = None,
-        km: float | None = None,
-        include_retracted: bool = False,
-        as_of: DateQ = None,
-        known_at: InstantQ = None,
-        recorded_at: InstantQ = None,
     ) -> Response:
-        reading.check_types(type or [])
-        tags, code, point = reading.check_place_filters(tag or [], country or None, near or None, km, spell=str)
         low, high = day(since, "since"), day(until, "until")
         if low is None or high is None:
             raise InvalidInput("since and until: both are needed")
-        a_, k_, r_ = day(as_of, "as_of"), instant(known_at, "known_at"), instant(recorded_at, "recorded_at")
 
         def run(store: Any) -> dict[str, Any]:
-            stretches = reading.log_density(
-                store,
-                buckets=buckets,
-                actor=actor or None,
-                negotiation=negotiation or None,
-                types=tuple(type or ()),
-                since=low,
-                until=high,
-                as_of=a_,
-                known_at=k_,
-                recorded_at=r_,
-                include_retracted=include_retracted,
-                text=search or None,
-                tags=tags,
-                country=code,
-                near=point,
-            )
+            stretches = reading.log_density(store, buckets=buckets, since=low, until=high, **filters)
             return {
                 "since": since,
                 "until": until,

@@ -294,6 +294,8 @@ def test_a_density_counts_what_the_log_holds_in_each_stretch(cli: Any, tmp_path:
         assert one.json()["total"] == len(cli.jsonl("log", "--actor", "d-actor-1", "--since", "2024-01-01"))
         searched = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "search": "x"})
         assert searched.status_code == 200 and searched.json()["buckets"] is None  # only the bodies can say
+        sourced = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "source": "x"})
+        assert sourced.status_code == 200 and sourced.json()["buckets"] is None  # as for a search
         bad = c.get("/api/log/density", params={"since": "2024-13-01", "until": "2024-12-31"})
         assert bad.status_code == 422 and "since" in bad.json()["error"]
         far = c.get("/api/log/density", params={"since": "2024-01-01", "until": "2024-12-31", "near": "north"})
