@@ -101,6 +101,12 @@ def _sqlite_cli(tmp_path: Path, name: str) -> Cli:
     return cli
 
 
+def _exported(cli: Cli, html: Path) -> Path:
+    """The store's story frozen into one page at `html`."""
+    cli.ok("export", "--format", "html", "-o", str(html))
+    return html
+
+
 def test_the_demo_timeline_shows_every_development_offline_and_clicks_open_sources(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -109,8 +115,7 @@ def test_the_demo_timeline_shows_every_development_offline_and_clicks_open_sourc
     cli.ok("append", "--file", str(LATER))
     every = sorted(str(e["id"]) for e in cli.jsonl("log", "--include-retracted"))
     assert len(every) == 21
-    html = tmp_path / "timeline.html"
-    cli.ok("export", "--format", "html", "-o", str(html))
+    html = _exported(cli, tmp_path / "timeline.html")
 
     page = Page(browser, html)
     assert page.requests == [page.url]  # the page itself, nothing else: no network at all
@@ -144,8 +149,7 @@ HOSTILE = [
 def test_hostile_text_stays_text_and_deadlines_are_marked(browser: Any, tmp_path: Path) -> None:
     cli = _sqlite_cli(tmp_path, "hostile")
     cli.ok("append", "--file", "-", input="\n".join(json.dumps(d) for d in HOSTILE))
-    html = tmp_path / "hostile.html"
-    cli.ok("export", "--format", "html", "-o", str(html))
+    html = _exported(cli, tmp_path / "hostile.html")
 
     page = Page(browser, html)
     assert page.shown() == ["deadline:0", "deal", "open", "reg-x"]
@@ -166,8 +170,7 @@ def test_the_page_filters_searches_rewinds_and_maps_the_story_offline(browser: A
     cli = _sqlite_cli(tmp_path, "frozen")
     cli.ok("append", "--file", str(SEED))
     cli.ok("append", "--file", str(LATER))
-    html = tmp_path / "story.html"
-    cli.ok("export", "--format", "html", "-o", str(html))
+    html = _exported(cli, tmp_path / "story.html")
     every = sorted(str(e["id"]) for e in cli.jsonl("log", "--include-retracted"))
 
     page = Page(browser, html)
@@ -221,8 +224,7 @@ REVISED_LATER = [
 def test_known_at_before_a_correction_shows_the_development_as_first_recorded(browser: Any, tmp_path: Path) -> None:
     cli = _sqlite_cli(tmp_path, "revised")
     cli.ok("append", "--file", "-", input="\n".join(json.dumps(d) for d in REVISED_LATER))
-    html = tmp_path / "revised.html"
-    cli.ok("export", "--format", "html", "-o", str(html))
+    html = _exported(cli, tmp_path / "revised.html")
     page = Page(browser, html)
     label = page.page.locator(".vis-timeline [data-dev='said']")
     assert label.inner_text() == "X says no"
