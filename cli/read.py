@@ -102,6 +102,10 @@ def log(
         one_json_form(json, jsonl)
         reading.check_types(type_ or [])
         tags, code, point = reading.check_place_filters(tag or [], country, near, km)
+        if source is not None and not source.strip():
+            from chronicle.domain.errors import InvalidInput
+
+            raise InvalidInput("--source: is empty: give a publisher's name, as `chronicle sources` lists them")
         with open_store(store) as opened:
             entries = reading.log(
                 opened,

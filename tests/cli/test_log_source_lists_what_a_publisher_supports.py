@@ -31,3 +31,13 @@ def test_the_report_counts_its_lists_whole(revised_story):
     report = revised_story.json("sources")
     assert report["single_source_count"] == len(report["single_source"]) > 0
     assert report["no_source_count"] == len(report["no_source"])
+
+
+def test_an_empty_source_is_refused_in_one_line_and_changes_nothing(revised_story):
+    before = revised_story.store.digest()
+    result = revised_story("log", "--source", " ")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "chronicle: error: --source: is empty: give a publisher's name, as `chronicle sources` lists them\n"
+    )
+    assert revised_story.store.digest() == before
