@@ -19,7 +19,7 @@ from chronicle.domain.dates import FuzzyDate
 from chronicle.domain.errors import InvalidInput, NotFound
 from chronicle.domain.keys import KINDS, EntityKey
 from chronicle.projections.belief import Believed
-from chronicle.projections.diffing import EntityDiff, Point, check_points, diff_entries
+from chronicle.projections.diffing import EntityDiff, Point, check_points, diff_entries, diff_story
 from chronicle.projections.fold import new_view
 from chronicle.projections.history import (
     Blame,
@@ -189,10 +189,19 @@ def candidate_entities(store: ViewStore, c: Cursor, a: Point, b: Point) -> set[s
 def diff_all(store: ViewStore, c: Cursor, a: Point, b: Point) -> list[EntityDiff]:
     """Every entity in the story at either point whose state differs, actors first, by id."""
     check_points(a, b)
+    keys = candidate_entities(store, c, a, b)
+    if a.horizon == b.horizon == (None, None):  # one belief at both points: the story read once, for all
+        days = [a.as_of, b.as_of]
+        last = None if None in days else max(d for d in days if d is not None).isoformat()
+        diffs: dict[str, EntityDiff] | None = diff_story(
+            reads.counting_in_story_order(store, c, counting_by=last), keys, a, b
+        )
+    else:
+        diffs = None
     found = []
-    for key in sorted(candidate_entities(store, c, a, b), key=lambda k: (KINDS.index(EntityKey.parse(k).kind), k)):
-        d = _diff_key(store, c, key, a, b)
-        if d.changes and any(d.registered):
+    for key in sorted(keys, key=lambda k: (KINDS.index(EntityKey.parse(k).kind), k)):
+        d = _diff_key(store, c, key, a, b) if diffs is None else diffs.get(key)
+        if d is not None and d.changes and any(d.registered):
             found.append(d)
     return found
 

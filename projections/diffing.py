@@ -4,15 +4,24 @@ by a moment, among what this store held at a moment), from its developments hand
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from chronicle.domain.keys import EntityKey
 from chronicle.projections.belief import Believed
-from chronicle.projections.fold import View, touched_data
+from chronicle.projections.fold import Facts, View, touched_data
 from chronicle.projections.paths import FieldChange, changed_paths, flatten
-from chronicle.projections.plainfold import counts_from_data, fold_data
+from chronicle.projections.plainfold import (
+    Data,
+    PlainStep,
+    apply_data,
+    counts_from_data,
+    fold_data,
+    new_view_data,
+    view_from_data,
+)
 from chronicle.projections.rows import describe_times, require_order
 from chronicle.projections.stored import iso_utc, parse_development
 
@@ -117,6 +126,56 @@ def diff_entries(
         removed=story((i for i in counted_a if i not in counted_b), counted_a),
         revised=story(revised, counted_b),
     )
+
+
+def _counts(d: Data, as_of: date | None) -> bool:
+    return as_of is None or counts_from_data(d) <= as_of
+
+
+def diff_story(rows: Iterable[Any], keys: set[str], a: Point, b: Point) -> dict[str, EntityDiff]:
+    """`diff_entries` of every entity in `keys` at once, when both points hold one belief (nothing known
+    or recorded between them: only `as_of` differs), from every development that counts, in story order.
+
+    Each development is read and stepped once for every entity it touches, not once per entity. An
+    entity's two folds are one while every step so far counts at both points; at the first that counts
+    at only one they part (a copy), and from then on each step goes to the folds it counts in, in story
+    order, as `diff_entries` would fold them. An entity that never parts has not changed."""
+    together: dict[str, tuple[Data, Facts]] = {}
+    apart: dict[str, tuple[Data, Facts]] = {}  # the fold at `a`, once it has parted from the one at `b`
+    added: dict[str, list[str]] = {}
+    removed: dict[str, list[str]] = {}
+    for row in rows:
+        d = row["current"]
+        touching = [k for k in touched_data(d) if k in keys]
+        if not touching:
+            continue
+        at_a, at_b = _counts(d, a.as_of), _counts(d, b.as_of)
+        if not (at_a or at_b):
+            continue
+        step = PlainStep.at(d, int(row["position"]))
+        for key in touching:
+            if key not in together:
+                together[key] = (new_view_data(key), {})
+            if at_a != at_b and key not in apart:
+                apart[key] = deepcopy(together[key])
+            if at_b:
+                apply_data(together[key][0], step, together[key][1])
+            if at_a and key in apart:
+                apply_data(apart[key][0], step, apart[key][1])
+            if at_a != at_b:
+                (added if at_b else removed).setdefault(key, []).append(d["id"] or "")
+    found = {}
+    for key, (view_a, _) in apart.items():
+        state_a, state_b = view_from_data(key, view_a), view_from_data(key, together[key][0])
+        flat_a, flat_b = flatten(state_a), flatten(state_b)
+        found[key] = EntityDiff(
+            entity=key,
+            registered=(state_a.registered, state_b.registered),
+            changes=[FieldChange(p, flat_a.get(p), flat_b.get(p)) for p in changed_paths(flat_a, flat_b)],
+            added=added.get(key, []),
+            removed=removed.get(key, []),
+        )
+    return found
 
 
 def check_points(a: Point, b: Point) -> None:

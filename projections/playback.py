@@ -47,17 +47,6 @@ class PlayStep:
         }
 
 
-def _rows(store: ViewStore, c: Cursor) -> Iterator[Any]:
-    """Developments that count, in story order, a page at a time (memory stays bounded)."""
-    start, position = "", 0
-    while True:
-        page = reads.play_page(store, c, (start, position), PAGE)
-        yield from page
-        if len(page) < PAGE:
-            return
-        start, position = page[-1]["occ_start"], int(page[-1]["position"])
-
-
 def play(
     store: ViewStore,
     c: Cursor,
@@ -76,7 +65,7 @@ def play(
     kept: dict[str, dict[str, Any]] = {}  # a view's fields (`fields_of`), kept while it is unchanged since
     wanted = None if focus is None else reads.neighbours(store, c, focus)
     last_day = None if until is None else until.isoformat()
-    for row in _rows(store, c):
+    for row in reads.counting_in_story_order(store, c, PAGE):
         if last_day is not None and str(row["occ_start"]) > last_day:
             return
         if wanted is not None and wanted.isdisjoint(orjson.loads(row["entities"])):

@@ -185,9 +185,29 @@ def revisions_by(store: ViewStore, c: Cursor, reported: str | None, recorded: st
     return store.rows(c, q.REVISIONS + known, params)
 
 
-def play_page(store: ViewStore, c: Cursor, after: tuple[str, int], size: int) -> list[Any]:
-    """The next `size` developments that count, in story order, after story key `after`."""
-    return store.rows(c, q.PLAY_PAGE, (*after, size))
+def counting_in_story_order(
+    store: ViewStore, c: Cursor, size: int = 1000, *, counting_by: str | None = None
+) -> Iterator[Any]:
+    """Every development that counts, as believed, in story order, `size` at a time (memory stays bounded).
+
+    With `counting_by` (a day), only those that can count by then: past it, only figures (dated by their
+    `as_of`); every other development counts from the end of its interval, never before it starts."""
+    after = ("", 0)
+    for statement in (q.PLAY_PAGE, q.FIGURES_PAGE):
+        while True:
+            page = store.rows(c, statement, (*after, size))
+            if counting_by is not None and statement is q.PLAY_PAGE:
+                kept = [r for r in page if str(r["occ_start"]) <= counting_by]
+                if len(kept) < len(page):
+                    yield from kept
+                    after = (counting_by, 2**62)  # every start up to the day has been read
+                    break
+            yield from page
+            if len(page) < size:
+                return
+            after = (page[-1]["occ_start"], int(page[-1]["position"]))
+        if counting_by is None:
+            return
 
 
 def neighbours(store: ViewStore, c: Cursor, key: str) -> set[str]:

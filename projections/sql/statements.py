@@ -139,6 +139,9 @@ PLAY_PAGE = live(
     "ORDER BY t.occ_start, t.position LIMIT ?"
 )
 
+# The same pages of figures alone: a figure counts from its `as_of`, which may come before it occurred.
+FIGURES_PAGE = PLAY_PAGE.replace("ORDER BY", "AND t.type = 'figure_reported' ORDER BY")
+
 # The entities of every development an entity's index lists: those a play of that entity shows.
 NEIGHBOURS = live(
     "SELECT t.entities FROM {s}{p}entity_index i JOIN {s}{p}timeline t ON t.position = i.position WHERE i.entity=?"
