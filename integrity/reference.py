@@ -204,22 +204,22 @@ class ReferenceFold:
         it touches; what is held is one view per entity, as the views themselves are."""
         self._believe()
         folded: dict[str, tuple[View, dict[str, list[Any]]]] = {}
-        for entity, position, development in self._steps_in_story_order(progress):
+        for entity, step in self._steps_in_story_order(progress):
             if entity not in folded:
                 folded[entity] = (new_view(entity), {})
             view, facts = folded[entity]
-            apply(view, Step(development, position), facts)
+            apply(view, step, facts)
         for entity in sorted(folded):
             yield entity, folded.pop(entity)[0]
 
-    def _steps_in_story_order(self, progress: Callable[[int], None] | None) -> Iterator[tuple[str, int, Development]]:
+    def _steps_in_story_order(self, progress: Callable[[int], None] | None) -> Iterator[tuple[str, Step]]:
         rows = self.db.execute(
             "SELECT s.entity, s.revised, d.position, d.originator_id, d.originator_version, d.topic, d.state "
             "FROM steps s JOIN developments d ON d.position = s.position ORDER BY s.start, s.position, s.revised"
         )
         done = 0
         last: tuple[int, int] | None = None
-        current: Development | None = None
+        step: Step | None = None
         while batch := rows.fetchmany(PAGE):
             for entity, revised, *stored in batch:
                 position = stored[0]
@@ -229,8 +229,9 @@ class ReferenceFold:
                     last, current = (position, revised), self._development(tuple(stored))
                     for change in self.corrections.get(position, ()):
                         current = apply_changes(current, change)
-                assert current is not None
-                yield entity, position, current
+                    step = Step(current, position)
+                assert step is not None
+                yield entity, step
             done += len(batch)
             if progress is not None:
                 progress(done)
